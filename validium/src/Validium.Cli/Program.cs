@@ -1,0 +1,3 @@
+using Validium.Cli;
+
+return await VldApp.RunAsync(args, Console.Out, Console.Error);
