@@ -11,7 +11,7 @@ namespace Validium.Crypto;
 /// Element of the BN254 base field, held in Montgomery form.
 /// Stamped out by gen-fp.sh; field-specific code lives in Fp.*.cs.
 /// </summary>
-public readonly partial struct Fp : IEquatable<Fp>
+public readonly partial struct Fp : IField<Fp>
 {
     private readonly Limbs4 m;
 

@@ -9,7 +9,7 @@ namespace Validium.Crypto;
 /// Element of the BN254 scalar field, held in Montgomery form.
 /// This file is the template for Fp.g.cs (regenerate with gen-fp.sh); field-specific code lives in Fr.*.cs.
 /// </summary>
-public readonly partial struct Fr : IEquatable<Fr>
+public readonly partial struct Fr : IField<Fr>
 {
     private readonly Limbs4 m;
 
