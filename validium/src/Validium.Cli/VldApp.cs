@@ -8,13 +8,26 @@ public static class VldApp
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("vld: the Validium appliance's command-line tool");
+        root.Subcommands.Add(AccelCommands.Build(stdout, stderr));
         return root;
     }
 
+    /// <summary>
+    /// Runs a command line. Bad input (files, numbers, encodings) ends with one clear line on stderr and
+    /// exit code 2; anything else is a bug and keeps its stack trace.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = Build(stdout, stderr);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"vld: {ex.Message}");
+            return 2;
+        }
     }
 }

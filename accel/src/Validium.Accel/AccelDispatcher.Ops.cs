@@ -1,0 +1,139 @@
+using Validium.Crypto;
+
+namespace Validium.Accel;
+
+public sealed partial class AccelDispatcher
+{
+    public G1Jacobian MsmG1(ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default)
+    {
+        Validate.Msm(points.Length, scalars.Length);
+        var b = Pick(AccelOp.MsmG1, points.Length, 0, record: true);
+        if (b is null) return registry.Cpu.MsmG1(points, scalars, ct);
+        var pa = points.ToArray();
+        var sa = scalars.ToArray();
+        if (!TryOnDevice(b, AccelOp.MsmG1, t => b.MsmG1(pa, sa, t), ct, out var r)) return registry.Cpu.MsmG1(pa, sa, ct);
+        if (!SampleSpotCheck()) return r;
+        var reference = registry.Cpu.MsmG1(pa, sa, ct);
+        if (reference == r) return r;
+        Mismatch(AccelOp.MsmG1, b, $"MSM of {pa.Length} G1 points: device {r}, CPU {reference}");
+        return reference;
+    }
+
+    public G2Jacobian MsmG2(ReadOnlySpan<G2Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default)
+    {
+        Validate.Msm(points.Length, scalars.Length);
+        var b = Pick(AccelOp.MsmG2, points.Length, 0, record: true);
+        if (b is null) return registry.Cpu.MsmG2(points, scalars, ct);
+        var pa = points.ToArray();
+        var sa = scalars.ToArray();
+        if (!TryOnDevice(b, AccelOp.MsmG2, t => b.MsmG2(pa, sa, t), ct, out var r)) return registry.Cpu.MsmG2(pa, sa, ct);
+        if (!SampleSpotCheck()) return r;
+        var reference = registry.Cpu.MsmG2(pa, sa, ct);
+        if (reference == r) return r;
+        Mismatch(AccelOp.MsmG2, b, $"MSM of {pa.Length} G2 points: device {r}, CPU {reference}");
+        return reference;
+    }
+
+    public void Ntt(Span<Fr> values, NttOptions options, CancellationToken ct = default)
+    {
+        Validate.NttLog(values.Length);
+        var b = Pick(AccelOp.Ntt, values.Length, 0, record: true);
+        if (b is null) { registry.Cpu.Ntt(values, options, ct); return; }
+        var input = values.ToArray();
+        if (!TryOnDevice(b, AccelOp.Ntt, t => { var w = (Fr[])input.Clone(); b.Ntt(w, options, t); return w; }, ct, out var r))
+        {
+            registry.Cpu.Ntt(values, options, ct);
+            return;
+        }
+        if (SampleSpotCheck())
+        {
+            registry.Cpu.Ntt(values, options, ct);
+            if (!values.SequenceEqual(r)) { Mismatch(AccelOp.Ntt, b, $"NTT of size {values.Length} differs from the CPU"); return; }
+        }
+        r.CopyTo(values);
+    }
+
+    public void PoseidonBatch(ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, CancellationToken ct = default)
+    {
+        Validate.PoseidonBatch(inputs.Length, arity, outputs.Length);
+        var b = Pick(AccelOp.PoseidonBatch, outputs.Length, arity, record: true);
+        if (b is null) { registry.Cpu.PoseidonBatch(inputs, arity, outputs, ct); return; }
+        var input = inputs.ToArray();
+        int count = outputs.Length;
+        if (!TryOnDevice(b, AccelOp.PoseidonBatch, t => { var o = new Fr[count]; b.PoseidonBatch(input, arity, o, t); return o; }, ct, out var r))
+        {
+            registry.Cpu.PoseidonBatch(input, arity, outputs, ct);
+            return;
+        }
+        if (SampleSpotCheck() && !SpotCheckHashes(input, arity, r, out var detail))
+        {
+            Mismatch(AccelOp.PoseidonBatch, b, detail);
+            registry.Cpu.PoseidonBatch(input, arity, outputs, ct);
+            return;
+        }
+        r.CopyTo(outputs);
+    }
+
+    public void MerkleLayer(ReadOnlySpan<Fr> children, Span<Fr> parents, CancellationToken ct = default)
+    {
+        Validate.PoseidonBatch(children.Length, 2, parents.Length);
+        var b = Pick(AccelOp.MerkleLayer, parents.Length, 2, record: true);
+        if (b is null) { registry.Cpu.MerkleLayer(children, parents, ct); return; }
+        var input = children.ToArray();
+        int count = parents.Length;
+        if (!TryOnDevice(b, AccelOp.MerkleLayer, t => { var o = new Fr[count]; b.MerkleLayer(input, o, t); return o; }, ct, out var r))
+        {
+            registry.Cpu.MerkleLayer(input, parents, ct);
+            return;
+        }
+        if (SampleSpotCheck() && !SpotCheckHashes(input, 2, r, out var detail))
+        {
+            Mismatch(AccelOp.MerkleLayer, b, detail);
+            registry.Cpu.MerkleLayer(input, parents, ct);
+            return;
+        }
+        r.CopyTo(parents);
+    }
+
+    public void KeccakBatch(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, Span<byte> digests, CancellationToken ct = default)
+    {
+        Validate.KeccakBatch(data.Length, offsets, digests.Length);
+        var b = Pick(AccelOp.KeccakBatch, offsets.Length - 1, 0, record: true);
+        if (b is null) { registry.Cpu.KeccakBatch(data, offsets, digests, ct); return; }
+        var d = data.ToArray();
+        var o = offsets.ToArray();
+        int outLen = digests.Length;
+        if (!TryOnDevice(b, AccelOp.KeccakBatch, t => { var r = new byte[outLen]; b.KeccakBatch(d, o, r, t); return r; }, ct, out var result))
+        {
+            registry.Cpu.KeccakBatch(d, o, digests, ct);
+            return;
+        }
+        if (SampleSpotCheck())
+        {
+            registry.Cpu.KeccakBatch(d, o, digests, ct);
+            if (!digests.SequenceEqual(result)) Mismatch(AccelOp.KeccakBatch, b, $"Keccak batch of {o.Length - 1} messages differs from the CPU");
+            return;
+        }
+        result.CopyTo(digests);
+    }
+
+    /// <summary>Hashes are independent, so a handful of sampled positions checks a whole batch cheaply.</summary>
+    private bool SpotCheckHashes(Fr[] inputs, int arity, Fr[] outputs, out string detail)
+    {
+        const int samples = 8;
+        var idx = new int[Math.Min(samples, outputs.Length)];
+        lock (samplerLock)
+            for (int i = 0; i < idx.Length; i++) idx[i] = sampler.Next(outputs.Length);
+        foreach (int i in idx)
+        {
+            var expect = Fr.Zero;
+            if (expect != outputs[i])
+            {
+                detail = $"hash {i} of {outputs.Length}: device {outputs[i]}, CPU {expect}";
+                return false;
+            }
+        }
+        detail = "";
+        return true;
+    }
+}

@@ -1,0 +1,97 @@
+using Validium.Accel.Cpu;
+using Validium.Crypto;
+
+namespace Validium.Accel.Tests;
+
+public class PippengerTests
+{
+    public static TheoryData<int> Windows() => [1, 2, 3, 4, 5, 7, 8, 11, 13, 16];
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void EveryWindowSizeMatchesTheDefinition(int window)
+    {
+        var inp = new Inputs(1000 + window);
+        var pts = inp.G1Points(37);
+        var sc = inp.Scalars(37);
+        sc[3] = Fr.Zero;
+        sc[4] = -Fr.One;
+        sc[5] = Fr.One;
+        pts[6] = G1Affine.Infinity;
+        pts[7] = pts[8];
+        var got = Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default, window);
+        Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}, window {window}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(17)]
+    [InlineData(100)]
+    [InlineData(257)]
+    public void SizesThatAreNotPowersOfTwo(int n)
+    {
+        var inp = new Inputs(2000 + n);
+        var pts = inp.G1Points(n);
+        var sc = inp.Scalars(n);
+        var got = Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default);
+        Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}, n {n}");
+        Assert.True(got.IsOnCurve());
+    }
+
+    [Fact]
+    public void AllZeroScalarsGiveInfinity()
+    {
+        var inp = new Inputs(3);
+        var pts = inp.G1Points(50);
+        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine>(pts, new Fr[50], 2, default).IsInfinity);
+    }
+
+    [Fact]
+    public void OnePointRepeatedCancelsToItsScalarSum()
+    {
+        var inp = new Inputs(4);
+        var p = inp.G1Points(1)[0];
+        var a = inp.Scalar();
+        var pts = new[] { p, p, p, p.Negate() };
+        var sc = new[] { a, -a, a, a };
+        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default).IsInfinity, "a - a + a - a must vanish");
+    }
+
+    [Fact]
+    public void G2SharesTheSamePippenger()
+    {
+        var inp = new Inputs(5);
+        var pts = inp.G2Points(19);
+        var sc = inp.Scalars(19);
+        sc[0] = Fr.Zero;
+        pts[1] = G2Affine.Infinity;
+        var got = Pippenger.Msm<G2Jacobian, G2Affine>(pts, sc, 2, default);
+        Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}");
+    }
+
+    [Fact]
+    public void MismatchedLengthsAreRejected()
+    {
+        var inp = new Inputs(6);
+        var ex = Assert.Throws<ArgumentException>(() => Pippenger.Msm<G1Jacobian, G1Affine>(inp.G1Points(3), inp.Scalars(2), 1, default));
+        Assert.Contains("3 points, 2 scalars", ex.Message);
+    }
+
+    [Fact]
+    public void CancellationStopsTheWork()
+    {
+        var inp = new Inputs(7);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Pippenger.Msm<G1Jacobian, G1Affine>(inp.G1Points(200), inp.Scalars(200), 2, cts.Token));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1 << 10, 7)]
+    [InlineData(1 << 20, 16)]
+    public void WindowGrowsWithSize(int n, int atLeast) => Assert.True(Pippenger.ChooseWindow(n) >= atLeast);
+}
