@@ -5,7 +5,7 @@ namespace Validium.Crypto;
 /// <summary>
 /// An Ethereum ECDSA signature (r, s, v) in canonical form: 1 &lt;= r &lt;= n-1, 1 &lt;= s &lt;= n/2 (EIP-2 low-s), v in {27, 28}.
 /// High-s signatures are rejected rather than normalised: each message then has exactly one accepted signature per key,
-/// which is what replay protection keyed on signatures relies on.
+/// which is what replay protection keyed on signatures relies on. <c>default</c> is not a valid signature.
 /// </summary>
 public readonly record struct EcdsaSignature
 {

@@ -43,13 +43,10 @@ public static class EthereumEcdsa
     public static bool Verify(Secp256k1PublicKey key, ReadOnlySpan<byte> hash32, EcdsaSignature signature)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var e = Secp256k1Curve.HashToScalar(hash32);
+        Secp256k1Curve.CheckHashLength(hash32);
         var verifier = new ECDsaSigner();
         verifier.Init(false, new ECPublicKeyParameters(key.Point, Secp256k1Curve.Domain));
-        // The signer takes the hash as an integer; passing e (already < n) keeps it from seeing a digest >= n differently.
-        Span<byte> eBytes = stackalloc byte[32];
-        Secp256k1Curve.WriteBigEndian32(e, eBytes);
-        return verifier.VerifySignature(eBytes.ToArray(), Secp256k1Curve.ToBc(signature.R), Secp256k1Curve.ToBc(signature.S));
+        return verifier.VerifySignature(hash32.ToArray(), Secp256k1Curve.ToBc(signature.R), Secp256k1Curve.ToBc(signature.S));
     }
 
     /// <summary>True when <paramref name="signature"/> over <paramref name="hash32"/> recovers to <paramref name="address"/>.</summary>

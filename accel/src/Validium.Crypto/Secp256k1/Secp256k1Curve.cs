@@ -46,7 +46,12 @@ internal static class Secp256k1Curve
     /// <summary>The message hash as the scalar e, reduced mod n (the digest may exceed n; ethers and RFC 6979 reduce it too).</summary>
     public static BcBigInteger HashToScalar(ReadOnlySpan<byte> hash)
     {
-        if (hash.Length != 32) throw new ArgumentException("a secp256k1 signature covers a 32-byte hash", nameof(hash));
+        CheckHashLength(hash);
         return FromBigEndian(hash).Mod(N);
+    }
+
+    public static void CheckHashLength(ReadOnlySpan<byte> hash)
+    {
+        if (hash.Length != 32) throw new ArgumentException("a secp256k1 signature covers a 32-byte hash", nameof(hash));
     }
 }
