@@ -25,8 +25,11 @@ public static class EthereumEcdsa
         return true;
     }
 
-    public static bool TryRecoverPublicKey(ReadOnlySpan<byte> hash32, EcdsaSignature signature, [NotNullWhen(true)] out Secp256k1PublicKey? key) =>
-        TryRecoverPublicKey(hash32, Secp256k1Curve.ToBc(signature.R), Secp256k1Curve.ToBc(signature.S), signature.RecoveryId, out key);
+    public static bool TryRecoverPublicKey(ReadOnlySpan<byte> hash32, EcdsaSignature signature, [NotNullWhen(true)] out Secp256k1PublicKey? key)
+    {
+        if (signature.V is not (27 or 28)) throw new ArgumentException("default(EcdsaSignature) is not a signature", nameof(signature));
+        return TryRecoverPublicKey(hash32, Secp256k1Curve.ToBc(signature.R), Secp256k1Curve.ToBc(signature.S), signature.RecoveryId, out key);
+    }
 
     /// <summary>
     /// Generic SEC 1 recovery for any recovery id 0..3 and any s in [1, n-1] (no low-s rule: callers that need it use
@@ -35,6 +38,7 @@ public static class EthereumEcdsa
     public static bool TryRecoverPublicKey(ReadOnlySpan<byte> hash32, System.Numerics.BigInteger r, System.Numerics.BigInteger s, int recoveryId, [NotNullWhen(true)] out Secp256k1PublicKey? key)
     {
         key = null;
+        if (recoveryId is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(recoveryId), "a recovery id is 0..3");
         var n = Secp256k1Curve.NumN;
         if (r.Sign <= 0 || r >= n || s.Sign <= 0 || s >= n) return false;
         return TryRecoverPublicKey(hash32, Secp256k1Curve.ToBc(r), Secp256k1Curve.ToBc(s), recoveryId, out key);
@@ -56,7 +60,6 @@ public static class EthereumEcdsa
     private static bool TryRecoverPublicKey(ReadOnlySpan<byte> hash32, BcBigInteger r, BcBigInteger s, int recoveryId, [NotNullWhen(true)] out Secp256k1PublicKey? key)
     {
         key = null;
-        if (recoveryId is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(recoveryId), "a recovery id is 0..3");
         var n = Secp256k1Curve.N;
         var e = Secp256k1Curve.HashToScalar(hash32);
 

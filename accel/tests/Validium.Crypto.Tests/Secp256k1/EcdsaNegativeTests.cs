@@ -139,7 +139,14 @@ public class EcdsaNegativeTests
         Assert.False(EthereumEcdsa.TryRecoverPublicKey(Hash, Curve.N - 1, 1, 2, out _));
         Assert.False(EthereumEcdsa.TryRecoverPublicKey(Hash, Curve.P - Curve.N, 1, 3, out _));
         Assert.Throws<ArgumentOutOfRangeException>(() => EthereumEcdsa.TryRecoverPublicKey(Hash, 1, 1, 4, out _));
-        Assert.Throws<ArgumentOutOfRangeException>(() => EthereumEcdsa.TryRecoverPublicKey(Hash, 1, 1, -1, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EthereumEcdsa.TryRecoverPublicKey(Hash, 0, 0, -1, out _));
+    }
+
+    [Fact]
+    public void DefaultSignatureIsNotASignature()
+    {
+        Assert.Throws<ArgumentException>(() => EthereumEcdsa.TryRecover(Hash, default, out _));
+        Assert.False(EthereumEcdsa.Verify(Secp256k1PrivateKey.FromBytes(Be32(1)).PublicKey, Hash, default));
     }
 
     [Fact]
