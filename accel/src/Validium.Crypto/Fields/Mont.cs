@@ -26,20 +26,6 @@ public static class Mont<TP> where TP : struct, IModulus
         return d;
     }
 
-    /// <summary>Low word of a*b + c + carry; the high word goes to carry. Cannot overflow 128 bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MulAdd(ulong a, ulong b, ulong c, ref ulong carry)
-    {
-        ulong hi = Math.BigMul(a, b, out ulong lo);
-        ulong c0 = 0;
-        lo = AddCarry(lo, c, ref c0);
-        hi += c0;
-        c0 = 0;
-        lo = AddCarry(lo, carry, ref c0);
-        carry = hi + c0;
-        return lo;
-    }
-
     /// <summary>a - p if a >= p, else a; a must be below 2p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Limbs4 Reduce(ulong t0, ulong t1, ulong t2, ulong t3)
