@@ -30,17 +30,17 @@ public sealed class CpuBackend : IAccelBackend
         Cpu.Ntt.Transform(values, options, MaxThreads, ct);
 
     public void PoseidonBatch(ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, CancellationToken ct = default) =>
-        throw new NotSupportedException("pending");
+        Hashing.PoseidonBatch(inputs, arity, outputs, MaxThreads, ct);
 
     public void MerkleLayer(ReadOnlySpan<Fr> children, Span<Fr> parents, CancellationToken ct = default)
     {
         if (children.Length != 2 * parents.Length)
             throw new ArgumentException($"a Merkle layer of {parents.Length} parents needs {2 * parents.Length} children, got {children.Length}");
-        throw new NotSupportedException("pending");
+        Hashing.PoseidonBatch(children, 2, parents, MaxThreads, ct);
     }
 
     public void KeccakBatch(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, Span<byte> digests, CancellationToken ct = default) =>
-        throw new NotSupportedException("pending");
+        Hashing.KeccakBatch(data, offsets, digests, MaxThreads, ct);
 
     public void Dispose()
     {
