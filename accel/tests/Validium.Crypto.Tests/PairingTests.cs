@@ -1,12 +1,10 @@
-using System.Diagnostics;
 using System.Numerics;
 using CsCheck;
 using Validium.Crypto;
-using Xunit.Abstractions;
 
 namespace Validium.Crypto.Tests;
 
-public class PairingTests(ITestOutputHelper output)
+public class PairingTests
 {
     private static readonly BigInteger P = Fp.Modulus;
     private static readonly BigInteger R = Fr.Modulus;
@@ -117,20 +115,5 @@ public class PairingTests(ITestOutputHelper output)
             var expected = new Fp12(F6(gt[0]), F6(gt[1]));
             Assert.Equal(expected, E(Vectors.G1(v.GetProperty("g1")), Vectors.G2(v.GetProperty("g2"))));
         }
-    }
-
-    [Fact]
-    public void Timing()
-    {
-        var (g1, g2) = (G1Affine.Generator, G2Affine.Generator);
-        E(g1, g2);
-        const int n = 10;
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < n; i++) E(g1, g2);
-        var single = sw.Elapsed.TotalMilliseconds / n;
-        sw.Restart();
-        Pairing.PairingCheck([(g1, g2), (g1.Negate(), g2), (g1, g2), (g1.Negate(), g2)]);
-        var check4 = sw.Elapsed.TotalMilliseconds;
-        output.WriteLine($"pairing {single:F2} ms; 4-pair check (with G2 subgroup checks) {check4:F2} ms");
     }
 }
