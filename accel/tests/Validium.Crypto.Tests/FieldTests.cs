@@ -60,4 +60,13 @@ public class FieldTests
         Assert.Equal((R - a) % R, (-fa).ToBigInteger());
         if (!a.IsZero) Assert.Equal(BigInteger.ModPow(a, R - 2, R), fa.Inverse().ToBigInteger());
     }, iter: 2000);
+
+    [Fact]
+    public void PowerOfZeroStaysZeroForExponentsMultipleOfTheGroupOrder()
+    {
+        Assert.Equal(Fp.Zero, Fp.Zero.Pow(P - 1));
+        Assert.Equal(Fr.Zero, Fr.Zero.Pow(3 * (R - 1)));
+        Assert.Equal(Fp.One, Fp.Zero.Pow(BigInteger.Zero));
+        Assert.Equal(Fp.One, Fp.FromUInt64(7).Pow(P - 1));
+    }
 }

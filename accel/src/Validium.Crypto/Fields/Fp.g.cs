@@ -149,6 +149,8 @@ public readonly partial struct Fp : IField<Fp>
     public Fp Pow(BigInteger exponent)
     {
         if (exponent.Sign < 0) return Inverse().Pow(-exponent);
+        // Fermat lets the exponent shrink modulo (r - 1) for units only: every positive power of zero is zero.
+        if (IsZero) return exponent.IsZero ? One : Zero;
         return Pow(Limbs4.FromBigInteger(exponent % (Modulus - 1)));
     }
 

@@ -147,6 +147,8 @@ public readonly partial struct Fr : IField<Fr>
     public Fr Pow(BigInteger exponent)
     {
         if (exponent.Sign < 0) return Inverse().Pow(-exponent);
+        // Fermat lets the exponent shrink modulo (r - 1) for units only: every positive power of zero is zero.
+        if (IsZero) return exponent.IsZero ? One : Zero;
         return Pow(Limbs4.FromBigInteger(exponent % (Modulus - 1)));
     }
 
