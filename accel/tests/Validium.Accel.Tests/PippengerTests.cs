@@ -19,7 +19,7 @@ public class PippengerTests
         sc[5] = Fr.One;
         pts[6] = G1Affine.Infinity;
         pts[7] = pts[8];
-        var got = Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default, window);
+        var got = Pippenger.Msm<G1Jacobian, G1Affine, Fp>(pts, sc, 2, default, window);
         Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}, window {window}");
     }
 
@@ -36,7 +36,7 @@ public class PippengerTests
         var inp = new Inputs(2000 + n);
         var pts = inp.G1Points(n);
         var sc = inp.Scalars(n);
-        var got = Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default);
+        var got = Pippenger.Msm<G1Jacobian, G1Affine, Fp>(pts, sc, 2, default);
         Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}, n {n}");
         Assert.True(got.IsOnCurve());
     }
@@ -46,7 +46,7 @@ public class PippengerTests
     {
         var inp = new Inputs(3);
         var pts = inp.G1Points(50);
-        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine>(pts, new Fr[50], 2, default).IsInfinity);
+        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine, Fp>(pts, new Fr[50], 2, default).IsInfinity);
     }
 
     [Fact]
@@ -57,7 +57,27 @@ public class PippengerTests
         var a = inp.Scalar();
         var pts = new[] { p, p, p, p.Negate() };
         var sc = new[] { a, -a, a, a };
-        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine>(pts, sc, 2, default).IsInfinity, "a - a + a - a must vanish");
+        Assert.True(Pippenger.Msm<G1Jacobian, G1Affine, Fp>(pts, sc, 2, default).IsInfinity, "a - a + a - a must vanish");
+    }
+
+    /// <summary>
+    /// Equal scalars put every point in one bucket per window: the affine batches see the same bucket
+    /// over and over (side buckets), the same point twice (doubling) and a point and its negation (cancel).
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    public void SkewedInputsExerciseEveryAffineBucketCase(int window)
+    {
+        var inp = new Inputs(40 + window);
+        var p = inp.G1Points(300);
+        var k = inp.Scalar();
+        var sc = Enumerable.Repeat(k, 300).ToArray();
+        p[10] = p[11];
+        p[12] = p[13].Negate();
+        for (int i = 200; i < 300; i++) p[i] = p[0];
+        var got = Pippenger.Msm<G1Jacobian, G1Affine, Fp>(p, sc, 2, default, window);
+        Assert.True(Reference.Msm(p, sc) == got, $"seed {inp.Seed}");
     }
 
     [Fact]
@@ -68,15 +88,18 @@ public class PippengerTests
         var sc = inp.Scalars(19);
         sc[0] = Fr.Zero;
         pts[1] = G2Affine.Infinity;
-        var got = Pippenger.Msm<G2Jacobian, G2Affine>(pts, sc, 2, default);
-        Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}");
+        foreach (int window in new[] { 3, 9 })
+        {
+            var got = Pippenger.Msm<G2Jacobian, G2Affine, Fp2>(pts, sc, 2, default, window);
+            Assert.True(Reference.Msm(pts, sc) == got, $"seed {inp.Seed}, window {window}");
+        }
     }
 
     [Fact]
     public void MismatchedLengthsAreRejected()
     {
         var inp = new Inputs(6);
-        var ex = Assert.Throws<ArgumentException>(() => Pippenger.Msm<G1Jacobian, G1Affine>(inp.G1Points(3), inp.Scalars(2), 1, default));
+        var ex = Assert.Throws<ArgumentException>(() => Pippenger.Msm<G1Jacobian, G1Affine, Fp>(inp.G1Points(3), inp.Scalars(2), 1, default));
         Assert.Contains("3 points, 2 scalars", ex.Message);
     }
 
@@ -86,7 +109,7 @@ public class PippengerTests
         var inp = new Inputs(7);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => Pippenger.Msm<G1Jacobian, G1Affine>(inp.G1Points(200), inp.Scalars(200), 2, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Pippenger.Msm<G1Jacobian, G1Affine, Fp>(inp.G1Points(200), inp.Scalars(200), 2, cts.Token));
     }
 
     [Theory]

@@ -21,10 +21,10 @@ public sealed class CpuBackend : IAccelBackend
     public DeviceCapabilities Capabilities { get; }
 
     public G1Jacobian MsmG1(ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default) =>
-        Pippenger.Msm<G1Jacobian, G1Affine>(points, scalars, MaxThreads, ct);
+        Pippenger.Msm<G1Jacobian, G1Affine, Fp>(points, scalars, MaxThreads, ct);
 
     public G2Jacobian MsmG2(ReadOnlySpan<G2Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default) =>
-        Pippenger.Msm<G2Jacobian, G2Affine>(points, scalars, MaxThreads, ct);
+        Pippenger.Msm<G2Jacobian, G2Affine, Fp2>(points, scalars, MaxThreads, ct);
 
     public void Ntt(Span<Fr> values, NttOptions options, CancellationToken ct = default) =>
         Cpu.Ntt.Transform(values, options, MaxThreads, ct);

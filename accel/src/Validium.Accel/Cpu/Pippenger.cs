@@ -28,9 +28,13 @@ public static class Pippenger
         return best;
     }
 
-    public static unsafe TJ Msm<TJ, TA>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int maxThreads, CancellationToken ct, int window = 0)
+    /// <summary>Below this window size buckets are few and hot; queued affine additions would conflict too often.</summary>
+    private const int MinAffineWindow = 8;
+
+    public static unsafe TJ Msm<TJ, TA, TF>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int maxThreads, CancellationToken ct, int window = 0)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
-        where TA : unmanaged, IAffinePoint<TA>
+        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
+        where TF : unmanaged, IField<TF>
     {
         if (points.Length != scalars.Length)
             throw new ArgumentException($"MSM needs one scalar per point: {points.Length} points, {scalars.Length} scalars");
@@ -50,12 +54,12 @@ public static class Pippenger
             int threads = Math.Clamp(maxThreads, 1, windows);
             if (threads == 1 || n < 64)
             {
-                for (int w = 0; w < windows; w++) partial[w] = Window<TJ, TA>((TA*)ptr, n, digits, windows, w, c, ct);
+                for (int w = 0; w < windows; w++) partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, ct);
             }
             else
             {
                 var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct };
-                Parallel.For(0, windows, options, w => partial[w] = Window<TJ, TA>((TA*)ptr, n, digits, windows, w, c, ct));
+                Parallel.For(0, windows, options, w => partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, ct));
             }
         }
 
@@ -113,11 +117,25 @@ public static class Pippenger
         return v & ((1UL << count) - 1);
     }
 
-    private static unsafe TJ Window<TJ, TA>(TA* points, int n, int[] digits, int windows, int w, int c, CancellationToken ct)
+    private static unsafe TJ Window<TJ, TA, TF>(TA* points, int n, int[] digits, int windows, int w, int c, CancellationToken ct)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
-        where TA : unmanaged, IAffinePoint<TA>
+        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
+        where TF : unmanaged, IField<TF>
     {
         int buckets = 1 << (c - 1);
+        if (c >= MinAffineWindow)
+        {
+            var affine = new AffineBuckets<TJ, TA, TF>(buckets, Math.Clamp(buckets / 16, 64, 2048));
+            for (int i = 0; i < n; i++)
+            {
+                if ((i & 0xffff) == 0) ct.ThrowIfCancellationRequested();
+                int d = digits[(long)i * windows + w];
+                if (d == 0 || points[i].IsInfinity) continue;
+                if (d > 0) affine.Add(d - 1, points[i]);
+                else affine.Add(-d - 1, points[i].Negate());
+            }
+            return affine.Reduce();
+        }
         var bucket = new TJ[buckets];
         bucket.AsSpan().Fill(TJ.Infinity);
         for (int i = 0; i < n; i++)

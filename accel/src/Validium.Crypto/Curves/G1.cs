@@ -7,9 +7,13 @@ namespace Validium.Crypto;
 // Curve constants (B, generator, subgroup check, encodings) live in G1.*.cs.
 
 /// <summary>Affine point of BN254 G1 (y² = x³ + B); (0, 0) is the point at infinity.</summary>
-public readonly partial struct G1Affine : IAffinePoint<G1Affine>
+public readonly partial struct G1Affine : IAffinePoint<G1Affine>, IAffineCoordinates<G1Affine, Fp>
 {
-    public readonly Fp X, Y;
+    public Fp X { get; }
+
+    public Fp Y { get; }
+
+    public static G1Affine FromCoordinates(Fp x, Fp y) => new(x, y);
 
     public G1Affine(Fp x, Fp y)
     {

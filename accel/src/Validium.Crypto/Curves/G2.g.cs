@@ -7,9 +7,13 @@ namespace Validium.Crypto;
 
 
 /// <summary>Affine point of BN254 G2 (y² = x³ + B over Fp2); (0, 0) is the point at infinity.</summary>
-public readonly partial struct G2Affine : IAffinePoint<G2Affine>
+public readonly partial struct G2Affine : IAffinePoint<G2Affine>, IAffineCoordinates<G2Affine, Fp2>
 {
-    public readonly Fp2 X, Y;
+    public Fp2 X { get; }
+
+    public Fp2 Y { get; }
+
+    public static G2Affine FromCoordinates(Fp2 x, Fp2 y) => new(x, y);
 
     public G2Affine(Fp2 x, Fp2 y)
     {

@@ -8,6 +8,16 @@ public interface IAffinePoint<TA> : IEquatable<TA> where TA : struct, IAffinePoi
     bool IsOnCurve();
 }
 
+/// <summary>Coordinate access for code that runs the affine formulas itself (batch-affine Pippenger).</summary>
+public interface IAffineCoordinates<TA, TF>
+    where TA : struct, IAffineCoordinates<TA, TF>
+    where TF : struct, IField<TF>
+{
+    TF X { get; }
+    TF Y { get; }
+    static abstract TA FromCoordinates(TF x, TF y);
+}
+
 /// <summary>
 /// A projective point in Jacobian coordinates. MSM and conformance code is generic over this
 /// interface so G1 and G2 share one Pippenger.
