@@ -8,6 +8,7 @@ public static class VldApp
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("vld: the Validium appliance's command-line tool");
+        root.Subcommands.Add(CryptoCommands.Build(stdout));
         root.Subcommands.Add(AccelCommands.Build(stdout, stderr));
         return root;
     }
