@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The main job. Until the end-to-end demo exists it is the crypto/accelerator self-check: known answers
+# from circomlibjs/ethers for every primitive, then every accelerator device against the CPU.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh
+dotnet build validium/src/Validium.Cli -c Release --no-restore --verbosity quiet -nologo
+exec validium/src/Validium.Cli/bin/Release/net10.0/vld selfcheck "$@"
