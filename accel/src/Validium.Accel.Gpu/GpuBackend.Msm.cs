@@ -30,7 +30,6 @@ public sealed partial class GpuBackend
         for (int i = 0; i < n; i++) devicePoints[i] = G1AffineLimbs.From(points[i]);
         int segmentSize = Math.Min(bucketsPerWindow, 1 << ((c + 1) / 2));
         int segmentsPerWindow = (bucketsPerWindow + segmentSize - 1) / segmentSize;
-        int bucketCount = windows * bucketsPerWindow;
         int segmentCount = windows * segmentsPerWindow;
 
         G1JacobianLimbs[] segmentSums;
@@ -39,11 +38,8 @@ public sealed partial class GpuBackend
             ObjectDisposedException.ThrowIf(disposed, this);
             using var dPoints = accelerator.Allocate1D(devicePoints);
             using var dIndex = accelerator.Allocate1D(plan.PointIndex);
-            using var dStart = accelerator.Allocate1D(plan.BucketStart);
-            using var dBuckets = accelerator.Allocate1D<G1JacobianLimbs>(bucketCount);
+            using var dBuckets = AccumulateBuckets(dPoints, dIndex, plan.BucketStart, ct);
             using var dSegments = accelerator.Allocate1D<G1JacobianLimbs>(segmentCount);
-            Kernels.AccumulateBuckets(bucketCount, dPoints.View, dIndex.View, dStart.View, dBuckets.View);
-            Checkpoint(ct);
             Kernels.ReduceBucketSegments(segmentCount, dBuckets.View, dSegments.View, bucketsPerWindow, segmentSize, segmentsPerWindow);
             Checkpoint(ct);
             segmentSums = dSegments.GetAsArray1D();
@@ -57,6 +53,72 @@ public sealed partial class GpuBackend
             for (int s = 0; s < segmentsPerWindow; s++) result = result.Add(segmentSums[w * segmentsPerWindow + s].ToHost());
         }
         return result;
+    }
+
+    /// <summary>
+    /// One sum per bucket, built as a tree: runs of at most MsmPointsPerThread sorted points, then runs of partial sums,
+    /// until each bucket has a single sum. Uniform scalars finish after the first level; a bucket holding most points
+    /// takes log_K(n) levels instead of n sequential additions on one thread.
+    /// </summary>
+    private MemoryBuffer1D<G1JacobianLimbs, Stride1D.Dense> AccumulateBuckets(
+        MemoryBuffer1D<G1AffineLimbs, Stride1D.Dense> dPoints, MemoryBuffer1D<int, Stride1D.Dense> dIndex, int[] bucketStart, CancellationToken ct)
+    {
+        var counts = new int[bucketStart.Length - 1];
+        for (int b = 0; b < counts.Length; b++) counts[b] = bucketStart[b + 1] - bucketStart[b];
+        var (runStart, runs) = Runs(counts, options.MsmPointsPerThread);
+        var current = accelerator.Allocate1D<G1JacobianLimbs>(runStart.Length - 1);
+        try
+        {
+            using (var dRunStart = accelerator.Allocate1D(runStart))
+                Kernels.AccumulateRuns(runStart.Length - 1, dPoints.View, dIndex.View, dRunStart.View, current.View);
+            Checkpoint(ct);
+            while (runs.Any(r => r > 1))
+            {
+                (runStart, runs) = Runs(runs, options.MsmPointsPerThread);
+                var next = accelerator.Allocate1D<G1JacobianLimbs>(runStart.Length - 1);
+                using (var dRunStart = accelerator.Allocate1D(runStart))
+                    Kernels.SumRuns(runStart.Length - 1, current.View, dRunStart.View, next.View);
+                current.Dispose();
+                current = next;
+                Checkpoint(ct);
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Cuts consecutive groups of counts[g] entries into runs of at most runLength. Every group gets at least one
+    /// (possibly empty) run so that it keeps a slot in the output; returns the run boundaries and runs per group.
+    /// </summary>
+    internal static (int[] RunStart, int[] RunsPerGroup) Runs(int[] counts, int runLength)
+    {
+        var runsPerGroup = new int[counts.Length];
+        int total = 0;
+        for (int g = 0; g < counts.Length; g++)
+        {
+            runsPerGroup[g] = Math.Max(1, (counts[g] + runLength - 1) / runLength);
+            total += runsPerGroup[g];
+        }
+        var start = new int[total + 1];
+        int r = 0, offset = 0;
+        for (int g = 0; g < counts.Length; g++)
+        {
+            int remaining = counts[g];
+            for (int j = 0; j < runsPerGroup[g]; j++)
+            {
+                start[r++] = offset;
+                int take = Math.Min(runLength, remaining);
+                offset += take;
+                remaining -= take;
+            }
+        }
+        start[total] = offset;
+        return (start, runsPerGroup);
     }
 
     /// <summary>

@@ -67,6 +67,10 @@ public sealed partial class GpuBackend : IAccelBackend
         try
         {
             ArgumentNullException.ThrowIfNull(options);
+            if (options.MsmPointsPerThread < 2)
+                throw new ArgumentOutOfRangeException(nameof(options), options.MsmPointsPerThread, "MsmPointsPerThread must be at least 2");
+            if (options.MaxPoseidonArity < 1)
+                throw new ArgumentOutOfRangeException(nameof(options), options.MaxPoseidonArity, "MaxPoseidonArity must be at least 1");
             context = CreateContext();
             var candidates = context.Devices
                 .Select((d, i) => (Device: d, Index: i))

@@ -14,6 +14,12 @@ public sealed record GpuBackendOptions
 
     /// <summary>Largest arity accepted by PoseidonBatch (circomlib goes up to 16).</summary>
     public int MaxPoseidonArity { get; init; } = 16;
+
+    /// <summary>
+    /// Most points one MSM thread adds in sequence (at least 2). Larger runs mean fewer partial sums to fold, smaller
+    /// ones more parallelism for skewed inputs where many scalars share a digit.
+    /// </summary>
+    public int MsmPointsPerThread { get; init; } = 32;
 }
 
 /// <summary>One device as ILGPU sees it (for <c>vld accel devices</c>).</summary>

@@ -58,6 +58,9 @@ public class BackendTests(GpuFixture fixture)
     {
         Assert.False(GpuBackend.TryCreate(null!, null, out var backend));
         Assert.Null(backend);
+        var bad = new GpuBackendOptions { AllowCpuEmulation = true, MsmPointsPerThread = 1 };
+        Assert.False(GpuBackend.TryCreate(bad, null, out backend));
+        Assert.Null(backend);
     }
 
     [Fact]

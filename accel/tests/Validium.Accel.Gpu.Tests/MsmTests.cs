@@ -75,6 +75,26 @@ public class MsmTests(GpuFixture fixture)
         AssertMsm(points, scalars, $"seed {seed}");
     }
 
+    /// <summary>A witness-like input: almost every scalar is 0 or 1, so one bucket holds nearly all points.</summary>
+    [Fact]
+    public void SkewedScalarsMatchReference()
+    {
+        var (rng, seed) = GpuFixture.Seeded();
+        var points = Enumerable.Range(0, 60).Select(_ => GpuFixture.RandomPoint(rng)).ToArray();
+        var scalars = Enumerable.Range(0, 60).Select(i => i % 7 == 0 ? Fr.Zero : i % 11 == 0 ? Fr.Random(rng) : Fr.One).ToArray();
+        AssertMsm(points, scalars, $"seed {seed}");
+        var same = Enumerable.Repeat(points[0], 40).ToArray();
+        AssertMsm(same, Enumerable.Repeat(Fr.One, 40).ToArray(), $"one point 40 times; seed {seed}");
+    }
+
+    [Fact]
+    public void RunsCoverEveryGroupWithinTheLimit()
+    {
+        var (start, runs) = GpuBackend.Runs([0, 7, 3, 1, 0], 3);
+        Assert.Equal([1, 3, 1, 1, 1], runs);
+        Assert.Equal([0, 0, 3, 6, 7, 10, 11, 11], start);
+    }
+
     [Fact]
     public void CancellingTermsGiveInfinity()
     {

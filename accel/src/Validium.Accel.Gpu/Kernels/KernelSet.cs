@@ -12,7 +12,8 @@ internal sealed class KernelSet
 {
     public Action<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, ArrayView<Limbs8>, int> FpBinary { get; }
     public Action<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, ArrayView<Limbs8>, int> FrBinary { get; }
-    public Action<Index1D, ArrayView<G1AffineLimbs>, ArrayView<int>, ArrayView<int>, ArrayView<G1JacobianLimbs>> AccumulateBuckets { get; }
+    public Action<Index1D, ArrayView<G1AffineLimbs>, ArrayView<int>, ArrayView<int>, ArrayView<G1JacobianLimbs>> AccumulateRuns { get; }
+    public Action<Index1D, ArrayView<G1JacobianLimbs>, ArrayView<int>, ArrayView<G1JacobianLimbs>> SumRuns { get; }
     public Action<Index1D, ArrayView<G1JacobianLimbs>, ArrayView<G1JacobianLimbs>, int, int, int> ReduceBucketSegments { get; }
     public Action<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, int> BitReverse { get; }
     public Action<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, int, int> Butterfly { get; }
@@ -23,7 +24,8 @@ internal sealed class KernelSet
     {
         FpBinary = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, ArrayView<Limbs8>, int>(FieldKernels.FpBinary);
         FrBinary = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, ArrayView<Limbs8>, int>(FieldKernels.FrBinary);
-        AccumulateBuckets = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<G1AffineLimbs>, ArrayView<int>, ArrayView<int>, ArrayView<G1JacobianLimbs>>(MsmKernels.AccumulateBuckets);
+        AccumulateRuns = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<G1AffineLimbs>, ArrayView<int>, ArrayView<int>, ArrayView<G1JacobianLimbs>>(MsmKernels.AccumulateRuns);
+        SumRuns = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<G1JacobianLimbs>, ArrayView<int>, ArrayView<G1JacobianLimbs>>(MsmKernels.SumRuns);
         ReduceBucketSegments = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<G1JacobianLimbs>, ArrayView<G1JacobianLimbs>, int, int, int>(MsmKernels.ReduceBucketSegments);
         BitReverse = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, int>(NttKernels.BitReverse);
         Butterfly = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Limbs8>, ArrayView<Limbs8>, int, int>(NttKernels.Butterfly);

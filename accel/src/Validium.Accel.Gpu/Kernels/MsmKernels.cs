@@ -6,21 +6,32 @@ namespace Validium.Accel.Gpu;
 /// Pippenger bucket method for G1. The host sorts (window, digit) → point indices with a counting sort;
 /// the device then does all the curve arithmetic:
 /// <list type="number">
-/// <item><see cref="AccumulateBuckets"/>: one thread per (window, bucket) adds the points of its sorted segment.</item>
+/// <item><see cref="AccumulateRuns"/>: one thread per run of at most K sorted entries of one bucket adds those points;
+/// <see cref="SumRuns"/> then folds each bucket's partial sums K at a time until one remains. Splitting keeps a bucket
+/// that holds most of the input (a Groth16 witness is full of 0s and 1s) from serialising on one thread.</item>
 /// <item><see cref="ReduceBucketSegments"/>: one thread per (window, segment of buckets) computes Σ d·B_d over its
 /// segment with a running sum, so a window's 2^c buckets are reduced by many threads instead of one.</item>
 /// </list>
 /// </summary>
 internal static class MsmKernels
 {
-    /// <summary>buckets[b] = Σ points[pointIndex[k]] for k in [bucketStart[b], bucketStart[b+1]).</summary>
-    public static void AccumulateBuckets(
-        Index1D bucket, ArrayView<G1AffineLimbs> points, ArrayView<int> pointIndex, ArrayView<int> bucketStart, ArrayView<G1JacobianLimbs> buckets)
+    /// <summary>sums[r] = Σ points[pointIndex[k]] for k in [runStart[r], runStart[r+1]); an empty run gives infinity.</summary>
+    public static void AccumulateRuns(
+        Index1D run, ArrayView<G1AffineLimbs> points, ArrayView<int> pointIndex, ArrayView<int> runStart, ArrayView<G1JacobianLimbs> sums)
     {
         var acc = G1Device.Infinity;
-        int end = bucketStart[bucket + 1];
-        for (int k = bucketStart[bucket]; k < end; k++) acc = G1Device.AddMixed(acc, points[pointIndex[k]]);
-        buckets[bucket] = acc;
+        int end = runStart[run + 1];
+        for (int k = runStart[run]; k < end; k++) acc = G1Device.AddMixed(acc, points[pointIndex[k]]);
+        sums[run] = acc;
+    }
+
+    /// <summary>sums[r] = Σ partials[k] for k in [runStart[r], runStart[r+1]).</summary>
+    public static void SumRuns(Index1D run, ArrayView<G1JacobianLimbs> partials, ArrayView<int> runStart, ArrayView<G1JacobianLimbs> sums)
+    {
+        var acc = G1Device.Infinity;
+        int end = runStart[run + 1];
+        for (int k = runStart[run]; k < end; k++) acc = G1Device.Add(acc, partials[k]);
+        sums[run] = acc;
     }
 
     /// <summary>
