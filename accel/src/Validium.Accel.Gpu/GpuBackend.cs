@@ -117,7 +117,19 @@ public sealed partial class GpuBackend : IAccelBackend
         }
     }
 
-    private static Context CreateContext() => Context.Create(b => b.Cuda().OpenCL().CPU());
+    private static Context CreateContext() => CreateContext(b => b.Cuda().OpenCL().CPU());
+
+    /// <summary>
+    /// ILGPU inlines every call by default, which turns a G1 addition into ~16 copies of an unrolled Montgomery
+    /// product (a 100k-line PTX kernel). Conservative inlining keeps the product a function and the kernels small,
+    /// while the [AggressiveInlining] word-level helpers are still inlined into it.
+    /// </summary>
+    internal static Context CreateContext(Action<Context.Builder> devices) =>
+        Context.Create(b =>
+        {
+            devices(b);
+            b.Inlining(InliningMode.Conservative);
+        });
 
     private static int Rank(AcceleratorType type) => type switch
     {

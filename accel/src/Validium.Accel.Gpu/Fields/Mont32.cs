@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 
 namespace Validium.Accel.Gpu;
 
@@ -8,7 +10,7 @@ namespace Validium.Accel.Gpu;
 /// registers on a GPU: indexing a local array would spill to local memory.
 /// Both BN254 moduli have a top word below (2^32-1)/2 - 1, so the "no-carry" CIOS variant applies
 /// (the running sum never needs a ninth word), the same argument Validium.Crypto's Mont makes for 64-bit words.
-/// Each (ulong)x*y + s + c below is at most (2^32-1)^2 + 2(2^32-1) = 2^64-1, so no sum overflows.
+/// Each x·y + s + c below is at most (2^32-1)^2 + 2(2^32-1) = 2^64-1, so no sum overflows.
 /// </summary>
 internal static class Mont32
 {
@@ -52,7 +54,6 @@ internal static class Mont32
     }
 
     /// <summary>Montgomery product a·b·2^-256 mod p for a, b below p; n0 = -p^-1 mod 2^32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Limbs8 Mul(Limbs8 a, Limbs8 b, Limbs8 p, uint n0)
     {
         var t = Round(a, b.L0, default, p, n0);
@@ -70,27 +71,43 @@ internal static class Mont32
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Limbs8 Round(Limbs8 x, uint bi, Limbs8 t, Limbs8 p, uint n0)
     {
-        ulong s = (ulong)x.L0 * bi + t.L0;
+        ulong s = MulAddWide(x.L0, bi, t.L0);
         uint u = (uint)s; ulong a = s >> 32;
         uint m = u * n0;
-        ulong c = ((ulong)m * p.L0 + u) >> 32; // the low word is zero by the choice of m
+        ulong c = MulAddWide(m, p.L0, u) >> 32; // the low word is zero by the choice of m
 
-        s = (ulong)x.L1 * bi + t.L1 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L1 + u + c; uint r0 = (uint)s; c = s >> 32;
-        s = (ulong)x.L2 * bi + t.L2 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L2 + u + c; uint r1 = (uint)s; c = s >> 32;
-        s = (ulong)x.L3 * bi + t.L3 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L3 + u + c; uint r2 = (uint)s; c = s >> 32;
-        s = (ulong)x.L4 * bi + t.L4 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L4 + u + c; uint r3 = (uint)s; c = s >> 32;
-        s = (ulong)x.L5 * bi + t.L5 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L5 + u + c; uint r4 = (uint)s; c = s >> 32;
-        s = (ulong)x.L6 * bi + t.L6 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L6 + u + c; uint r5 = (uint)s; c = s >> 32;
-        s = (ulong)x.L7 * bi + t.L7 + a; u = (uint)s; a = s >> 32;
-        s = (ulong)m * p.L7 + u + c; uint r6 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L1, bi, (ulong)t.L1 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L1, (ulong)u + c); uint r0 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L2, bi, (ulong)t.L2 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L2, (ulong)u + c); uint r1 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L3, bi, (ulong)t.L3 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L3, (ulong)u + c); uint r2 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L4, bi, (ulong)t.L4 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L4, (ulong)u + c); uint r3 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L5, bi, (ulong)t.L5 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L5, (ulong)u + c); uint r4 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L6, bi, (ulong)t.L6 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L6, (ulong)u + c); uint r5 = (uint)s; c = s >> 32;
+        s = MulAddWide(x.L7, bi, (ulong)t.L7 + a); u = (uint)s; a = s >> 32;
+        s = MulAddWide(m, p.L7, (ulong)u + c); uint r6 = (uint)s; c = s >> 32;
         uint r7 = (uint)(c + a);
         return new Limbs8(r0, r1, r2, r3, r4, r5, r6, r7);
+    }
+
+    /// <summary>
+    /// (ulong)a·b + c. On CUDA this is one mad.wide.u32: ILGPU would otherwise widen both operands and emit a 64-bit
+    /// multiply, which the GPU runs as several 32-bit ones. The branch folds away per backend at kernel compile time;
+    /// the inline PTX must stay behind it because the CPU accelerator cannot execute CudaAsm.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulAddWide(uint a, uint b, ulong c)
+    {
+        if (Accelerator.CurrentType == AcceleratorType.Cuda)
+        {
+            CudaAsm.Emit("mad.wide.u32 %0, %1, %2, %3;", out ulong r, a, b, c);
+            return r;
+        }
+        return (ulong)a * b + c;
     }
 
     /// <summary>t - p when t ≥ p, else t; t must be below 2p.</summary>
