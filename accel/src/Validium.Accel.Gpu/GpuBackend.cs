@@ -108,7 +108,7 @@ public sealed partial class GpuBackend : IAccelBackend
             using var context = CreateContext();
             return context.Devices.Select((d, i) => new GpuDeviceInfo(
                 i, d.AcceleratorType.ToString(), d.Name, d.MemorySize, d.MaxNumThreadsPerGroup,
-                Usable: Rank(d.AcceleratorType) < 2,
+                IsGpu: Rank(d.AcceleratorType) < 2,
                 Note: d.AcceleratorType == AcceleratorType.CPU ? "CPU emulation: tests only (AllowCpuEmulation)" : "")).ToList();
         }
         catch (Exception e)

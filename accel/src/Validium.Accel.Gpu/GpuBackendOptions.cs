@@ -23,8 +23,9 @@ public sealed record GpuBackendOptions
 }
 
 /// <summary>One device as ILGPU sees it (for <c>vld accel devices</c>).</summary>
-public sealed record GpuDeviceInfo(int Index, string AcceleratorType, string Name, long MemoryBytes, int MaxThreadsPerGroup, bool Usable, string Note)
+/// <param name="IsGpu">CUDA or OpenCL: chosen by <see cref="GpuBackend.TryCreate"/> without <see cref="GpuBackendOptions.AllowCpuEmulation"/>.</param>
+public sealed record GpuDeviceInfo(int Index, string AcceleratorType, string Name, long MemoryBytes, int MaxThreadsPerGroup, bool IsGpu, string Note)
 {
     public override string ToString() =>
-        $"{Index}: {AcceleratorType} {Name} ({MemoryBytes / (1024 * 1024)} MiB, {MaxThreadsPerGroup} threads/group){(Usable ? "" : " - not used")}{(Note.Length > 0 ? $" - {Note}" : "")}";
+        $"{Index}: {AcceleratorType} {Name} ({MemoryBytes / (1024 * 1024)} MiB, {MaxThreadsPerGroup} threads/group){(IsGpu ? "" : " - emulation only")}{(Note.Length > 0 ? $" - {Note}" : "")}";
 }

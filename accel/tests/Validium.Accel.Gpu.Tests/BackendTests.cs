@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Validium.Crypto;
 
 namespace Validium.Accel.Gpu.Tests;
@@ -5,7 +6,7 @@ namespace Validium.Accel.Gpu.Tests;
 [Collection(GpuCollection.Name)]
 public class BackendTests(GpuFixture fixture)
 {
-    private static bool RealDevicePresent => GpuBackend.EnumerateDevices().Any(d => d.Usable);
+    private static bool RealDevicePresent => GpuBackend.EnumerateDevices().Any(d => d.IsGpu);
 
     [Fact]
     public void EmulatedBackendAdvertisesItsOps()
@@ -42,7 +43,7 @@ public class BackendTests(GpuFixture fixture)
     public void EnumerateDevicesSeesTheCpuAccelerator()
     {
         var devices = GpuBackend.EnumerateDevices();
-        Assert.Contains(devices, d => d.AcceleratorType == "CPU" && !d.Usable);
+        Assert.Contains(devices, d => d.AcceleratorType == "CPU" && !d.IsGpu);
     }
 
     [SkippableFact]
@@ -61,6 +62,26 @@ public class BackendTests(GpuFixture fixture)
         var bad = new GpuBackendOptions { AllowCpuEmulation = true, MsmPointsPerThread = 1 };
         Assert.False(GpuBackend.TryCreate(bad, null, out backend));
         Assert.Null(backend);
+    }
+
+    [Fact]
+    public void CreationFailuresAreLoggedWithTheReason()
+    {
+        var logger = new ListLogger();
+        var bad = new GpuBackendOptions { AllowCpuEmulation = true, MsmPointsPerThread = 1 };
+        Assert.False(GpuBackend.TryCreate(bad, logger, out _));
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Contains("MsmPointsPerThread", entry.Exception?.Message);
+    }
+
+    [SkippableFact]
+    public void MissingGpuIsLoggedAsTheReason()
+    {
+        Skip.If(RealDevicePresent, "a CUDA/OpenCL device is present");
+        var logger = new ListLogger();
+        Assert.False(GpuBackend.TryCreate(new GpuBackendOptions(), logger, out _));
+        Assert.Contains(logger.Entries, e => e.Message.Contains("No CUDA or OpenCL device"));
     }
 
     [Fact]
@@ -102,4 +123,16 @@ public class BackendTests(GpuFixture fixture)
         for (int i = 0; i < hashes.Length; i++)
             Assert.True(TestPoseidon.Hash(TestPoseidon.Parameters(2), values.AsSpan(2 * i, 2)) == hashes[i], $"Merkle {i}; seed {seed}");
     }
+}
+
+internal sealed class ListLogger : ILogger
+{
+    public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Entries.Add((logLevel, formatter(state, exception), exception));
 }
