@@ -9,7 +9,10 @@ public sealed partial class GpuBackend
     /// <summary>Canonical scalars are below r &lt; 2^254.</summary>
     private const int ScalarBits = 254;
 
-    /// <summary>Device bytes per MSM input: the affine point plus a sorted index per window (at most 254 windows of 1 bit, in practice ~20).</summary>
+    /// <summary>
+    /// Device bytes per MSM input where memory matters (n ≥ 2^10, so c ≥ 8 and at most 32 windows): the affine point
+    /// plus a sorted index per window.
+    /// </summary>
     private const long MsmBytesPerPoint = 64 + 4 * 32;
 
     public G1Jacobian MsmG1(ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default)
@@ -45,7 +48,7 @@ public sealed partial class GpuBackend
             segmentSums = dSegments.GetAsArray1D();
         }
 
-        // A few hundred additions at most: combining windows on the host keeps the reference arithmetic in charge of the result.
+        // About 254 doublings plus ⌈254/c⌉·2^(c/2) additions, independent of n: the host's reference arithmetic finishes.
         var result = G1Jacobian.Infinity;
         for (int w = windows - 1; w >= 0; w--)
         {

@@ -117,7 +117,7 @@ public sealed partial class GpuBackend : IAccelBackend
         }
     }
 
-    private static Context CreateContext() => CreateContext(b => b.Cuda().OpenCL().CPU());
+    private static Context CreateContext() => CreateContext(b => b.Cuda().OpenCL().DefaultCPU());
 
     /// <summary>
     /// ILGPU inlines every call by default, which turns a G1 addition into ~16 copies of an unrolled Montgomery

@@ -29,7 +29,7 @@ public static class KernelExport
             (9, 0) => CudaArchitecture.SM_90,
             _ => throw new ArgumentOutOfRangeException(nameof(smMajor), $"sm_{smMajor}{smMinor} is not a target this project compiles for"),
         };
-        using var context = GpuBackend.CreateContext(b => b.CPU());
+        using var context = GpuBackend.CreateContext(b => b.DefaultCPU());
         // ISA 8.0 is the newest PTX ISA ILGPU 1.5.3 knows; it covers sm_90, and the driver JIT-compiles it forward.
         using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_80, null);
         return CompileAll(backend, k => ((PTXCompiledKernel)k).PTXAssembly);
@@ -38,7 +38,7 @@ public static class KernelExport
     /// <summary>OpenCL C 2.0 source per kernel, for a device with no optional extensions (the lowest common denominator).</summary>
     public static IReadOnlyList<(string Kernel, string Code)> CompileOpenCl()
     {
-        using var context = GpuBackend.CreateContext(b => b.CPU());
+        using var context = GpuBackend.CreateContext(b => b.DefaultCPU());
         var capabilities = new CLCapabilityContext(false, false, false, false, false);
         using var backend = new CLBackend(context, capabilities, CLDeviceVendor.Other, CLCVersion.CL20);
         return CompileAll(backend, k => ((CLCompiledKernel)k).Source);
