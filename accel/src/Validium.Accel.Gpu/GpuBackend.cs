@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -28,8 +29,8 @@ public sealed partial class GpuBackend : IAccelBackend
 
     public DeviceCapabilities Capabilities { get; }
 
-    /// <summary>Which ILGPU accelerator runs the kernels (Cuda, OpenCL or CPU).</summary>
-    public AcceleratorType AcceleratorType => accelerator.AcceleratorType;
+    /// <summary>Which ILGPU accelerator runs the kernels (Cuda, OpenCL or CPU); internal so callers need no ILGPU reference.</summary>
+    internal AcceleratorType AcceleratorType => accelerator.AcceleratorType;
 
     private GpuBackend(Context context, Accelerator accelerator, int index, GpuBackendOptions options)
     {
@@ -59,7 +60,7 @@ public sealed partial class GpuBackend : IAccelBackend
     /// ILGPU's CPU accelerator) and compiles every kernel. Never throws: any failure is logged and reported as false,
     /// so the registry can fall back to the CPU backend.
     /// </summary>
-    public static bool TryCreate(GpuBackendOptions options, ILogger? logger, out GpuBackend? backend)
+    public static bool TryCreate(GpuBackendOptions options, ILogger? logger, [NotNullWhen(true)] out GpuBackend? backend)
     {
         backend = null;
         Context? context = null;

@@ -14,7 +14,7 @@ public sealed class GpuFixture : IDisposable
     {
         // Three points per thread makes even these small MSMs fold bucket sums over several levels.
         var options = new GpuBackendOptions { AllowCpuEmulation = true, PoseidonParameters = TestPoseidon.Parameters, MsmPointsPerThread = 3 };
-        if (!GpuBackend.TryCreate(options, null, out var backend) || backend is null)
+        if (!GpuBackend.TryCreate(options, null, out var backend))
             throw new InvalidOperationException("the ILGPU CPU accelerator should always be available");
         Backend = backend;
     }
