@@ -8,6 +8,7 @@ public class PoseidonTests(GpuFixture fixture)
     [Theory]
     [InlineData(1, 3)]
     [InlineData(2, 17)]
+    [InlineData(2, 100)]
     [InlineData(3, 1)]
     [InlineData(5, 4)]
     [InlineData(16, 2)]
