@@ -9,8 +9,18 @@ public sealed record GpuBackendOptions
     /// </summary>
     public bool AllowCpuEmulation { get; init; }
 
-    /// <summary>Poseidon constants per arity; without it the backend does not offer PoseidonBatch or MerkleLayer.</summary>
-    public Func<int, PoseidonKernelParameters>? PoseidonParameters { get; init; }
+    /// <summary>
+    /// Poseidon constants per arity; without it the backend does not offer PoseidonBatch or MerkleLayer.
+    /// Defaults to circomlib's, the ones Validium.Crypto's Poseidon uses.
+    /// </summary>
+    public Func<int, PoseidonKernelParameters>? PoseidonParameters { get; init; } = CircomlibPoseidon;
+
+    /// <summary>circomlib's parameters for t = arity + 1, as Validium.Crypto generates them.</summary>
+    public static PoseidonKernelParameters CircomlibPoseidon(int arity)
+    {
+        var p = Validium.Crypto.PoseidonParameters.Get(arity + 1);
+        return PoseidonKernelParameters.FromMatrix(p.FullRounds, p.PartialRounds, [.. p.RoundConstants], [.. p.Mds.Select(r => r.ToArray())]);
+    }
 
     /// <summary>Largest arity accepted by PoseidonBatch (circomlib goes up to 16).</summary>
     public int MaxPoseidonArity { get; init; } = 16;

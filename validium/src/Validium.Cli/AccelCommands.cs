@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Validium.Accel;
+using Validium.Accel.Gpu;
 using Validium.Accel.Inputs;
 using Validium.Crypto;
 
@@ -23,6 +24,9 @@ internal static class AccelCommands
         var cmd = new Command("devices", "List the accelerator devices and what they can do") { emulate };
         cmd.SetAction(r =>
         {
+            stdout.WriteLine("ILGPU sees:");
+            foreach (var info in GpuBackend.EnumerateDevices()) stdout.WriteLine($"  {info}");
+            stdout.WriteLine("Registered backends:");
             using var registry = AccelSetup.CreateRegistry(r.GetValue(emulate), stdout);
             foreach (var b in registry.Backends)
             {
