@@ -131,7 +131,12 @@ public sealed partial class AccelDispatcher
         {
             finished = task.Wait(options.DeviceTimeout, ct);
         }
-        catch (AggregateException ex) when (!ct.IsCancellationRequested)
+        catch (AggregateException) when (ct.IsCancellationRequested)
+        {
+            // The device saw the caller's cancellation before Wait did: still the caller's cancellation.
+            throw new OperationCanceledException(ct);
+        }
+        catch (AggregateException ex)
         {
             var inner = ex.InnerException ?? ex;
             Fallback(new(op, b.Device, FallbackReason.DeviceError, $"{inner.GetType().Name}: {inner.Message}"));

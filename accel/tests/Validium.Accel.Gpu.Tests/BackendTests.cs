@@ -87,7 +87,7 @@ public class BackendTests(GpuFixture fixture)
     [Fact]
     public void WithoutPoseidonParametersHashingIsNotOffered()
     {
-        Assert.True(GpuBackend.TryCreate(new GpuBackendOptions { AllowCpuEmulation = true }, null, out var backend));
+        Assert.True(GpuBackend.TryCreate(new GpuBackendOptions { AllowCpuEmulation = true, PoseidonParameters = null }, null, out var backend));
         using (backend)
         {
             Assert.False(backend.Capabilities.Supports(AccelOp.PoseidonBatch));

@@ -5,12 +5,7 @@ namespace Validium.Crypto.Tests;
 /// <summary>circomlib.json, written by accel/tests/vectors/gen-circomlib.mjs from circomlibjs itself.</summary>
 internal static class CircomlibVectors
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "vectors", "circomlib.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
-    });
+    private static readonly Lazy<JsonElement> Root = new(() => VectorFile.Load("circomlib.json"));
 
     public static JsonElement Get(string section) => Root.Value.GetProperty(section);
 
@@ -23,8 +18,6 @@ internal static class CircomlibVectors
     }
 
     public static JsonElement Item(string section, int index) => Get(section)[index];
-
-    public static string Str(this JsonElement e, string name) => e.GetProperty(name).GetString()!;
 
     public static Fr Fr(this JsonElement e, string name) => Validium.Crypto.Fr.Parse(e.Str(name));
 

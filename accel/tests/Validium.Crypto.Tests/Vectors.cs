@@ -5,8 +5,7 @@ namespace Validium.Crypto.Tests;
 /// <summary>Independent vectors written by accel/tests/vectors/gen-pairing.mjs (ffjavascript), copied next to the tests.</summary>
 internal static class Vectors
 {
-    private static readonly Lazy<JsonElement> PairingJson = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "pairing.json"))).RootElement);
+    private static readonly Lazy<JsonElement> PairingJson = new(() => VectorFile.Load("pairing.json"));
 
     public static JsonElement Pairing => PairingJson.Value;
 
