@@ -86,11 +86,12 @@ public static class Pippenger
         Parallel.For(0, (n + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, b =>
         {
             int end = Math.Min(n, (b + 1) * chunk);
-            for (int i = b * chunk; i < end; i++) Recode(canonical[i], c, windows, digits.AsSpan(i * windows, windows));
+            for (int i = b * chunk; i < end; i++) Recode(canonical[i], c, windows, n, i, digits);
         });
     }
 
-    private static void Recode(in Limbs4 k, int c, int windows, Span<int> outDigits)
+    /// <summary>Digits are stored window-major (digits[w·n + i]) so each window's pass reads them sequentially.</summary>
+    private static void Recode(in Limbs4 k, int c, int windows, int n, int i, int[] digits)
     {
         int half = 1 << (c - 1);
         int carry = 0;
@@ -103,7 +104,7 @@ public static class Pippenger
                 carry = 1;
             }
             else carry = 0;
-            outDigits[w] = d;
+            digits[(long)w * n + i] = d;
         }
     }
 
@@ -129,7 +130,7 @@ public static class Pippenger
             for (int i = 0; i < n; i++)
             {
                 if ((i & 0xffff) == 0) ct.ThrowIfCancellationRequested();
-                int d = digits[(long)i * windows + w];
+                int d = digits[(long)w * n + i];
                 if (d == 0 || points[i].IsInfinity) continue;
                 if (d > 0) affine.Add(d - 1, points[i]);
                 else affine.Add(-d - 1, points[i].Negate());
@@ -141,7 +142,7 @@ public static class Pippenger
         for (int i = 0; i < n; i++)
         {
             if ((i & 0xffff) == 0) ct.ThrowIfCancellationRequested();
-            int d = digits[(long)i * windows + w];
+            int d = digits[(long)w * n + i];
             if (d > 0) bucket[d - 1] = bucket[d - 1].AddMixed(points[i]);
             else if (d < 0) bucket[-d - 1] = bucket[-d - 1].AddMixed(points[i].Negate());
         }
