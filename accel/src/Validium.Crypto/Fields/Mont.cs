@@ -13,18 +13,29 @@ public static class Mont<TP> where TP : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong AddCarry(ulong a, ulong b, ref ulong carry)
     {
-        ulong s = a + b + carry;
-        carry = ((a & b) | ((a | b) & ~s)) >> 63;
-        return s;
+        ulong s = a + b;
+        ulong c = Bit(s < a);
+        ulong r = s + carry;
+        carry = c | Bit(r < s);
+        return r;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong SubBorrow(ulong a, ulong b, ref ulong borrow)
     {
-        ulong d = a - b - borrow;
-        borrow = ((~a & b) | (~(a ^ b) & d)) >> 63;
-        return d;
+        ulong d = a - b;
+        ulong w = Bit(a < b);
+        ulong r = d - borrow;
+        borrow = w | Bit(d < borrow);
+        return r;
     }
+
+    /// <summary>
+    /// A comparison as 0 or 1. Reinterpreting the bool makes the JIT emit a flag-to-register move (setcc)
+    /// rather than a branch; this is cheaper than deriving the carry from sign bits and equally branch-free.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bit(bool b) => Unsafe.BitCast<bool, byte>(b);
 
     /// <summary>Low word of a*b + c + carry; the high word goes to carry. Cannot overflow 128 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
