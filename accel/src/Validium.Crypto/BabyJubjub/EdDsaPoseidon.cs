@@ -33,6 +33,7 @@ public static class EdDsaPoseidon
     {
         Span<byte> h = stackalloc byte[Blake512.HashSizeBytes];
         Span<byte> nonceInput = stackalloc byte[64];
+        Span<byte> nonceHash = stackalloc byte[Blake512.HashSizeBytes];
         try
         {
             ExpandKey(privateKey, h);
@@ -40,7 +41,8 @@ public static class EdDsaPoseidon
 
             h[32..].CopyTo(nonceInput);
             message.ToCanonical().WriteLittleEndian(nonceInput[32..]);
-            var r = new BigInteger(Blake512.Hash(nonceInput), isUnsigned: true, isBigEndian: false) % BabyJubjub.SubgroupOrder;
+            Blake512.Hash(nonceInput, nonceHash);
+            var r = new BigInteger(nonceHash, isUnsigned: true, isBigEndian: false) % BabyJubjub.SubgroupOrder;
             var r8 = BabyJubjub.MultiplyFixedWindow(ExtendedPoint.FromAffine(BabyJubjub.Base8), Limbs4.FromBigInteger(r)).ToAffine();
 
             var hm = Challenge(r8, a, message);
@@ -51,6 +53,7 @@ public static class EdDsaPoseidon
         {
             CryptographicOperations.ZeroMemory(h);
             CryptographicOperations.ZeroMemory(nonceInput);
+            CryptographicOperations.ZeroMemory(nonceHash);
         }
     }
 

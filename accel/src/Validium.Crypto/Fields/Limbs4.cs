@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Validium.Crypto;
@@ -9,6 +10,8 @@ public readonly struct Limbs4 : IEquatable<Limbs4>
 {
     public readonly ulong L0, L1, L2, L3;
 
+    // Forced inline: Montgomery multiplication builds these in methods large enough to exhaust the JIT's inlining budget.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Limbs4(ulong l0, ulong l1, ulong l2, ulong l3)
     {
         L0 = l0; L1 = l1; L2 = l2; L3 = l3;

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Validium.Crypto;
 
 /// <summary>
@@ -52,12 +50,12 @@ internal sealed class Grain
         return Clock();
     }
 
-    /// <summary>The next <paramref name="bits"/> output bits read as a big-endian integer.</summary>
-    public BigInteger NextInteger(int bits)
+    /// <summary>The next <paramref name="bits"/> (at most 256) output bits read as a big-endian integer.</summary>
+    public Limbs4 NextInteger(int bits)
     {
-        BigInteger v = BigInteger.Zero;
-        for (int i = 0; i < bits; i++) v = (v << 1) | NextBit();
-        return v;
+        Span<ulong> limbs = [0, 0, 0, 0];
+        for (int i = bits - 1; i >= 0; i--) limbs[i >> 6] |= (ulong)NextBit() << (i & 63);
+        return new Limbs4(limbs[0], limbs[1], limbs[2], limbs[3]);
     }
 
     /// <summary>Round-constant sampling: draws of n bits are rejected until one is below the modulus.</summary>
@@ -66,10 +64,10 @@ internal sealed class Grain
         while (true)
         {
             var v = NextInteger(bits);
-            if (v < Fr.Modulus) return Fr.FromBigInteger(v);
+            if (Mont<FrModulus>.IsCanonical(v)) return Fr.FromCanonical(v);
         }
     }
 
     /// <summary>MDS sampling: the sage script coerces the n-bit draw into the field, i.e. reduces it.</summary>
-    public Fr NextFieldElementReduced(int bits) => Fr.FromBigInteger(NextInteger(bits));
+    public Fr NextFieldElementReduced(int bits) => Fr.FromBigInteger(NextInteger(bits).ToBigInteger());
 }

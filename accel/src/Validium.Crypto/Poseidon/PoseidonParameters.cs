@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 
@@ -20,7 +19,9 @@ public sealed class PoseidonParameters
     // Index t - 2; circomlib took these from the paper's round-number script, rounded up.
     private static readonly int[] CircomPartialRounds = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
 
-    private static readonly ConcurrentDictionary<int, Lazy<PoseidonParameters>> Cache = new();
+    // Indexed by t; an array rather than a dictionary because Permute looks this up on every call.
+    private static readonly Lazy<PoseidonParameters>[] Cache =
+        [.. Enumerable.Range(0, MaxWidth + 1).Select(t => new Lazy<PoseidonParameters>(() => Generate(t)))];
 
     public int Width { get; }
     public int FullRounds { get; }
@@ -49,7 +50,7 @@ public sealed class PoseidonParameters
     {
         if (width is < MinWidth or > MaxWidth)
             throw new ArgumentOutOfRangeException(nameof(width), $"circomlib's Poseidon exists for widths {MinWidth}..{MaxWidth}");
-        return Cache.GetOrAdd(width, w => new Lazy<PoseidonParameters>(() => Generate(w))).Value;
+        return Cache[width].Value;
     }
 
     private static PoseidonParameters Generate(int t)
