@@ -23,8 +23,23 @@ public readonly partial struct G1Affine
         return p;
     }
 
-    /// <summary>From decimal coordinates, snarkjs's JSON convention ("0","0" is infinity).</summary>
-    public static G1Affine FromDecimal(string x, string y) => Create(Fp.Parse(x), Fp.Parse(y));
+    /// <summary>From decimal coordinates, snarkjs's JSON convention ("0","0" is infinity); malformed input is a FormatException.</summary>
+    public static G1Affine FromDecimal(string x, string y) => Decoded(Fp.Parse(x), Fp.Parse(y));
+
+    /// <summary>Decoders report every malformed encoding the same way, as G2's do.</summary>
+    private static G1Affine Decoded(Fp x, Fp y)
+    {
+        var p = new G1Affine(x, y);
+        if (!p.IsOnCurve()) throw new FormatException($"({x}, {y}) is not on BN254 G1");
+        return p;
+    }
+
+    private static Fp ReadCoordinate(ReadOnlySpan<byte> bigEndian32)
+    {
+        var v = Limbs4.ReadBigEndian(bigEndian32);
+        if (!Mont<FpModulus>.IsCanonical(v)) throw new FormatException("G1 coordinate is not below the base-field modulus");
+        return Fp.FromCanonical(v);
+    }
 
     public (string X, string Y) ToDecimal() => (X.ToString(), Y.ToString());
 
@@ -43,11 +58,11 @@ public readonly partial struct G1Affine
         return b;
     }
 
-    /// <summary>Parses the EIP-196 encoding; rejects coordinates ≥ p and points off the curve.</summary>
+    /// <summary>Parses the EIP-196 encoding; rejects (FormatException) coordinates ≥ p and points off the curve.</summary>
     public static G1Affine ReadUncompressed(ReadOnlySpan<byte> src)
     {
-        if (src.Length != 64) throw new ArgumentException($"a G1 point is 64 bytes, got {src.Length}", nameof(src));
-        return Create(Fp.ReadBigEndian(src[..32]), Fp.ReadBigEndian(src[32..]));
+        if (src.Length != 64) throw new FormatException($"a G1 point is 64 bytes, got {src.Length}");
+        return Decoded(ReadCoordinate(src[..32]), ReadCoordinate(src[32..]));
     }
 
     private const byte FlagNegativeY = 0x80;
@@ -79,7 +94,7 @@ public readonly partial struct G1Affine
 
     public static G1Affine ReadCompressed(ReadOnlySpan<byte> src)
     {
-        if (src.Length != 32) throw new ArgumentException($"a compressed G1 point is 32 bytes, got {src.Length}", nameof(src));
+        if (src.Length != 32) throw new FormatException($"a compressed G1 point is 32 bytes, got {src.Length}");
         byte flags = (byte)(src[0] & (FlagNegativeY | FlagInfinity));
         Span<byte> x = stackalloc byte[32];
         src.CopyTo(x);
@@ -89,7 +104,7 @@ public readonly partial struct G1Affine
             if (flags != FlagInfinity || x.ContainsAnyExcept((byte)0)) throw new FormatException("non-canonical encoding of the G1 point at infinity");
             return Infinity;
         }
-        var fx = Fp.ReadBigEndian(x);
+        var fx = ReadCoordinate(x);
         if (!(fx.Square() * fx + G1Jacobian.B).TrySqrt(out var y)) throw new FormatException("x is not the abscissa of a G1 point");
         if (y.IsLexicographicallyLargest != ((flags & FlagNegativeY) != 0)) y = -y;
         return new G1Affine(fx, y);
