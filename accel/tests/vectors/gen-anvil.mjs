@@ -239,6 +239,6 @@ const out = {
   },
   ...results,
 };
-const path = join(here, "anvil-precompiles.json");
+const path = join(process.env.VECTORS_OUT ?? here, "anvil-precompiles.json");
 writeFileSync(path, JSON.stringify(out, null, 2) + "\n");
 console.log(`wrote ${path}`);

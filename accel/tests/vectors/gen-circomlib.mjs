@@ -138,7 +138,7 @@ const out = {
   packPoint,
   unpackPoint,
 };
-const target = join(dirname(fileURLToPath(import.meta.url)), "circomlib.json");
+const target = join(process.env.VECTORS_OUT ?? dirname(fileURLToPath(import.meta.url)), "circomlib.json");
 writeFileSync(target, JSON.stringify(out, null, 1) + "\n");
 console.log(`wrote ${target}`);
 process.exit(0);

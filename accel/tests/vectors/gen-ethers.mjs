@@ -125,6 +125,6 @@ const personalSign = personalInputs.map(([name, bytes], i) => {
 });
 
 const out = { generator: "gen-ethers.mjs", ethers: ethers.version, keccak256, keys, personalSign };
-const path = join(dirname(fileURLToPath(import.meta.url)), "ethers.json");
+const path = join(process.env.VECTORS_OUT ?? dirname(fileURLToPath(import.meta.url)), "ethers.json");
 writeFileSync(path, JSON.stringify(out, null, 2) + "\n");
 console.log(`wrote ${path}`);

@@ -120,6 +120,6 @@ const out = {
   curve: { p: curve.q.toString(), r: R.toString(), g1: g1Json(G1.g), g2: g2Json(G2.g) },
   g1Mul, g1Add, g1Double, g2Mul, g1MultiExp,
 };
-const path = join(here, "ffjavascript.json");
+const path = join(process.env.VECTORS_OUT ?? here, "ffjavascript.json");
 writeFileSync(path, JSON.stringify(out, null, 2) + "\n");
 console.log(`wrote ${path}`);

@@ -92,6 +92,6 @@ const out = {
     ],
 };
 
-const file = join(dirname(fileURLToPath(import.meta.url)), "pairing.json");
+const file = join(process.env.VECTORS_OUT ?? dirname(fileURLToPath(import.meta.url)), "pairing.json");
 writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 console.log(`wrote ${file}: ${g2Multiples.length} G2 multiples, ${pairingChecks.length} pairing checks`);
