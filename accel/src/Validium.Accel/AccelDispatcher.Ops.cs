@@ -4,33 +4,29 @@ namespace Validium.Accel;
 
 public sealed partial class AccelDispatcher
 {
-    public G1Jacobian MsmG1(ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default)
-    {
-        Validate.Msm(points.Length, scalars.Length);
-        var b = Pick(AccelOp.MsmG1, points.Length, 0, record: true);
-        if (b is null) return registry.Cpu.MsmG1(points, scalars, ct);
-        var pa = points.ToArray();
-        var sa = scalars.ToArray();
-        if (!TryOnDevice(b, AccelOp.MsmG1, t => b.MsmG1(pa, sa, t), ct, out var r)) return registry.Cpu.MsmG1(pa, sa, ct);
-        if (!SampleSpotCheck()) return r;
-        var reference = registry.Cpu.MsmG1(pa, sa, ct);
-        if (reference == r) return r;
-        Mismatch(AccelOp.MsmG1, b, $"MSM of {pa.Length} G1 points: device {r}, CPU {reference}");
-        return reference;
-    }
+    private delegate TJ MsmCall<TJ, TA>(IAccelBackend backend, ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, CancellationToken ct);
 
-    public G2Jacobian MsmG2(ReadOnlySpan<G2Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default)
+    public G1Jacobian MsmG1(ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default) =>
+        Msm<G1Jacobian, G1Affine>(AccelOp.MsmG1, points, scalars, static (b, p, s, t) => b.MsmG1(p, s, t), ct);
+
+    public G2Jacobian MsmG2(ReadOnlySpan<G2Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct = default) =>
+        Msm<G2Jacobian, G2Affine>(AccelOp.MsmG2, points, scalars, static (b, p, s, t) => b.MsmG2(p, s, t), ct);
+
+    private TJ Msm<TJ, TA>(AccelOp op, ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, MsmCall<TJ, TA> call, CancellationToken ct)
+        where TJ : struct, IJacobianPoint<TJ, TA>
+        where TA : struct, IAffinePoint<TA>
     {
         Validate.Msm(points.Length, scalars.Length);
-        var b = Pick(AccelOp.MsmG2, points.Length, 0, record: true);
-        if (b is null) return registry.Cpu.MsmG2(points, scalars, ct);
+        var b = Pick(op, points.Length, 0, record: true);
+        if (b is null) return call(registry.Cpu, points, scalars, ct);
+        // The device runs on its own task, which cannot hold spans: it gets copies.
         var pa = points.ToArray();
         var sa = scalars.ToArray();
-        if (!TryOnDevice(b, AccelOp.MsmG2, t => b.MsmG2(pa, sa, t), ct, out var r)) return registry.Cpu.MsmG2(pa, sa, ct);
+        if (!TryOnDevice(b, op, t => call(b, pa, sa, t), ct, out var r)) return call(registry.Cpu, pa, sa, ct);
         if (!SampleSpotCheck()) return r;
-        var reference = registry.Cpu.MsmG2(pa, sa, ct);
-        if (reference == r) return r;
-        Mismatch(AccelOp.MsmG2, b, $"MSM of {pa.Length} G2 points: device {r}, CPU {reference}");
+        var reference = call(registry.Cpu, pa, sa, ct);
+        if (reference.Equals(r)) return r;
+        Mismatch(op, b, $"MSM of {pa.Length} points: device {r}, CPU {reference}");
         return reference;
     }
 

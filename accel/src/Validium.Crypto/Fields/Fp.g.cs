@@ -155,25 +155,7 @@ public readonly partial struct Fp : IField<Fp>
     }
 
     /// <summary>Inverts every element in place with one field inversion (Montgomery's trick); zeros stay zero.</summary>
-    public static void BatchInverse(Span<Fp> values)
-    {
-        if (values.Length == 0) return;
-        var prefix = values.Length <= 256 ? stackalloc Fp[values.Length] : new Fp[values.Length];
-        var acc = One;
-        for (int i = 0; i < values.Length; i++)
-        {
-            prefix[i] = acc;
-            if (!values[i].IsZero) acc *= values[i];
-        }
-        var inv = acc.Inverse();
-        for (int i = values.Length - 1; i >= 0; i--)
-        {
-            if (values[i].IsZero) continue;
-            var v = values[i];
-            values[i] = inv * prefix[i];
-            inv *= v;
-        }
-    }
+    public static void BatchInverse(Span<Fp> values) => Field.BatchInverse(values);
 
     public bool Equals(Fp other) => m.Equals(other.m);
     public override bool Equals(object? obj) => obj is Fp o && Equals(o);

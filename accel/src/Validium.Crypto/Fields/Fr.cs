@@ -153,25 +153,7 @@ public readonly partial struct Fr : IField<Fr>
     }
 
     /// <summary>Inverts every element in place with one field inversion (Montgomery's trick); zeros stay zero.</summary>
-    public static void BatchInverse(Span<Fr> values)
-    {
-        if (values.Length == 0) return;
-        var prefix = values.Length <= 256 ? stackalloc Fr[values.Length] : new Fr[values.Length];
-        var acc = One;
-        for (int i = 0; i < values.Length; i++)
-        {
-            prefix[i] = acc;
-            if (!values[i].IsZero) acc *= values[i];
-        }
-        var inv = acc.Inverse();
-        for (int i = values.Length - 1; i >= 0; i--)
-        {
-            if (values[i].IsZero) continue;
-            var v = values[i];
-            values[i] = inv * prefix[i];
-            inv *= v;
-        }
-    }
+    public static void BatchInverse(Span<Fr> values) => Field.BatchInverse(values);
 
     public bool Equals(Fr other) => m.Equals(other.m);
     public override bool Equals(object? obj) => obj is Fr o && Equals(o);

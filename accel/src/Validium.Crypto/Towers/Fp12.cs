@@ -114,37 +114,9 @@ public readonly struct Fp12 : IField<Fp12>
         return acc;
     }
 
-    public Fp12 Pow(BigInteger exponent)
-    {
-        if (exponent.Sign < 0) return Inverse().Pow(-exponent);
-        var acc = One;
-        for (long i = (long)exponent.GetBitLength() - 1; i >= 0; i--)
-        {
-            acc = acc.Square();
-            if (!(exponent >> (int)i).IsEven) acc *= this;
-        }
-        return acc;
-    }
+    public Fp12 Pow(BigInteger exponent) => Field.Pow(this, exponent);
 
-    public static void BatchInverse(Span<Fp12> values)
-    {
-        if (values.Length == 0) return;
-        var prefix = new Fp12[values.Length];
-        var acc = One;
-        for (int i = 0; i < values.Length; i++)
-        {
-            prefix[i] = acc;
-            if (!values[i].IsZero) acc *= values[i];
-        }
-        var inv = acc.Inverse();
-        for (int i = values.Length - 1; i >= 0; i--)
-        {
-            if (values[i].IsZero) continue;
-            var v = values[i];
-            values[i] = inv * prefix[i];
-            inv *= v;
-        }
-    }
+    public static void BatchInverse(Span<Fp12> values) => Field.BatchInverse(values);
 
     public bool Equals(Fp12 o) => C0 == o.C0 && C1 == o.C1;
     public override bool Equals(object? obj) => obj is Fp12 o && Equals(o);

@@ -18,17 +18,7 @@ public readonly partial struct Fp2
     /// </summary>
     public bool IsLexicographicallyLargest => C1.IsZero ? C0.IsLexicographicallyLargest : C1.IsLexicographicallyLargest;
 
-    public Fp2 Pow(BigInteger exponent)
-    {
-        if (exponent.Sign < 0) return Inverse().Pow(-exponent);
-        var acc = One;
-        for (long i = (long)exponent.GetBitLength() - 1; i >= 0; i--)
-        {
-            acc = acc.Square();
-            if (!(exponent >> (int)i).IsEven) acc *= this;
-        }
-        return acc;
-    }
+    public Fp2 Pow(BigInteger exponent) => Field.Pow(this, exponent);
 
     /// <summary>
     /// A square root, or false for a non-square. Reduces to two Fp square roots: with n = sqrt(a0² + a1²),

@@ -55,25 +55,7 @@ public readonly partial struct Fp2 : IField<Fp2>
         return new Fp2(C0 * t, -(C1 * t));
     }
 
-    public static void BatchInverse(Span<Fp2> values)
-    {
-        if (values.Length == 0) return;
-        var prefix = new Fp2[values.Length];
-        var acc = One;
-        for (int i = 0; i < values.Length; i++)
-        {
-            prefix[i] = acc;
-            if (!values[i].IsZero) acc *= values[i];
-        }
-        var inv = acc.Inverse();
-        for (int i = values.Length - 1; i >= 0; i--)
-        {
-            if (values[i].IsZero) continue;
-            var v = values[i];
-            values[i] = inv * prefix[i];
-            inv *= v;
-        }
-    }
+    public static void BatchInverse(Span<Fp2> values) => Field.BatchInverse(values);
 
     public bool Equals(Fp2 o) => C0 == o.C0 && C1 == o.C1;
     public override bool Equals(object? obj) => obj is Fp2 o && Equals(o);

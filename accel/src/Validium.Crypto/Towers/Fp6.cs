@@ -85,37 +85,9 @@ public readonly struct Fp6 : IField<Fp6>
         return new Fp6(a0, a1 * g[2], a2 * g[4]);
     }
 
-    public Fp6 Pow(BigInteger exponent)
-    {
-        if (exponent.Sign < 0) return Inverse().Pow(-exponent);
-        var acc = One;
-        for (long i = (long)exponent.GetBitLength() - 1; i >= 0; i--)
-        {
-            acc = acc.Square();
-            if (!(exponent >> (int)i).IsEven) acc *= this;
-        }
-        return acc;
-    }
+    public Fp6 Pow(BigInteger exponent) => Field.Pow(this, exponent);
 
-    public static void BatchInverse(Span<Fp6> values)
-    {
-        if (values.Length == 0) return;
-        var prefix = new Fp6[values.Length];
-        var acc = One;
-        for (int i = 0; i < values.Length; i++)
-        {
-            prefix[i] = acc;
-            if (!values[i].IsZero) acc *= values[i];
-        }
-        var inv = acc.Inverse();
-        for (int i = values.Length - 1; i >= 0; i--)
-        {
-            if (values[i].IsZero) continue;
-            var v = values[i];
-            values[i] = inv * prefix[i];
-            inv *= v;
-        }
-    }
+    public static void BatchInverse(Span<Fp6> values) => Field.BatchInverse(values);
 
     public bool Equals(Fp6 o) => C0 == o.C0 && C1 == o.C1 && C2 == o.C2;
     public override bool Equals(object? obj) => obj is Fp6 o && Equals(o);
