@@ -1,0 +1,233 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Validium.Crypto;
+
+/// <summary>Path selection and Fr/Fp conveniences for <see cref="FieldVec8{TP}"/>.</summary>
+public static class FieldVec8
+{
+    private static readonly bool Hardware = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// True when the AVX-512 path runs. Tests clear it through <see cref="ForceScalar"/>; a value built on one
+    /// path must not be used after switching, since the two paths store lanes differently.
+    /// </summary>
+    public static bool IsAccelerated => Hardware && !ForceScalar;
+
+    internal static bool ForceScalar { get; set; }
+
+    public static FieldVec8<FrModulus> Load(ReadOnlySpan<Fr> src) => FieldVec8<FrModulus>.Load(MemoryMarshal.Cast<Fr, Limbs4>(src));
+
+    public static FieldVec8<FpModulus> Load(ReadOnlySpan<Fp> src) => FieldVec8<FpModulus>.Load(MemoryMarshal.Cast<Fp, Limbs4>(src));
+
+    public static void Store(in FieldVec8<FrModulus> v, Span<Fr> dst) => v.Store(MemoryMarshal.Cast<Fr, Limbs4>(dst));
+
+    public static void Store(in FieldVec8<FpModulus> v, Span<Fp> dst) => v.Store(MemoryMarshal.Cast<Fp, Limbs4>(dst));
+}
+
+/// <summary>
+/// Eight independent elements of a 4-limb Montgomery field, multiplied eight at a time with AVX-512.
+/// <para>
+/// Vector layout (structure of arrays): limb k of lane e sits in 64-bit lane e of <c>l{k}</c>. Nine limbs of
+/// radix 2^29 (261 bits) keep every limb below 2^32, the input width of vpmuludq, and leave 35 bits of
+/// headroom in each 64-bit lane so column sums need no carry handling until the end of a column.
+/// Internally a lane holds x·2^261 mod p (Montgomery with R' = 2^261), as any integer below 2p whose limbs are
+/// below 2^29; the top limb is then below 2^23 since 2p &lt; 2^255. Load and Store convert from/to the R = 2^256
+/// form of <see cref="Mont{TP}"/> with one multiplication by a constant, so results equal Fr/Fp bit for bit.
+/// </para>
+/// <para>Without AVX-512 the first 256 bytes hold the eight lanes as <see cref="Limbs4"/> and every operation is <see cref="Mont{TP}"/>.</para>
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public partial struct FieldVec8<TP> where TP : struct, IModulus
+{
+    public const int Count = 8;
+    private const int LimbBits = 29;
+    private const ulong LimbMask = (1UL << LimbBits) - 1;
+
+    private Vector512<ulong> l0, l1, l2, l3, l4, l5, l6, l7, l8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private FieldVec8(Vector512<ulong> r0, Vector512<ulong> r1, Vector512<ulong> r2, Vector512<ulong> r3, Vector512<ulong> r4,
+        Vector512<ulong> r5, Vector512<ulong> r6, Vector512<ulong> r7, Vector512<ulong> r8)
+    {
+        l0 = r0; l1 = r1; l2 = r2; l3 = r3; l4 = r4; l5 = r5; l6 = r6; l7 = r7; l8 = r8;
+    }
+
+    private static readonly BigInteger PInt = TP.Modulus.ToBigInteger();
+    private static readonly Vector512<ulong> P0 = Limb(PInt, 0), P1 = Limb(PInt, 1), P2 = Limb(PInt, 2), P3 = Limb(PInt, 3),
+        P4 = Limb(PInt, 4), P5 = Limb(PInt, 5), P6 = Limb(PInt, 6), P7 = Limb(PInt, 7), P8 = Limb(PInt, 8);
+
+    /// <summary>
+    /// 2^266 mod p: Montgomery-multiplying x·2^256 by it gives x·2^256·2^266/2^261 = x·2^261, the internal form.
+    /// Its product with any 256-bit input stays below 2^256·p/2^261 + p &lt; 2p, so Load accepts every Limbs4.
+    /// </summary>
+    private static readonly FieldVec8<TP> ToInternal = BroadcastInteger(BigInteger.ModPow(2, 266, PInt));
+
+    /// <summary>2^256 mod p: Montgomery-multiplying x·2^261 by it gives x·2^256, the form Fr/Fp keep.</summary>
+    private static readonly FieldVec8<TP> FromInternal = BroadcastInteger(BigInteger.ModPow(2, 256, PInt));
+
+    private static readonly FieldVec8<TP> TwoP = BroadcastInteger(2 * PInt), OneP = BroadcastInteger(PInt);
+
+    private static Vector512<ulong> Limb(BigInteger v, int k) => Vector512.Create((ulong)((v >> (LimbBits * k)) & LimbMask));
+
+    private static FieldVec8<TP> BroadcastInteger(BigInteger v) =>
+        new(Limb(v, 0), Limb(v, 1), Limb(v, 2), Limb(v, 3), Limb(v, 4), Limb(v, 5), Limb(v, 6), Limb(v, 7), Limb(v, 8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> M(Vector512<ulong> a, Vector512<ulong> b) => Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
+
+    private Span<Limbs4> Lanes => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector512<ulong>, Limbs4>(ref l0), Count);
+
+    private Span<ulong> Words => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector512<ulong>, ulong>(ref l0), 9 * Count);
+
+    private static ReadOnlySpan<Limbs4> LanesOf(in FieldVec8<TP> v) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector512<ulong>, Limbs4>(ref Unsafe.AsRef(in v.l0)), Count);
+
+    /// <summary>Eight elements in Montgomery form (x·2^256 mod p), as Fr/Fp hold them.</summary>
+    public static FieldVec8<TP> Load(ReadOnlySpan<Limbs4> montgomery) => Gather(montgomery[..Count], 0, 1);
+
+    /// <summary>Lanes e = 0..7 from montgomery[start + e·stride].</summary>
+    public static FieldVec8<TP> Gather(ReadOnlySpan<Limbs4> montgomery, int start, int stride)
+    {
+        var r = default(FieldVec8<TP>);
+        if (!FieldVec8.IsAccelerated)
+        {
+            for (int e = 0; e < Count; e++) r.Lanes[e] = montgomery[start + e * stride];
+            return r;
+        }
+        var w = r.Words;
+        for (int e = 0; e < Count; e++)
+        {
+            var x = montgomery[start + e * stride];
+            w[0 * Count + e] = x.L0 & LimbMask;
+            w[1 * Count + e] = (x.L0 >> 29) & LimbMask;
+            w[2 * Count + e] = ((x.L0 >> 58) | (x.L1 << 6)) & LimbMask;
+            w[3 * Count + e] = (x.L1 >> 23) & LimbMask;
+            w[4 * Count + e] = ((x.L1 >> 52) | (x.L2 << 12)) & LimbMask;
+            w[5 * Count + e] = (x.L2 >> 17) & LimbMask;
+            w[6 * Count + e] = ((x.L2 >> 46) | (x.L3 << 18)) & LimbMask;
+            w[7 * Count + e] = (x.L3 >> 11) & LimbMask;
+            w[8 * Count + e] = x.L3 >> 40;
+        }
+        return MulVector(r, ToInternal);
+    }
+
+    /// <summary>Writes the eight lanes in Montgomery form (x·2^256 mod p), fully reduced.</summary>
+    public readonly void Store(Span<Limbs4> montgomery) => Scatter(montgomery[..Count], 0, 1);
+
+    /// <summary>Writes lane e to montgomery[start + e·stride].</summary>
+    public readonly void Scatter(Span<Limbs4> montgomery, int start, int stride)
+    {
+        if (!FieldVec8.IsAccelerated)
+        {
+            var lanes = LanesOf(this);
+            for (int e = 0; e < Count; e++) montgomery[start + e * stride] = lanes[e];
+            return;
+        }
+        // The product is below 2p·p/2^261 + p < 2p, so one conditional subtraction makes it canonical.
+        var r = SubtractIfNotBelow(MulVector(this, FromInternal), OneP);
+        var w = r.Words;
+        for (int e = 0; e < Count; e++)
+        {
+            ulong w0 = w[e], w1 = w[Count + e], w2 = w[2 * Count + e], w3 = w[3 * Count + e], w4 = w[4 * Count + e];
+            ulong w5 = w[5 * Count + e], w6 = w[6 * Count + e], w7 = w[7 * Count + e], w8 = w[8 * Count + e];
+            montgomery[start + e * stride] = new Limbs4(
+                w0 | (w1 << 29) | (w2 << 58),
+                (w2 >> 6) | (w3 << 23) | (w4 << 52),
+                (w4 >> 12) | (w5 << 17) | (w6 << 46),
+                (w6 >> 18) | (w7 << 11) | (w8 << 40));
+        }
+    }
+
+    /// <summary>All eight lanes equal to one element in Montgomery form.</summary>
+    public static FieldVec8<TP> Broadcast(Limbs4 montgomery)
+    {
+        Span<Limbs4> lanes = stackalloc Limbs4[Count];
+        lanes.Fill(montgomery);
+        return Load(lanes);
+    }
+
+    public static FieldVec8<TP> Mul(in FieldVec8<TP> a, in FieldVec8<TP> b)
+    {
+        if (FieldVec8.IsAccelerated) return MulVector(a, b);
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        var y = LanesOf(b);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Mul(x[e], y[e]);
+        return r;
+    }
+
+    public static FieldVec8<TP> Square(in FieldVec8<TP> a)
+    {
+        if (FieldVec8.IsAccelerated) return SquareVector(a);
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Mul(x[e], x[e]);
+        return r;
+    }
+
+    public static FieldVec8<TP> Add(in FieldVec8<TP> a, in FieldVec8<TP> b)
+    {
+        if (FieldVec8.IsAccelerated)
+        {
+            // Limbwise sums stay below 2^30 and the value below 4p; one conditional subtraction of 2p restores < 2p.
+            return SubtractIfNotBelow(new(a.l0 + b.l0, a.l1 + b.l1, a.l2 + b.l2, a.l3 + b.l3, a.l4 + b.l4,
+                a.l5 + b.l5, a.l6 + b.l6, a.l7 + b.l7, a.l8 + b.l8), TwoP);
+        }
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        var y = LanesOf(b);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Add(x[e], y[e]);
+        return r;
+    }
+
+    public static FieldVec8<TP> Sub(in FieldVec8<TP> a, in FieldVec8<TP> b)
+    {
+        if (FieldVec8.IsAccelerated)
+        {
+            // a - b + 2p lies in (0, 4p). Limbwise the terms may go negative (down to -2^29); the signed carry
+            // propagation in SubtractIfNotBelow absorbs that, as every limb stays within ±2^31.
+            var q = TwoP;
+            return SubtractIfNotBelow(new(a.l0 - b.l0 + q.l0, a.l1 - b.l1 + q.l1, a.l2 - b.l2 + q.l2, a.l3 - b.l3 + q.l3,
+                a.l4 - b.l4 + q.l4, a.l5 - b.l5 + q.l5, a.l6 - b.l6 + q.l6, a.l7 - b.l7 + q.l7, a.l8 - b.l8 + q.l8), q);
+        }
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        var y = LanesOf(b);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Sub(x[e], y[e]);
+        return r;
+    }
+
+    /// <summary>
+    /// Normalises v (value in [0, 2q), limbs signed and below 2^62 in magnitude) to 29-bit limbs, minus q when v ≥ q.
+    /// Both candidates are normalised by independent carry chains, so their latencies overlap; the sign of the
+    /// top limb of v - q (arithmetic shifts keep two's complement carries exact) picks one without a branch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FieldVec8<TP> SubtractIfNotBelow(in FieldVec8<TP> v, in FieldVec8<TP> q)
+    {
+        var mask = Vector512.Create((long)LimbMask);
+        Vector512<long> s0 = v.l0.AsInt64(), s1 = v.l1.AsInt64(), s2 = v.l2.AsInt64(), s3 = v.l3.AsInt64(), s4 = v.l4.AsInt64();
+        Vector512<long> s5 = v.l5.AsInt64(), s6 = v.l6.AsInt64(), s7 = v.l7.AsInt64(), s8 = v.l8.AsInt64();
+        Vector512<long> d0 = s0 - q.l0.AsInt64(), d1 = s1 - q.l1.AsInt64(), d2 = s2 - q.l2.AsInt64(), d3 = s3 - q.l3.AsInt64();
+        Vector512<long> d4 = s4 - q.l4.AsInt64(), d5 = s5 - q.l5.AsInt64(), d6 = s6 - q.l6.AsInt64(), d7 = s7 - q.l7.AsInt64();
+        Vector512<long> d8 = s8 - q.l8.AsInt64();
+        s1 += s0 >> LimbBits; s0 &= mask; d1 += d0 >> LimbBits; d0 &= mask;
+        s2 += s1 >> LimbBits; s1 &= mask; d2 += d1 >> LimbBits; d1 &= mask;
+        s3 += s2 >> LimbBits; s2 &= mask; d3 += d2 >> LimbBits; d2 &= mask;
+        s4 += s3 >> LimbBits; s3 &= mask; d4 += d3 >> LimbBits; d3 &= mask;
+        s5 += s4 >> LimbBits; s4 &= mask; d5 += d4 >> LimbBits; d4 &= mask;
+        s6 += s5 >> LimbBits; s5 &= mask; d6 += d5 >> LimbBits; d5 &= mask;
+        s7 += s6 >> LimbBits; s6 &= mask; d7 += d6 >> LimbBits; d6 &= mask;
+        s8 += s7 >> LimbBits; s7 &= mask; d8 += d7 >> LimbBits; d7 &= mask;
+        var below = (d8 >> 63).AsUInt64(); // all ones in lanes where v < q
+        return new(Vector512.ConditionalSelect(below, s0.AsUInt64(), d0.AsUInt64()), Vector512.ConditionalSelect(below, s1.AsUInt64(), d1.AsUInt64()),
+            Vector512.ConditionalSelect(below, s2.AsUInt64(), d2.AsUInt64()), Vector512.ConditionalSelect(below, s3.AsUInt64(), d3.AsUInt64()),
+            Vector512.ConditionalSelect(below, s4.AsUInt64(), d4.AsUInt64()), Vector512.ConditionalSelect(below, s5.AsUInt64(), d5.AsUInt64()),
+            Vector512.ConditionalSelect(below, s6.AsUInt64(), d6.AsUInt64()), Vector512.ConditionalSelect(below, s7.AsUInt64(), d7.AsUInt64()),
+            Vector512.ConditionalSelect(below, s8.AsUInt64(), d8.AsUInt64()));
+    }
+}
