@@ -62,6 +62,9 @@ public class FieldVec8Tests
         var sum = Values(FieldVec8<TP>.Add(va, vb));
         var diff = Values(FieldVec8<TP>.Sub(va, vb));
         var back = Values(va);
+        var k = new FieldVec8<TP>.Scalar(Mont<TP>(b)[7]);
+        var prodK = Values(FieldVec8<TP>.Mul(va, k));
+        var sumK = Values(FieldVec8<TP>.Add(va, k));
         for (int e = 0; e < 8; e++)
         {
             Assert.Equal(a[e] * b[e] % p, prod[e]);
@@ -69,6 +72,8 @@ public class FieldVec8Tests
             Assert.Equal((a[e] + b[e]) % p, sum[e]);
             Assert.Equal(((a[e] - b[e]) % p + p) % p, diff[e]);
             Assert.Equal(a[e], back[e]);
+            Assert.Equal(a[e] * b[7] % p, prodK[e]);
+            Assert.Equal((a[e] + b[7]) % p, sumK[e]);
         }
     }
 

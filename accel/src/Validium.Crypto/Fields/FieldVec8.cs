@@ -150,6 +150,51 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
         return Load(lanes);
     }
 
+    /// <summary>
+    /// One element to combine with all eight lanes, kept as its nine internal limbs (72 bytes) and broadcast as it
+    /// is read, so tables of constants stay an eighth the size of tables of vectors.
+    /// </summary>
+    public readonly struct Scalar
+    {
+        internal readonly Limbs4 Montgomery;
+        internal readonly ulong K0, K1, K2, K3, K4, K5, K6, K7, K8;
+
+        /// <summary>From the Montgomery form x·2^256 mod p (any value below 2^256).</summary>
+        public Scalar(Limbs4 montgomery)
+        {
+            Montgomery = montgomery;
+            // x·2^261 = (x·2^256)·2^5 mod p, reduced below p, which satisfies the lane invariant.
+            var p = TP.Modulus.ToBigInteger();
+            var v = (montgomery.ToBigInteger() << 5) % p;
+            ulong K(int k) => (ulong)((v >> (LimbBits * k)) & LimbMask);
+            K0 = K(0); K1 = K(1); K2 = K(2); K3 = K(3); K4 = K(4); K5 = K(5); K6 = K(6); K7 = K(7); K8 = K(8);
+        }
+    }
+
+    public static FieldVec8<TP> Mul(in FieldVec8<TP> a, in Scalar c)
+    {
+        if (FieldVec8.IsAccelerated) return MulVector(a, c);
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Mul(x[e], c.Montgomery);
+        return r;
+    }
+
+    public static FieldVec8<TP> Add(in FieldVec8<TP> a, in Scalar c)
+    {
+        if (FieldVec8.IsAccelerated)
+        {
+            // As in Add of two vectors: c is below p, so the sum is below 3p and its limbs below 2^30.
+            return SubtractIfNotBelow(new(a.l0 + Vector512.Create(c.K0), a.l1 + Vector512.Create(c.K1), a.l2 + Vector512.Create(c.K2),
+                a.l3 + Vector512.Create(c.K3), a.l4 + Vector512.Create(c.K4), a.l5 + Vector512.Create(c.K5), a.l6 + Vector512.Create(c.K6),
+                a.l7 + Vector512.Create(c.K7), a.l8 + Vector512.Create(c.K8)), TwoP);
+        }
+        var r = default(FieldVec8<TP>);
+        var x = LanesOf(a);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Add(x[e], c.Montgomery);
+        return r;
+    }
+
     public static FieldVec8<TP> Mul(in FieldVec8<TP> a, in FieldVec8<TP> b)
     {
         if (FieldVec8.IsAccelerated) return MulVector(a, b);

@@ -20,13 +20,15 @@ def column_terms(k, square):
     return terms
 
 
-def body(square):
+def body(square, broadcast=False):
     out = []
     loads = [f"a{i} = x.l{i}" for i in range(N)]
     out.append("        Vector512<ulong> " + ", ".join(loads) + ";")
     if square:
         # Doubling the lower limb of each cross product halves the products; 2·a_i < 2^30 still fits vpmuludq's 32-bit inputs.
         out.append("        Vector512<ulong> " + ", ".join(f"d{i} = a{i} + a{i}" for i in range(N - 1)) + ";")
+    elif broadcast:
+        out.append("        Vector512<ulong> " + ", ".join(f"b{i} = Vector512.Create(y.K{i})" for i in range(N)) + ";")
     else:
         out.append("        Vector512<ulong> " + ", ".join(f"b{i} = y.l{i}" for i in range(N)) + ";")
     out.append("        var mask = Vector512.Create(LimbMask);")
@@ -69,6 +71,13 @@ public partial struct FieldVec8<TP>
     private static FieldVec8<TP> MulVector(in FieldVec8<TP> x, in FieldVec8<TP> y)
     {{
 {body(False)}
+    }}
+
+    /// <summary>Montgomery product with one element in every lane, broadcast from its 9 limbs as it is read.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FieldVec8<TP> MulVector(in FieldVec8<TP> x, in Scalar y)
+    {{
+{body(False, True)}
     }}
 
     /// <summary>Montgomery square x·x/2^261: 45 limb products instead of 81.</summary>
