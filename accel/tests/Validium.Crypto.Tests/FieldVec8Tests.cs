@@ -151,6 +151,35 @@ public class FieldVec8Tests
             Assert.All(bc, x => Assert.Equal(c, x));
         }));
 
+    /// <summary>Six products of the largest lanes fill a Wide to its proven bound; a seventh is refused.</summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Wide_sums_match_BigInteger(bool scalar) => VecPath.Run(scalar, () =>
+        Gen.Select(Gen.Select(Lanes(Fr.Modulus), Gen.OneOf(Gen.Const(Fr.Modulus - 1), Gen.Byte.Array[32].Select(b => new BigInteger(b, isUnsigned: true) % Fr.Modulus))).Array[6], Gen.Int[1, 6])
+            .Sample((terms, n) =>
+            {
+                var p = Fr.Modulus;
+                var w = default(FieldVec8<FrModulus>.Wide);
+                var expected = new BigInteger[8];
+                foreach (var (lanes, k) in terms.Take(n))
+                {
+                    var x = FieldVec8<FrModulus>.Load(Mont<FrModulus>(lanes));
+                    FieldVec8<FrModulus>.MulAdd(ref w, x, new FieldVec8<FrModulus>.Scalar(Mont<FrModulus>([k])[0]));
+                    for (int e = 0; e < 8; e++) expected[e] = (expected[e] + lanes[e] * k) % p;
+                }
+                Assert.Equal(expected, Values(FieldVec8<FrModulus>.Reduce(w)));
+            }));
+
+    [Fact]
+    public void Wide_refuses_a_seventh_term()
+    {
+        var w = default(FieldVec8<FrModulus>.Wide);
+        var x = FieldVec8<FrModulus>.Broadcast(Fr.One.MontgomeryLimbs);
+        var k = new FieldVec8<FrModulus>.Scalar(Fr.One.MontgomeryLimbs);
+        for (int i = 0; i < FieldVec8<FrModulus>.MaxWideTerms; i++) FieldVec8<FrModulus>.MulAdd(ref w, x, k);
+        Assert.Throws<InvalidOperationException>(() => FieldVec8<FrModulus>.MulAdd(ref w, x, k));
+    }
+
     [Fact]
     public void Fallback_is_forced_and_hardware_path_is_reported()
     {

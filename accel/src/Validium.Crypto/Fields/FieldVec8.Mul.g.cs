@@ -171,6 +171,94 @@ public partial struct FieldVec8<TP>
         return new FieldVec8<TP>(r0, r1, r2, r3, r4, r5, r6, r7, r8);
     }
 
+    /// <summary>Adds the 17 unreduced column sums of x·y into w (no reduction, no carries).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MulWideVector(ref Wide w, in FieldVec8<TP> x, in Scalar y)
+    {
+        Vector512<ulong> a0 = x.l0, a1 = x.l1, a2 = x.l2, a3 = x.l3, a4 = x.l4, a5 = x.l5, a6 = x.l6, a7 = x.l7, a8 = x.l8;
+        Vector512<ulong> b0 = Vector512.Create(y.K0), b1 = Vector512.Create(y.K1), b2 = Vector512.Create(y.K2), b3 = Vector512.Create(y.K3), b4 = Vector512.Create(y.K4), b5 = Vector512.Create(y.K5), b6 = Vector512.Create(y.K6), b7 = Vector512.Create(y.K7), b8 = Vector512.Create(y.K8);
+        ref var t = ref Unsafe.As<Wide, Vector512<ulong>>(ref w);
+        Unsafe.Add(ref t, 0) += M(a0, b0);
+        Unsafe.Add(ref t, 1) += M(a0, b1) + M(a1, b0);
+        Unsafe.Add(ref t, 2) += M(a0, b2) + M(a1, b1) + M(a2, b0);
+        Unsafe.Add(ref t, 3) += M(a0, b3) + M(a1, b2) + M(a2, b1) + M(a3, b0);
+        Unsafe.Add(ref t, 4) += M(a0, b4) + M(a1, b3) + M(a2, b2) + M(a3, b1) + M(a4, b0);
+        Unsafe.Add(ref t, 5) += M(a0, b5) + M(a1, b4) + M(a2, b3) + M(a3, b2) + M(a4, b1) + M(a5, b0);
+        Unsafe.Add(ref t, 6) += M(a0, b6) + M(a1, b5) + M(a2, b4) + M(a3, b3) + M(a4, b2) + M(a5, b1) + M(a6, b0);
+        Unsafe.Add(ref t, 7) += M(a0, b7) + M(a1, b6) + M(a2, b5) + M(a3, b4) + M(a4, b3) + M(a5, b2) + M(a6, b1) + M(a7, b0);
+        Unsafe.Add(ref t, 8) += M(a0, b8) + M(a1, b7) + M(a2, b6) + M(a3, b5) + M(a4, b4) + M(a5, b3) + M(a6, b2) + M(a7, b1) + M(a8, b0);
+        Unsafe.Add(ref t, 9) += M(a1, b8) + M(a2, b7) + M(a3, b6) + M(a4, b5) + M(a5, b4) + M(a6, b3) + M(a7, b2) + M(a8, b1);
+        Unsafe.Add(ref t, 10) += M(a2, b8) + M(a3, b7) + M(a4, b6) + M(a5, b5) + M(a6, b4) + M(a7, b3) + M(a8, b2);
+        Unsafe.Add(ref t, 11) += M(a3, b8) + M(a4, b7) + M(a5, b6) + M(a6, b5) + M(a7, b4) + M(a8, b3);
+        Unsafe.Add(ref t, 12) += M(a4, b8) + M(a5, b7) + M(a6, b6) + M(a7, b5) + M(a8, b4);
+        Unsafe.Add(ref t, 13) += M(a5, b8) + M(a6, b7) + M(a7, b6) + M(a8, b5);
+        Unsafe.Add(ref t, 14) += M(a6, b8) + M(a7, b7) + M(a8, b6);
+        Unsafe.Add(ref t, 15) += M(a7, b8) + M(a8, b7);
+        Unsafe.Add(ref t, 16) += M(a8, b8);
+    }
+
+    /// <summary>Montgomery reduction of w's columns: w/2^261, below 2p, limbs normalised.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FieldVec8<TP> ReduceVector(in Wide w)
+    {
+        ref var t = ref Unsafe.As<Wide, Vector512<ulong>>(ref Unsafe.AsRef(in w));
+        var mask = Vector512.Create(LimbMask);
+        var inv = Vector512.Create(TP.NegInv & LimbMask);
+        Vector512<ulong> acc, c;
+        acc = Unsafe.Add(ref t, 0);
+        var m0 = M(acc, inv) & mask;
+        c = (acc + M(m0, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 1) + M(m0, P1) + c;
+        var m1 = M(acc, inv) & mask;
+        c = (acc + M(m1, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 2) + M(m0, P2) + M(m1, P1) + c;
+        var m2 = M(acc, inv) & mask;
+        c = (acc + M(m2, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 3) + M(m0, P3) + M(m1, P2) + M(m2, P1) + c;
+        var m3 = M(acc, inv) & mask;
+        c = (acc + M(m3, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 4) + M(m0, P4) + M(m1, P3) + M(m2, P2) + M(m3, P1) + c;
+        var m4 = M(acc, inv) & mask;
+        c = (acc + M(m4, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 5) + M(m0, P5) + M(m1, P4) + M(m2, P3) + M(m3, P2) + M(m4, P1) + c;
+        var m5 = M(acc, inv) & mask;
+        c = (acc + M(m5, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 6) + M(m0, P6) + M(m1, P5) + M(m2, P4) + M(m3, P3) + M(m4, P2) + M(m5, P1) + c;
+        var m6 = M(acc, inv) & mask;
+        c = (acc + M(m6, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 7) + M(m0, P7) + M(m1, P6) + M(m2, P5) + M(m3, P4) + M(m4, P3) + M(m5, P2) + M(m6, P1) + c;
+        var m7 = M(acc, inv) & mask;
+        c = (acc + M(m7, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 8) + M(m0, P8) + M(m1, P7) + M(m2, P6) + M(m3, P5) + M(m4, P4) + M(m5, P3) + M(m6, P2) + M(m7, P1) + c;
+        var m8 = M(acc, inv) & mask;
+        c = (acc + M(m8, P0)) >> 29;
+        acc = Unsafe.Add(ref t, 9) + M(m1, P8) + M(m2, P7) + M(m3, P6) + M(m4, P5) + M(m5, P4) + M(m6, P3) + M(m7, P2) + M(m8, P1) + c;
+        var r0 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 10) + M(m2, P8) + M(m3, P7) + M(m4, P6) + M(m5, P5) + M(m6, P4) + M(m7, P3) + M(m8, P2) + c;
+        var r1 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 11) + M(m3, P8) + M(m4, P7) + M(m5, P6) + M(m6, P5) + M(m7, P4) + M(m8, P3) + c;
+        var r2 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 12) + M(m4, P8) + M(m5, P7) + M(m6, P6) + M(m7, P5) + M(m8, P4) + c;
+        var r3 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 13) + M(m5, P8) + M(m6, P7) + M(m7, P6) + M(m8, P5) + c;
+        var r4 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 14) + M(m6, P8) + M(m7, P7) + M(m8, P6) + c;
+        var r5 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 15) + M(m7, P8) + M(m8, P7) + c;
+        var r6 = acc & mask;
+        c = acc >> 29;
+        acc = Unsafe.Add(ref t, 16) + M(m8, P8) + c;
+        var r7 = acc & mask;
+        var r8 = acc >> 29;
+        return new FieldVec8<TP>(r0, r1, r2, r3, r4, r5, r6, r7, r8);
+    }
+
     /// <summary>Montgomery square x·x/2^261: 45 limb products instead of 81.</summary>
     [MethodImpl(MethodImplOptions.NoInlining), SkipLocalsInit]
     private static FieldVec8<TP> SquareVector(in FieldVec8<TP> x)

@@ -195,6 +195,58 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
         return r;
     }
 
+    /// <summary>Most products one <see cref="Wide"/> may accumulate before <see cref="Reduce"/>.</summary>
+    public const int MaxWideTerms = 6;
+
+    /// <summary>
+    /// An unreduced sum of up to <see cref="MaxWideTerms"/> products a·c, reduced once: a dot product then
+    /// costs one Montgomery reduction instead of one per term. Start from <c>default</c>.
+    /// <para>
+    /// Bounds: one product adds at most 9 limb products below 2^58 to a column, and the reduction adds 9 more
+    /// plus a carry below 2^35, so six terms keep every column below 63·2^58 + 2^35 &lt; 2^64. The sum is below
+    /// 6·2p·p, and 12p &lt; 2^261 keeps the reduced value below 12p²/2^261 + p &lt; 2p.
+    /// </para>
+    /// <para>Without AVX-512 the first 256 bytes hold the eight lane sums as <see cref="Limbs4"/>.</para>
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Wide
+    {
+        private Columns columns;
+        internal int Terms;
+
+        [InlineArray(2 * 9 - 1)]
+        private struct Columns
+        {
+            private Vector512<ulong> element;
+        }
+
+        internal Span<Limbs4> Lanes => MemoryMarshal.CreateSpan(ref Unsafe.As<Columns, Limbs4>(ref columns), Count);
+    }
+
+    /// <summary>w += a·c, unreduced.</summary>
+    public static void MulAdd(ref Wide w, in FieldVec8<TP> a, in Scalar c)
+    {
+        if (++w.Terms > MaxWideTerms) throw new InvalidOperationException($"a Wide sum holds at most {MaxWideTerms} products");
+        if (FieldVec8.IsAccelerated)
+        {
+            MulWideVector(ref w, a, c);
+            return;
+        }
+        var lanes = w.Lanes;
+        var x = LanesOf(a);
+        for (int e = 0; e < Count; e++) lanes[e] = Mont<TP>.Add(lanes[e], Mont<TP>.Mul(x[e], c.Montgomery));
+    }
+
+    /// <summary>The field element w stands for.</summary>
+    public static FieldVec8<TP> Reduce(in Wide w)
+    {
+        if (FieldVec8.IsAccelerated) return ReduceVector(w);
+        var r = default(FieldVec8<TP>);
+        var lanes = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Wide, Limbs4>(ref Unsafe.AsRef(in w)), Count);
+        lanes.CopyTo(r.Lanes);
+        return r;
+    }
+
     public static FieldVec8<TP> Mul(in FieldVec8<TP> a, in FieldVec8<TP> b)
     {
         if (FieldVec8.IsAccelerated) return MulVector(a, b);

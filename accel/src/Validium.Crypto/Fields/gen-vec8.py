@@ -20,8 +20,12 @@ def column_terms(k, square, bx):
     return terms
 
 
-def body(square, broadcast=False):
+def body(square, broadcast=False, mode="full"):
+    """mode "full": product and reduction; "wide": add the product's columns into w; "reduce": reduce w's columns."""
     out = []
+    if mode == "reduce":
+        out.append(f"        ref var t = ref Unsafe.As<Wide, Vector512<ulong>>(ref Unsafe.AsRef(in w));")
+        return phase2(out)
     out.append("        Vector512<ulong> " + ", ".join(f"a{i} = x.l{i}" for i in range(N)) + ";")
     if square:
         # Doubling the lower limb of each cross product halves the products; 2·a_i < 2^30 still fits vpmuludq's 32-bit inputs.
@@ -35,10 +39,19 @@ def body(square, broadcast=False):
     # Two phases through a stack buffer: a, b, m and p together are 36 live vectors, more than the 32 zmm
     # registers, and with everything in one phase the JIT spilled the running column sum, putting a
     # store-to-load round trip on every addition. Here each column is stored once and loaded once, off the carry chain.
+    if mode == "wide":
+        out.append("        ref var t = ref Unsafe.As<Wide, Vector512<ulong>>(ref w);")
+        for k in range(2 * N - 1):
+            out.append(f"        Unsafe.Add(ref t, {k}) += {' + '.join(column_terms(k, square, bx))};")
+        return "\n".join(out)
     out.append(f"        Span<Vector512<ulong>> cols = stackalloc Vector512<ulong>[{2 * N - 1}];")
     out.append("        ref var t = ref MemoryMarshal.GetReference(cols);")
     for k in range(2 * N - 1):
         out.append(f"        Unsafe.Add(ref t, {k}) = {' + '.join(column_terms(k, square, bx))};")
+    return phase2(out)
+
+
+def phase2(out):
     out.append("        var mask = Vector512.Create(LimbMask);")
     out.append("        var inv = Vector512.Create(TP.NegInv & LimbMask);")
     out.append("        Vector512<ulong> acc, c;")
@@ -86,6 +99,20 @@ public partial struct FieldVec8<TP>
     private static FieldVec8<TP> MulVector(in FieldVec8<TP> x, in Scalar y)
     {{
 {body(False, True)}
+    }}
+
+    /// <summary>Adds the 17 unreduced column sums of x·y into w (no reduction, no carries).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MulWideVector(ref Wide w, in FieldVec8<TP> x, in Scalar y)
+    {{
+{body(False, True, "wide")}
+    }}
+
+    /// <summary>Montgomery reduction of w's columns: w/2^261, below 2p, limbs normalised.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FieldVec8<TP> ReduceVector(in Wide w)
+    {{
+{body(False, False, "reduce")}
     }}
 
     /// <summary>Montgomery square x·x/2^261: 45 limb products instead of 81.</summary>

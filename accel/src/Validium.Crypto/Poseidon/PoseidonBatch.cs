@@ -64,8 +64,8 @@ public static partial class Poseidon
         {
             var row = s.Slice(r * stride, stride);
             var x0 = V.Add(Pow5(state[0]), c[ci++]);
-            var acc = V.Mul(x0, row[0]);
-            for (int j = 1; j < t; j++) acc = V.Add(acc, V.Mul(state[j], row[j]));
+            state[0] = x0;
+            var acc = Dot(state, row, 0, 1);
             for (int j = 1; j < t; j++) state[j] = V.Add(state[j], V.Mul(x0, row[t + j - 1]));
             state[0] = acc;
         }
@@ -96,13 +96,22 @@ public static partial class Poseidon
     private static void Mix(Span<V> state, ReadOnlySpan<V.Scalar> a, Span<V> scratch)
     {
         int t = state.Length;
-        for (int i = 0; i < t; i++)
-        {
-            var acc = V.Mul(state[0], a[i]);
-            for (int j = 1; j < t; j++) acc = V.Add(acc, V.Mul(state[j], a[j * t + i]));
-            scratch[i] = acc;
-        }
+        for (int i = 0; i < t; i++) scratch[i] = Dot(state, a, i, t);
         scratch.CopyTo(state);
+    }
+
+    /// <summary>sum_j x[j] * c[start + j * stride], reduced once per <see cref="V.MaxWideTerms"/> terms.</summary>
+    private static V Dot(ReadOnlySpan<V> x, ReadOnlySpan<V.Scalar> c, int start, int stride)
+    {
+        var sum = default(V);
+        for (int j0 = 0; j0 < x.Length; j0 += V.MaxWideTerms)
+        {
+            var w = default(V.Wide);
+            int end = Math.Min(x.Length, j0 + V.MaxWideTerms);
+            for (int j = j0; j < end; j++) V.MulAdd(ref w, x[j], c[start + j * stride]);
+            sum = j0 == 0 ? V.Reduce(w) : V.Add(sum, V.Reduce(w));
+        }
+        return sum;
     }
 
     /// <summary>A width's optimised constants, converted once to the broadcast form the 8-lane rounds read.</summary>
