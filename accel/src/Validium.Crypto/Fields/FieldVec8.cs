@@ -247,6 +247,24 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
         return r;
     }
 
+    /// <summary>Lane e from b where bit e of lanesFromB is set, else from a.</summary>
+    public static FieldVec8<TP> Select(in FieldVec8<TP> a, in FieldVec8<TP> b, byte lanesFromB)
+    {
+        var r = a;
+        if (FieldVec8.IsAccelerated)
+        {
+            var bit = Vector512.Create(1UL, 2, 4, 8, 16, 32, 64, 128);
+            var m = Vector512.Equals(Vector512.Create((ulong)lanesFromB) & bit, bit);
+            return new(Vector512.ConditionalSelect(m, b.l0, a.l0), Vector512.ConditionalSelect(m, b.l1, a.l1), Vector512.ConditionalSelect(m, b.l2, a.l2),
+                Vector512.ConditionalSelect(m, b.l3, a.l3), Vector512.ConditionalSelect(m, b.l4, a.l4), Vector512.ConditionalSelect(m, b.l5, a.l5),
+                Vector512.ConditionalSelect(m, b.l6, a.l6), Vector512.ConditionalSelect(m, b.l7, a.l7), Vector512.ConditionalSelect(m, b.l8, a.l8));
+        }
+        var y = LanesOf(b);
+        for (int e = 0; e < Count; e++)
+            if ((lanesFromB >> e & 1) != 0) r.Lanes[e] = y[e];
+        return r;
+    }
+
     public static FieldVec8<TP> Mul(in FieldVec8<TP> a, in FieldVec8<TP> b)
     {
         if (FieldVec8.IsAccelerated) return MulVector(a, b);
