@@ -92,12 +92,31 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     /// <summary>Lanes e = 0..7 from montgomery[start + e·stride].</summary>
     public static FieldVec8<TP> Gather(ReadOnlySpan<Limbs4> montgomery, int start, int stride)
     {
+        if (FieldVec8.IsAccelerated) return MulVector(Split(montgomery, start, stride), ToInternal);
         var r = default(FieldVec8<TP>);
-        if (!FieldVec8.IsAccelerated)
-        {
-            for (int e = 0; e < Count; e++) r.Lanes[e] = montgomery[start + e * stride];
-            return r;
-        }
+        for (int e = 0; e < Count; e++) r.Lanes[e] = montgomery[start + e * stride];
+        return r;
+    }
+
+    /// <summary>
+    /// Like <see cref="Gather"/> but lane e stands for x_e·2^-5, for callers that fold the factor into their
+    /// formulas: on the AVX-512 path the limbs are taken as they are (x·2^256 read as an internal x·2^-5·2^261),
+    /// saving the conversion multiply. Inputs must be canonical (below p).
+    /// </summary>
+    internal static FieldVec8<TP> GatherScaled(ReadOnlySpan<Limbs4> montgomery, int start, int stride)
+    {
+        if (FieldVec8.IsAccelerated) return Split(montgomery, start, stride);
+        var r = default(FieldVec8<TP>);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Mul(montgomery[start + e * stride], ScaleDown);
+        return r;
+    }
+
+    private static readonly Limbs4 ScaleDown = Limbs4.FromBigInteger(BigInteger.ModPow(2, 251, PInt));
+    private static readonly Limbs4 ScaleUp = Limbs4.FromBigInteger(BigInteger.ModPow(2, 261, PInt));
+
+    private static FieldVec8<TP> Split(ReadOnlySpan<Limbs4> montgomery, int start, int stride)
+    {
+        var r = default(FieldVec8<TP>);
         var w = r.Words;
         for (int e = 0; e < Count; e++)
         {
@@ -112,7 +131,7 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
             w[7 * Count + e] = (x.L3 >> 11) & LimbMask;
             w[8 * Count + e] = x.L3 >> 40;
         }
-        return MulVector(r, ToInternal);
+        return r;
     }
 
     /// <summary>Writes the eight lanes in Montgomery form (x·2^256 mod p), fully reduced.</summary>
@@ -121,15 +140,32 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     /// <summary>Writes lane e to montgomery[start + e·stride].</summary>
     public readonly void Scatter(Span<Limbs4> montgomery, int start, int stride)
     {
-        if (!FieldVec8.IsAccelerated)
+        if (FieldVec8.IsAccelerated)
         {
-            var lanes = LanesOf(this);
-            for (int e = 0; e < Count; e++) montgomery[start + e * stride] = lanes[e];
+            // The product is below 2p·p/2^261 + p < 2p, so one conditional subtraction makes it canonical.
+            SubtractIfNotBelow(MulVector(this, FromInternal), OneP).Pack(montgomery, start, stride);
             return;
         }
-        // The product is below 2p·p/2^261 + p < 2p, so one conditional subtraction makes it canonical.
-        var r = SubtractIfNotBelow(MulVector(this, FromInternal), OneP);
-        var w = r.Words;
+        var lanes = LanesOf(this);
+        for (int e = 0; e < Count; e++) montgomery[start + e * stride] = lanes[e];
+    }
+
+    /// <summary>The inverse of <see cref="GatherScaled"/>: writes x_e·2^5 in Montgomery form, i.e. lane e standing for y writes 32·y.</summary>
+    internal readonly void ScatterScaled(Span<Limbs4> montgomery, int start, int stride)
+    {
+        if (FieldVec8.IsAccelerated)
+        {
+            SubtractIfNotBelow(this, OneP).Pack(montgomery, start, stride);
+            return;
+        }
+        var lanes = LanesOf(this);
+        for (int e = 0; e < Count; e++) montgomery[start + e * stride] = Mont<TP>.Mul(lanes[e], ScaleUp);
+    }
+
+    /// <summary>Joins canonical 29-bit limbs back into four 64-bit words per lane.</summary>
+    private void Pack(Span<Limbs4> montgomery, int start, int stride)
+    {
+        var w = Words;
         for (int e = 0; e < Count; e++)
         {
             ulong w0 = w[e], w1 = w[Count + e], w2 = w[2 * Count + e], w3 = w[3 * Count + e], w4 = w[4 * Count + e];
