@@ -38,6 +38,13 @@ public static class FieldVec8
 /// below 2^29; the top limb is then below 2^23 since 2p &lt; 2^255. Load and Store convert from/to the R = 2^256
 /// form of <see cref="Mont{TP}"/> with one multiplication by a constant, so results equal Fr/Fp bit for bit.
 /// </para>
+/// <para>
+/// Multiplication bounds (FieldVec8.Mul.g.cs): a column of the product gets at most 9 limb products and the
+/// interleaved reduction 9 more, each below 2^58, plus a carry below 2^35: under 18·2^58 + 2^35 &lt; 2^63, so the
+/// 64-bit lanes never wrap. The result is (a·b + m·p)/2^261 with m &lt; 2^261, below a·b/2^261 + p; for a, b &lt; 2p
+/// that is below 4p²/2^261 + p &lt; 2p because 4p &lt; 2^261, so products feed further products with no final
+/// subtraction. Add and Sub end in one conditional subtraction of 2p, which keeps the same invariant.
+/// </para>
 /// <para>Without AVX-512 the first 256 bytes hold the eight lanes as <see cref="Limbs4"/> and every operation is <see cref="Mont{TP}"/>.</para>
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -80,8 +87,6 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     private static Vector512<ulong> M(Vector512<ulong> a, Vector512<ulong> b) => Avx512F.Multiply(a.AsUInt32(), b.AsUInt32());
 
     private Span<Limbs4> Lanes => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector512<ulong>, Limbs4>(ref l0), Count);
-
-    private Span<ulong> Words => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector512<ulong>, ulong>(ref l0), 9 * Count);
 
     private static ReadOnlySpan<Limbs4> LanesOf(in FieldVec8<TP> v) =>
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector512<ulong>, Limbs4>(ref Unsafe.AsRef(in v.l0)), Count);
@@ -272,7 +277,14 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     /// plus a carry below 2^35, so six terms keep every column below 63·2^58 + 2^35 &lt; 2^64. The sum is below
     /// 6·2p·p, and 12p &lt; 2^261 keeps the reduced value below 12p²/2^261 + p &lt; 2p.
     /// </para>
-    /// <para>Without AVX-512 the first 256 bytes hold the eight lane sums as <see cref="Limbs4"/>.</para>
+    /// <para>
+/// Multiplication bounds (FieldVec8.Mul.g.cs): a column of the product gets at most 9 limb products and the
+/// interleaved reduction 9 more, each below 2^58, plus a carry below 2^35: under 18·2^58 + 2^35 &lt; 2^63, so the
+/// 64-bit lanes never wrap. The result is (a·b + m·p)/2^261 with m &lt; 2^261, below a·b/2^261 + p; for a, b &lt; 2p
+/// that is below 4p²/2^261 + p &lt; 2p because 4p &lt; 2^261, so products feed further products with no final
+/// subtraction. Add and Sub end in one conditional subtraction of 2p, which keeps the same invariant.
+/// </para>
+/// <para>Without AVX-512 the first 256 bytes hold the eight lane sums as <see cref="Limbs4"/>.</para>
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Wide
