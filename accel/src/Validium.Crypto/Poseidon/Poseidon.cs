@@ -7,7 +7,7 @@ namespace Validium.Crypto;
 /// The permutation runs the sparse-partial-round form (<see cref="PoseidonOptimizedConstants"/>) on a
 /// stack buffer, so hashing allocates nothing once a width's parameters are cached.
 /// </summary>
-public static class Poseidon
+public static partial class Poseidon
 {
     public const int MaxInputs = PoseidonParameters.MaxWidth - 1;
 
