@@ -13,16 +13,20 @@ public static class Pippenger
     private const int ScalarBits = 255;
 
     /// <summary>
-    /// Cost model: each window costs one bucket addition per point plus about two per bucket to reduce;
-    /// signed digits halve the bucket count, so c bits cost ⌈255/c⌉·(n + 2^c).
+    /// Cost model for the wall-clock time: each window costs one bucket addition per point plus the running-sum
+    /// reduction of its 2^(c-1) buckets (two additions each), and threads take whole windows, so the busiest
+    /// thread runs ⌈windows/threads⌉ of them. Weighting the Jacobian reduction additions by their real cost
+    /// picked smaller windows, whose small affine batches then paid more for their inversions (measured slower).
     /// </summary>
-    public static int ChooseWindow(int n)
+    public static int ChooseWindow(int n, int threads = 1)
     {
         int best = 1;
         double bestCost = double.MaxValue;
         for (int c = 1; c <= 22; c++)
         {
-            double cost = (double)((ScalarBits + c - 1) / c) * (n + (1L << c));
+            int windows = (ScalarBits + c - 1) / c;
+            int perThread = (windows + Math.Max(1, threads) - 1) / Math.Max(1, threads);
+            double cost = perThread * (n + (1L << c));
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
@@ -40,7 +44,8 @@ public static class Pippenger
             throw new ArgumentException($"MSM needs one scalar per point: {points.Length} points, {scalars.Length} scalars");
         int n = points.Length;
         if (n == 0) return TJ.Infinity;
-        int c = window > 0 ? window : ChooseWindow(n);
+        int threads = Math.Max(1, maxThreads);
+        int c = window > 0 ? window : ChooseWindow(n, threads);
         if (c is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(window), "window must be 1..24 bits");
         int windows = (ScalarBits + c - 1) / c;
         var digits = new int[(long)n * windows];
@@ -51,7 +56,7 @@ public static class Pippenger
         fixed (TA* pts = points)
         {
             nint ptr = (nint)pts;
-            int threads = Math.Clamp(maxThreads, 1, windows);
+            threads = Math.Min(threads, windows);
             if (threads == 1 || n < 64)
             {
                 for (int w = 0; w < windows; w++) partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, ct);
