@@ -3,72 +3,10 @@ using V = Validium.Crypto.FieldVec8<Validium.Crypto.FpModulus>;
 
 namespace Validium.Crypto;
 
-/// <summary>
-/// Eight affine G1 additions at once for batch-affine Pippenger: the caller inverts the eight denominators
-/// together (Montgomery's trick) and this finishes the sums with <see cref="FieldVec8{TP}"/>.
-/// </summary>
+/// <summary>G1 affine additions eight at a time with <see cref="FieldVec8{TP}"/>, for <see cref="BatchAffineAdder{TA, TF}"/>.</summary>
 public static class G1AffineBatch8
 {
     public const int Count = V.Count;
-
-    private static readonly V.Scalar ThirtyTwo = new(Fp.FromUInt64(32).MontgomeryLimbs);
-    private static readonly V.Scalar NinetySix = new(Fp.FromUInt64(96).MontgomeryLimbs);
-    private static readonly V.Scalar OneThousandTwentyFour = new(Fp.FromUInt64(1024).MontgomeryLimbs);
-
-    /// <summary>
-    /// sums[e] = a[e] + b[e] given denominatorInverses[e] = 1/(b.x - a.x), or 1/(2·a.y) where a[e] == b[e].
-    /// Lanes with an infinity or with a[e] == -b[e] take the sum directly and ignore their inverse (any value).
-    /// </summary>
-    public static void Add(ReadOnlySpan<G1Affine> a, ReadOnlySpan<G1Affine> b, ReadOnlySpan<Fp> denominatorInverses, Span<G1Affine> sums)
-    {
-        if (a.Length < Count || b.Length < Count || denominatorInverses.Length < Count || sums.Length < Count)
-            throw new ArgumentException($"each span needs {Count} elements");
-        var al = MemoryMarshal.Cast<G1Affine, Limbs4>(a);
-        var bl = MemoryMarshal.Cast<G1Affine, Limbs4>(b);
-        // Lane classes are fixed before any output is written, so sums may alias a or b (in-place bucket updates).
-        byte doubling = 0, direct = 0;
-        Span<G1Affine> directSums = stackalloc G1Affine[Count];
-        for (int e = 0; e < Count; e++)
-        {
-            // G1 has odd order, so no point has y = 0 and a == b never meets a zero tangent denominator.
-            if (a[e].IsInfinity) directSums[e] = b[e];
-            else if (b[e].IsInfinity) directSums[e] = a[e];
-            else if (a[e].X == b[e].X && a[e].Y != b[e].Y) directSums[e] = G1Affine.Infinity;
-            else
-            {
-                if (a[e] == b[e]) doubling |= (byte)(1 << e);
-                continue;
-            }
-            direct |= (byte)(1 << e);
-        }
-
-        // Coordinates enter and leave scaled by s = 2^-5 (GatherScaled/ScatterScaled), which spares four input and
-        // two output conversion multiplies. Each product then needs one unscaled factor: λ and λ·s both come
-        // from num·s, using 32·d and d (d = the denominator inverse), so x3·s = λ·(λ·s) - ax·s - bx·s and
-        // y3·s = λ·(ax·s - x3·s) - ay·s keep the scale without further correction.
-        var ax = V.GatherScaled(al, 0, 2);
-        var ay = V.GatherScaled(al, 1, 2);
-        var bx = V.GatherScaled(bl, 0, 2);
-        var by = V.GatherScaled(bl, 1, 2);
-        var ds = V.GatherScaled(MemoryMarshal.Cast<Fp, Limbs4>(denominatorInverses), 0, 1);
-        var d = V.Mul(ds, ThirtyTwo);
-        var d32 = V.Mul(ds, OneThousandTwentyFour);
-
-        // Chord slope (by - ay)/(bx - ax), or tangent slope 3·ax²/(2·ay) where the points coincide: 3·ax²·s is
-        // (ax·s)²·96 in the scaled domain.
-        var num = V.Sub(by, ay);
-        if (doubling != 0) num = V.Select(num, V.Mul(V.Square(ax), NinetySix), doubling);
-        var lambda = V.Mul(num, d32);
-        var lambdaS = V.Mul(num, d);
-        var x3 = V.Sub(V.Sub(V.Mul(lambda, lambdaS), ax), bx);
-        var y3 = V.Sub(V.Mul(lambda, V.Sub(ax, x3)), ay);
-
-        var sl = MemoryMarshal.Cast<G1Affine, Limbs4>(sums);
-        x3.ScatterScaled(sl, 0, 2);
-        y3.ScatterScaled(sl, 1, 2);
-        for (int e = 0; e < Count; e++)
-            if ((direct >> e & 1) != 0) sums[e] = directSums[e];
-    }
 
     /// <summary>
     /// Batch-affine additions eight lanes at a time with the inversion chain in the vectors too: lane e of
