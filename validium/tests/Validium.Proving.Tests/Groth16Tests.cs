@@ -76,6 +76,30 @@ public class Groth16Tests
         Assert.False(Verifier.Verify(pk.VerifyingKey, proof, [w[1], w[2]], out _));
     }
 
+    /// <summary>The same proof path with G1 MSMs and NTTs on the GPU kernels (ILGPU's CPU accelerator here); G2 falls back to the CPU.</summary>
+    [SkippableFact]
+    public void ProvingThroughTheGpuBackendVerifies()
+    {
+        using var registry = new BackendRegistry();
+        Skip.IfNot(Validium.Accel.Gpu.GpuBackend.TryCreate(new Validium.Accel.Gpu.GpuBackendOptions { AllowCpuEmulation = true }, null, out var gpu), "ILGPU could not create even its CPU accelerator");
+        registry.Register(gpu!);
+        var dispatcher = new AccelDispatcher(registry, new AccelOptions { Mode = AccelMode.Gpu, SpotCheckRate = 1 });
+        var pk = Setup.Run(Cubic(), devSeed: 12);
+        var w = Witness(5);
+        var stages = new List<ProveStage>();
+        var proof = new Prover(dispatcher).Prove(pk, w, new SyncProgress(stages));
+        Assert.True(Verifier.Verify(pk.VerifyingKey, proof, [w[1], w[2]], out var reason), reason);
+        Assert.Equal(Enum.GetValues<ProveStage>(), stages);
+        Assert.DoesNotContain(dispatcher.RecentFallbacks, f => f.Reason == FallbackReason.SpotCheckMismatch);
+        Assert.Contains(dispatcher.RecentFallbacks, f => f.Op == AccelOp.MsmG2 && f.Reason == FallbackReason.DeviceAbsent);
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests want the reports in order, on the caller's thread.</summary>
+    private sealed class SyncProgress(List<ProveStage> into) : IProgress<ProveStage>
+    {
+        public void Report(ProveStage value) => into.Add(value);
+    }
+
     [Fact]
     public void MalformedWitnessesAreRejected()
     {
