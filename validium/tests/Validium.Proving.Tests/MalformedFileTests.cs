@@ -108,6 +108,26 @@ public class MalformedFileTests
     }
 
     [Fact]
+    public void DamagedPtau()
+    {
+        var ptau = Fixtures.Bytes("pot10_final.ptau");
+        Fails(() => PtauFormat.Read(ptau[..(ptau.Length / 2)], "bad.ptau"));
+
+        var data = (byte[])ptau.Clone();
+        data[SectionPayload(data, 1) + 4] ^= 2;
+        Assert.Contains("section 1 (header): base field prime", Fails(() => PtauFormat.Read(data, "bad.ptau")).Message);
+
+        // tauG1[1].y's lowest Montgomery byte: still a field element, no longer on the curve.
+        data = (byte[])ptau.Clone();
+        data[SectionPayload(data, 2) + 64 + 32] ^= 1;
+        Assert.Contains("section 2 (tauG1): tauG1[1] is not on the BN254 curve", Fails(() => PtauFormat.Read(data, "bad.ptau")).Message);
+
+        data = (byte[])ptau.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(SectionPayload(data, 1) + 36), 9);
+        Assert.Contains("section 2 (tauG1): is", Fails(() => PtauFormat.Read(data, "bad.ptau")).Message);
+    }
+
+    [Fact]
     public void ValuesAtOrAboveTheModulusAreRejected()
     {
         var data = (byte[])WtnsBytes.Clone();

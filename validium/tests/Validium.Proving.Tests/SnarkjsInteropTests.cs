@@ -53,6 +53,9 @@ public class SnarkjsInteropTests
         using var tmp = new TempDir();
         File.WriteAllBytes(tmp.File("ours.zkey"), ZkeyFormat.Write(ZkeyFormat.Read(Fixtures.PathOf("circuit.zkey"))));
 
+        // zkey verify recomputes the key from the r1cs and the ptau and replays the contribution transcript.
+        Assert.Contains("ZKey Ok!", Fixtures.Snarkjs("zkey", "verify", Fixtures.PathOf("circuit.r1cs"), Fixtures.PathOf("pot10_final.ptau"), tmp.File("ours.zkey")));
+
         Fixtures.Snarkjs("zkey", "export", "verificationkey", tmp.File("ours.zkey"), tmp.File("vk.json"));
         Assert.Equal(Fixtures.Text("verification_key.json"), File.ReadAllText(tmp.File("vk.json")));
 
