@@ -1,0 +1,176 @@
+using Validium.Crypto;
+
+namespace Validium.Proving.Formats;
+
+/// <summary>One entry of the zkey's section 4: Matrix 0 is A, 1 is B (C is never stored; the prover derives it).</summary>
+public readonly record struct ZkeyCoefficient(int Matrix, int Constraint, int Signal, Fr Value);
+
+/// <summary>
+/// A snarkjs Groth16 proving key. A, B1 and B2 have NVars entries, C has NVars − NPublic − 1 (the private wires),
+/// H has DomainSize, IC NPublic + 1. Contributions is section 10 kept verbatim (circuit hash and MPC transcript), so a
+/// key read and written again keeps its provenance.
+/// </summary>
+public sealed record ZkeyGroth16(
+    int NVars,
+    int NPublic,
+    int DomainSize,
+    G1Affine Alpha1,
+    G1Affine Beta1,
+    G2Affine Beta2,
+    G2Affine Gamma2,
+    G1Affine Delta1,
+    G2Affine Delta2,
+    G1Affine[] IC,
+    ZkeyCoefficient[] Coefficients,
+    G1Affine[] A,
+    G1Affine[] B1,
+    G2Affine[] B2,
+    G1Affine[] C,
+    G1Affine[] H,
+    byte[] Contributions);
+
+/// <summary>
+/// The .zkey binfile (magic "zkey", version 1) for Groth16: 1 protocol id, 2 header, 3 IC, 4 coefficients, 5 A,
+/// 6 B1, 7 B2, 8 C, 9 H, 10 contributions. Points and header elements are Montgomery little-endian.
+/// </summary>
+public static class ZkeyFormat
+{
+    private const uint Groth16ProtocolId = 1;
+    private const int G1Size = 64, G2Size = 128, CoefficientSize = 12 + 32;
+
+    public static ZkeyGroth16 Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
+
+    public static ZkeyGroth16 Read(byte[] data, string fileName)
+    {
+        var file = new BinFileReader(data, fileName, "zkey", 1);
+
+        var p = file.Section(1, "protocol");
+        var protocol = p.U32("protocol id");
+        p.End();
+        if (protocol != Groth16ProtocolId) throw p.Error($"protocol id {protocol} is not Groth16 ({Groth16ProtocolId})");
+
+        var h = file.Section(2, "groth16 header");
+        h.Prime(Fp.Modulus, "base field (q)");
+        h.Prime(Fr.Modulus, "scalar field (r)");
+        var nVars = h.U32("nVars");
+        var nPublic = h.U32("nPublic");
+        var domainSize = h.U32("domainSize");
+        if (nVars is 0 or > int.MaxValue || nPublic >= nVars) throw h.Error($"nPublic {nPublic} does not fit in nVars {nVars}");
+        if (domainSize == 0 || (domainSize & (domainSize - 1)) != 0 || domainSize > 1u << 28)
+            throw h.Error($"domainSize {domainSize} is not a power of two up to 2^28");
+        var alpha1 = h.G1("alpha1");
+        var beta1 = h.G1("beta1");
+        var beta2 = h.G2("beta2");
+        var gamma2 = h.G2("gamma2");
+        var delta1 = h.G1("delta1");
+        var delta2 = h.G2("delta2");
+        h.End();
+
+        var ic = G1s(file, 3, "IC", nPublic + 1L);
+
+        var cs = file.Section(4, "coefficients");
+        var count = cs.Count("coefficient count", CoefficientSize);
+        cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
+        var coefficients = new ZkeyCoefficient[count];
+        for (int i = 0; i < count; i++)
+        {
+            var matrix = cs.U32($"coefficient {i} matrix");
+            var constraint = cs.U32($"coefficient {i} constraint");
+            var signal = cs.U32($"coefficient {i} signal");
+            if (matrix > 1) throw cs.Error($"coefficient {i} names matrix {matrix}; only A (0) and B (1) are stored");
+            if (constraint >= domainSize) throw cs.Error($"coefficient {i} is in constraint {constraint}, beyond domainSize {domainSize}");
+            if (signal >= nVars) throw cs.Error($"coefficient {i} refers to signal {signal} of {nVars}");
+            coefficients[i] = new ZkeyCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(cs.FrMontgomery($"coefficient {i} value")));
+        }
+
+        return new ZkeyGroth16((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
+            A: G1s(file, 5, "A", nVars),
+            B1: G1s(file, 6, "B1", nVars),
+            B2: G2s(file, 7, "B2", nVars),
+            C: G1s(file, 8, "C", (long)nVars - nPublic - 1),
+            H: G1s(file, 9, "H", domainSize),
+            Contributions: file.Section(10, "contributions").Rest());
+    }
+
+    /// <summary>
+    /// snarkjs stores section-4 coefficients as c·R² (zkey_new.js multiplies by R2r and then writes the plain
+    /// representation), so decoding the bytes as one Montgomery number yields c·R, and one more Montgomery
+    /// reduction yields c. Its prover relies on this to multiply witness values without converting them.
+    /// </summary>
+    private static Fr FromDoubleMontgomery(Fr stored) => Fr.FromMontgomery(stored.ToCanonical());
+
+    private static Fr ToDoubleMontgomery(Fr c) => Fr.FromCanonical(c.MontgomeryLimbs);
+
+    private static G1Affine[] G1s(BinFileReader file, int section, string name, long count)
+    {
+        var s = file.Section(section, name);
+        s.ExpectLength(count * G1Size, $"{count} G1 points");
+        return s.G1Array((int)count, name);
+    }
+
+    private static G2Affine[] G2s(BinFileReader file, int section, string name, long count)
+    {
+        var s = file.Section(section, name);
+        s.ExpectLength(count * G2Size, $"{count} G2 points");
+        return s.G2Array((int)count, name);
+    }
+
+    /// <summary>Writes sections in the order snarkjs's own writer (zkey_utils.writeZKey) uses, 1 to 10.</summary>
+    public static byte[] Write(ZkeyGroth16 key)
+    {
+        if (key.IC.Length != key.NPublic + 1 || key.A.Length != key.NVars || key.B1.Length != key.NVars || key.B2.Length != key.NVars
+            || key.C.Length != key.NVars - key.NPublic - 1 || key.H.Length != key.DomainSize)
+            throw new ArgumentException("the point arrays do not match NVars, NPublic and DomainSize");
+
+        var file = new BinFileWriter("zkey", 1);
+        var p = new SectionWriter();
+        p.U32(Groth16ProtocolId);
+        file.Add(1, p);
+
+        var h = new SectionWriter();
+        h.Prime(Fp.Modulus);
+        h.Prime(Fr.Modulus);
+        h.U32((uint)key.NVars);
+        h.U32((uint)key.NPublic);
+        h.U32((uint)key.DomainSize);
+        h.G1(key.Alpha1);
+        h.G1(key.Beta1);
+        h.G2(key.Beta2);
+        h.G2(key.Gamma2);
+        h.G1(key.Delta1);
+        h.G2(key.Delta2);
+        file.Add(2, h);
+
+        file.Add(3, G1s(key.IC));
+
+        var cs = new SectionWriter();
+        cs.U32((uint)key.Coefficients.Length);
+        foreach (var c in key.Coefficients)
+        {
+            cs.U32((uint)c.Matrix);
+            cs.U32((uint)c.Constraint);
+            cs.U32((uint)c.Signal);
+            cs.FrMontgomery(ToDoubleMontgomery(c.Value));
+        }
+        file.Add(4, cs);
+
+        file.Add(5, G1s(key.A));
+        file.Add(6, G1s(key.B1));
+        var b2 = new SectionWriter();
+        foreach (var q in key.B2) b2.G2(q);
+        file.Add(7, b2);
+        file.Add(8, G1s(key.C));
+        file.Add(9, G1s(key.H));
+        var contributions = new SectionWriter();
+        contributions.Raw(key.Contributions);
+        file.Add(10, contributions);
+        return file.ToArray();
+    }
+
+    private static SectionWriter G1s(G1Affine[] points)
+    {
+        var s = new SectionWriter();
+        foreach (var q in points) s.G1(q);
+        return s;
+    }
+}
