@@ -1,6 +1,7 @@
 using System.Numerics;
 using Validium.Crypto;
 using Validium.Proving.Formats;
+using Validium.Proving.Groth16;
 
 namespace Validium.Proving.Tests;
 
@@ -9,7 +10,7 @@ public class FixtureFormatTests
 {
     private static readonly R1csFile R1csFixture = R1csFormat.Read(Fixtures.PathOf("circuit.r1cs"));
     private static readonly Wtns WtnsFixture = WtnsFormat.Read(Fixtures.PathOf("circuit.wtns"));
-    private static readonly ZkeyGroth16 ZkeyFixture = ZkeyFormat.Read(Fixtures.PathOf("circuit.zkey"));
+    private static readonly ProvingKey ZkeyFixture = ZkeyFormat.Read(Fixtures.PathOf("circuit.zkey"));
 
     [Fact]
     public void WitnessSatisfiesTheSystemAndCarriesThePublicSignals()
@@ -33,9 +34,9 @@ public class FixtureFormatTests
     public void ZkeyHeaderMatchesTheSystem()
     {
         var r1cs = R1csFixture.System;
-        Assert.Equal(r1cs.NumWires, ZkeyFixture.NVars);
-        Assert.Equal(r1cs.NumPublic, ZkeyFixture.NPublic);
-        Assert.Equal(ZkeyFixture.NPublic + 1, ZkeyFixture.IC.Length);
+        Assert.Equal(r1cs.NumWires, ZkeyFixture.NumVars);
+        Assert.Equal(r1cs.NumPublic, ZkeyFixture.NumPublic);
+        Assert.Equal(ZkeyFixture.NumPublic + 1, ZkeyFixture.IC.Length);
         // snarkjs sizes the domain for the constraints plus one "x·0 = 0" row per public signal and the constant.
         Assert.Equal((int)BitOperations.RoundUpToPowerOf2((uint)(r1cs.Constraints.Count + r1cs.NumPublic + 1)), ZkeyFixture.DomainSize);
     }
@@ -45,17 +46,17 @@ public class FixtureFormatTests
     /// files checks the zkey decoding against an encoding it does not share.
     /// </summary>
     [Fact]
-    public void ZkeyCoefficientsAreTheSystemsAAndBMatrices()
+    public void QapCoefficientsAreTheSystemsAAndBMatrices()
     {
         var r1cs = R1csFixture.System;
-        var expected = new List<ZkeyCoefficient>();
+        var expected = new List<QapCoefficient>();
         for (int i = 0; i < r1cs.Constraints.Count; i++)
         {
-            expected.AddRange(r1cs.Constraints[i].A.Where(t => !t.Coefficient.IsZero).Select(t => new ZkeyCoefficient(0, i, t.Wire, t.Coefficient)));
-            expected.AddRange(r1cs.Constraints[i].B.Where(t => !t.Coefficient.IsZero).Select(t => new ZkeyCoefficient(1, i, t.Wire, t.Coefficient)));
+            expected.AddRange(r1cs.Constraints[i].A.Where(t => !t.Coefficient.IsZero).Select(t => new QapCoefficient(0, i, t.Wire, t.Coefficient)));
+            expected.AddRange(r1cs.Constraints[i].B.Where(t => !t.Coefficient.IsZero).Select(t => new QapCoefficient(1, i, t.Wire, t.Coefficient)));
         }
-        for (int s = 0; s <= r1cs.NumPublic; s++) expected.Add(new ZkeyCoefficient(0, r1cs.Constraints.Count + s, s, Fr.One));
-        static string Key(ZkeyCoefficient c) => $"{c.Matrix}/{c.Constraint}/{c.Signal}/{c.Value}";
+        for (int s = 0; s <= r1cs.NumPublic; s++) expected.Add(new QapCoefficient(0, r1cs.Constraints.Count + s, s, Fr.One));
+        static string Key(QapCoefficient c) => $"{c.Matrix}/{c.Constraint}/{c.Signal}/{c.Value}";
         Assert.Equal(expected.Select(Key).Order(), ZkeyFixture.Coefficients.Select(Key).Order());
     }
 
@@ -64,14 +65,13 @@ public class FixtureFormatTests
     {
         var text = Fixtures.Text("verification_key.json");
         var fromJson = SnarkjsJson.ReadVerificationKey(text, "verification_key.json");
-        var fromZkey = Groth16VerificationKey.FromZkey(ZkeyFixture);
-        Assert.Equal(fromJson.NPublic, fromZkey.NPublic);
+        var fromZkey = ZkeyFixture.VerifyingKey;
+        Assert.Equal(fromJson.NumPublic, fromZkey.NumPublic);
         Assert.Equal(fromJson.Alpha1, fromZkey.Alpha1);
         Assert.Equal(fromJson.Beta2, fromZkey.Beta2);
         Assert.Equal(fromJson.Gamma2, fromZkey.Gamma2);
         Assert.Equal(fromJson.Delta2, fromZkey.Delta2);
         Assert.Equal(fromJson.IC, fromZkey.IC);
-        Assert.Equal(fromJson.AlphaBeta12, fromZkey.AlphaBeta12);
         Assert.Equal(text, SnarkjsJson.WriteVerificationKey(fromZkey));
     }
 

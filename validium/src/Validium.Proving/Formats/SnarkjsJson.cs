@@ -1,19 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Validium.Crypto;
+using Validium.Proving.Groth16;
 
 namespace Validium.Proving.Formats;
-
-/// <summary>verification_key.json for Groth16. AlphaBeta12 is e(alpha1, beta2), which snarkjs precomputes for verifiers.</summary>
-public sealed record Groth16VerificationKey(
-    int NPublic, G1Affine Alpha1, G2Affine Beta2, G2Affine Gamma2, G2Affine Delta2, Fp12 AlphaBeta12, G1Affine[] IC)
-{
-    /// <summary>What `snarkjs zkey export verificationkey` derives from a proving key.</summary>
-    public static Groth16VerificationKey FromZkey(ZkeyGroth16 key) =>
-        new(key.NPublic, key.Alpha1, key.Beta2, key.Gamma2, key.Delta2, Pairing.Pair(key.Alpha1, key.Beta2), key.IC);
-}
-
-public sealed record Groth16Proof(G1Affine A, G2Affine B, G1Affine C);
 
 /// <summary>
 /// snarkjs's JSON files, written the way snarkjs (bfj, one-space indent, "\n", no final newline) writes them so the
@@ -24,7 +14,8 @@ public static class SnarkjsJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, IndentSize = 1, NewLine = "\n" };
 
-    public static Groth16VerificationKey ReadVerificationKey(string json, string fileName) => Parse(json, fileName, root =>
+    /// <summary>Reads verification_key.json; its vk_alphabeta_12 must be e(vk_alpha_1, vk_beta_2), or the file is refused.</summary>
+    public static VerifyingKey ReadVerificationKey(string json, string fileName) => Parse(json, fileName, root =>
     {
         ExpectGroth16(root, fileName);
         var nPublic = Get(root, "nPublic", fileName);
@@ -33,18 +24,21 @@ public static class SnarkjsJson
         var ic = Get(root, "IC", fileName);
         if (ic.ValueKind != JsonValueKind.Array || ic.GetArrayLength() != n + 1)
             throw new FormatException($"{fileName}: IC must be an array of nPublic + 1 = {n + 1} points");
-        return new Groth16VerificationKey(n,
+        var vk = new VerifyingKey(
             G1(root, "vk_alpha_1", fileName), G2(root, "vk_beta_2", fileName), G2(root, "vk_gamma_2", fileName),
-            G2(root, "vk_delta_2", fileName), Gt(Get(root, "vk_alphabeta_12", fileName), fileName),
-            ic.EnumerateArray().Select((p, i) => G1Point(p, $"IC[{i}]", fileName)).ToArray());
+            G2(root, "vk_delta_2", fileName), ic.EnumerateArray().Select((p, i) => G1Point(p, $"IC[{i}]", fileName)).ToArray());
+        if (Gt(Get(root, "vk_alphabeta_12", fileName), fileName) != Pairing.Pair(vk.Alpha1, vk.Beta2))
+            throw new FormatException($"{fileName}: vk_alphabeta_12 is not e(vk_alpha_1, vk_beta_2)");
+        return vk;
     });
 
-    public static string WriteVerificationKey(Groth16VerificationKey vk) => Write(w =>
+    /// <summary>verification_key.json as snarkjs writes it, with vk_alphabeta_12 = e(α, β) precomputed for verifiers.</summary>
+    public static string WriteVerificationKey(VerifyingKey vk) => Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("protocol", "groth16");
         w.WriteString("curve", "bn128");
-        w.WriteNumber("nPublic", vk.NPublic);
+        w.WriteNumber("nPublic", vk.NumPublic);
         w.WritePropertyName("vk_alpha_1");
         G1(w, vk.Alpha1);
         w.WritePropertyName("vk_beta_2");
@@ -54,20 +48,20 @@ public static class SnarkjsJson
         w.WritePropertyName("vk_delta_2");
         G2(w, vk.Delta2);
         w.WritePropertyName("vk_alphabeta_12");
-        Gt(w, vk.AlphaBeta12);
+        Gt(w, Pairing.Pair(vk.Alpha1, vk.Beta2));
         w.WriteStartArray("IC");
         foreach (var p in vk.IC) G1(w, p);
         w.WriteEndArray();
         w.WriteEndObject();
     });
 
-    public static Groth16Proof ReadProof(string json, string fileName) => Parse(json, fileName, root =>
+    public static Proof ReadProof(string json, string fileName) => Parse(json, fileName, root =>
     {
         ExpectGroth16(root, fileName);
-        return new Groth16Proof(G1(root, "pi_a", fileName), G2(root, "pi_b", fileName), G1(root, "pi_c", fileName));
+        return new Proof(G1(root, "pi_a", fileName), G2(root, "pi_b", fileName), G1(root, "pi_c", fileName));
     });
 
-    public static string WriteProof(Groth16Proof proof) => Write(w =>
+    public static string WriteProof(Proof proof) => Write(w =>
     {
         w.WriteStartObject();
         w.WritePropertyName("pi_a");

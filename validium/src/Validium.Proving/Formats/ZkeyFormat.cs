@@ -1,33 +1,7 @@
 using Validium.Crypto;
+using Validium.Proving.Groth16;
 
 namespace Validium.Proving.Formats;
-
-/// <summary>One entry of the zkey's section 4: Matrix 0 is A, 1 is B (C is never stored; the prover derives it).</summary>
-public readonly record struct ZkeyCoefficient(int Matrix, int Constraint, int Signal, Fr Value);
-
-/// <summary>
-/// A snarkjs Groth16 proving key. A, B1 and B2 have NVars entries, C has NVars − NPublic − 1 (the private wires),
-/// H has DomainSize, IC NPublic + 1. Contributions is section 10 kept verbatim (circuit hash and MPC transcript), so a
-/// key read and written again keeps its provenance.
-/// </summary>
-public sealed record ZkeyGroth16(
-    int NVars,
-    int NPublic,
-    int DomainSize,
-    G1Affine Alpha1,
-    G1Affine Beta1,
-    G2Affine Beta2,
-    G2Affine Gamma2,
-    G1Affine Delta1,
-    G2Affine Delta2,
-    G1Affine[] IC,
-    ZkeyCoefficient[] Coefficients,
-    G1Affine[] A,
-    G1Affine[] B1,
-    G2Affine[] B2,
-    G1Affine[] C,
-    G1Affine[] H,
-    byte[] Contributions);
 
 /// <summary>
 /// The .zkey binfile (magic "zkey", version 1) for Groth16: 1 protocol id, 2 header, 3 IC, 4 coefficients, 5 A,
@@ -38,9 +12,9 @@ public static class ZkeyFormat
     private const uint Groth16ProtocolId = 1;
     private const int G1Size = 64, G2Size = 128, CoefficientSize = 12 + 32;
 
-    public static ZkeyGroth16 Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
+    public static ProvingKey Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
 
-    public static ZkeyGroth16 Read(byte[] data, string fileName)
+    public static ProvingKey Read(byte[] data, string fileName)
     {
         var file = new BinFileReader(data, fileName, "zkey", 1);
 
@@ -71,7 +45,7 @@ public static class ZkeyFormat
         var cs = file.Section(4, "coefficients");
         var count = cs.Count("coefficient count", CoefficientSize);
         cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
-        var coefficients = new ZkeyCoefficient[count];
+        var coefficients = new QapCoefficient[count];
         for (int i = 0; i < count; i++)
         {
             var matrix = cs.U32($"coefficient {i} matrix");
@@ -80,10 +54,10 @@ public static class ZkeyFormat
             if (matrix > 1) throw cs.Error($"coefficient {i} names matrix {matrix}; only A (0) and B (1) are stored");
             if (constraint >= domainSize) throw cs.Error($"coefficient {i} is in constraint {constraint}, beyond domainSize {domainSize}");
             if (signal >= nVars) throw cs.Error($"coefficient {i} refers to signal {signal} of {nVars}");
-            coefficients[i] = new ZkeyCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(cs.FrMontgomery($"coefficient {i} value")));
+            coefficients[i] = new QapCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(cs.FrMontgomery($"coefficient {i} value")));
         }
 
-        return new ZkeyGroth16((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
+        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
             A: G1s(file, 5, "A", nVars),
             B1: G1s(file, 6, "B1", nVars),
             B2: G2s(file, 7, "B2", nVars),
@@ -116,10 +90,10 @@ public static class ZkeyFormat
     }
 
     /// <summary>Writes sections in the order snarkjs's own writer (zkey_utils.writeZKey) uses, 1 to 10.</summary>
-    public static byte[] Write(ZkeyGroth16 key)
+    public static byte[] Write(ProvingKey key)
     {
-        if (key.IC.Length != key.NPublic + 1 || key.A.Length != key.NVars || key.B1.Length != key.NVars || key.B2.Length != key.NVars
-            || key.C.Length != key.NVars - key.NPublic - 1 || key.H.Length != key.DomainSize)
+        if (key.IC.Length != key.NumPublic + 1 || key.A.Length != key.NumVars || key.B1.Length != key.NumVars || key.B2.Length != key.NumVars
+            || key.C.Length != key.NumVars - key.NumPublic - 1 || key.H.Length != key.DomainSize)
             throw new ArgumentException("the point arrays do not match NVars, NPublic and DomainSize");
 
         var file = new BinFileWriter("zkey", 1);
@@ -130,8 +104,8 @@ public static class ZkeyFormat
         var h = new SectionWriter();
         h.Prime(Fp.Modulus);
         h.Prime(Fr.Modulus);
-        h.U32((uint)key.NVars);
-        h.U32((uint)key.NPublic);
+        h.U32((uint)key.NumVars);
+        h.U32((uint)key.NumPublic);
         h.U32((uint)key.DomainSize);
         h.G1(key.Alpha1);
         h.G1(key.Beta1);
@@ -162,7 +136,7 @@ public static class ZkeyFormat
         file.Add(8, G1s(key.C));
         file.Add(9, G1s(key.H));
         var contributions = new SectionWriter();
-        contributions.Raw(key.Contributions);
+        contributions.Raw(key.Contributions ?? []);
         file.Add(10, contributions);
         return file.ToArray();
     }

@@ -19,7 +19,8 @@ public sealed record VerifyingKey(G1Affine Alpha1, G2Affine Beta2, G2Affine Gamm
 /// <summary>
 /// A Groth16 proving key laid out as snarkjs's .zkey: the same points, the same A/B coefficient list and the
 /// same H query (Lagrange basis of the doubled domain at its odd points, over δ), so either side's keys work
-/// with the other's prover.
+/// with the other's prover. Contributions is a zkey's section 10 (circuit hash and MPC transcript) kept verbatim,
+/// so a key read and written again keeps its provenance; a key from our own setup has none.
 /// </summary>
 public sealed record ProvingKey(
     int NumVars,
@@ -37,7 +38,8 @@ public sealed record ProvingKey(
     G1Affine[] B1,
     G2Affine[] B2,
     G1Affine[] C,
-    G1Affine[] H)
+    G1Affine[] H,
+    byte[]? Contributions = null)
 {
     public VerifyingKey VerifyingKey => new(Alpha1, Beta2, Gamma2, Delta2, IC);
 
