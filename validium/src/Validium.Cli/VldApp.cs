@@ -10,6 +10,7 @@ public static class VldApp
         var root = new RootCommand("vld: the Validium appliance's command-line tool");
         root.Subcommands.Add(CryptoCommands.Build(stdout));
         root.Subcommands.Add(AccelCommands.Build(stdout, stderr));
+        root.Subcommands.Add(Groth16Commands.Build(stdout, stderr));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Validium.Accel;
+using Validium.Crypto;
+using Validium.Proving.Formats;
+using Validium.Proving.Groth16;
+using Validium.Proving.Solidity;
+
+namespace Validium.Cli;
+
+/// <summary>`vld groth16 …`: keys, proofs and verifiers in snarkjs's file formats.</summary>
+internal static class Groth16Commands
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var g = new Command("groth16", "Groth16 over BN254 with snarkjs-compatible files");
+        g.Subcommands.Add(SetupCommand(stdout));
+        g.Subcommands.Add(Prove(stdout, stderr));
+        g.Subcommands.Add(Verify(stdout));
+        g.Subcommands.Add(ExportVerifier(stdout));
+        return g;
+    }
+
+    private static Option<FileInfo> File(string name, string description) => new(name) { Description = description, Required = true };
+
+    private static FileInfo Existing(FileInfo f) => f.Exists ? f : throw new UsageException($"{f.FullName} does not exist");
+
+    private static Command SetupCommand(TextWriter stdout)
+    {
+        var r1cs = File("--r1cs", "circom .r1cs file");
+        var seed = new Option<int>("--dev-seed") { Description = "Derive the trapdoor from this seed: reproducible, and therefore only for development", Required = true };
+        var zkey = File("--zkey", "Proving key to write (.zkey)");
+        var cmd = new Command("setup", "Single-party development setup: writes a .zkey whose trapdoor comes from --dev-seed") { r1cs, seed, zkey };
+        cmd.SetAction(r =>
+        {
+            var system = R1csFormat.Read(Existing(r.GetValue(r1cs)!).FullName).System;
+            var sw = Stopwatch.StartNew();
+            var pk = Setup.Run(system, r.GetValue(seed));
+            System.IO.File.WriteAllBytes(r.GetValue(zkey)!.FullName, ZkeyFormat.Write(pk));
+            stdout.WriteLine($"setup: {system.Constraints.Count} constraints, {system.NumWires} wires, {system.NumPublic} public, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Prove(TextWriter stdout, TextWriter stderr)
+    {
+        var zkey = File("--zkey", "Proving key (.zkey, ours or snarkjs's)");
+        var wtns = File("--wtns", "Witness (.wtns)");
+        var proofOut = File("--proof", "proof.json to write");
+        var publicOut = File("--public", "public.json to write");
+        var backend = new Option<string>("--backend") { Description = "auto, cpu, gpu or fpga", DefaultValueFactory = _ => "auto" };
+        var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend };
+        cmd.SetAction(r =>
+        {
+            var pk = ZkeyFormat.Read(Existing(r.GetValue(zkey)!).FullName);
+            var w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
+            if (w.Length != pk.NumVars) throw new UsageException($"the witness has {w.Length} values but the key expects {pk.NumVars}: they are not for the same circuit");
+            using var registry = AccelSetup.CreateRegistry(allowEmulation: false, stderr);
+            var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
+            var sw = Stopwatch.StartNew();
+            var proof = new Prover(accel).Prove(pk, w, new StageLine(stderr, sw));
+            System.IO.File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
+            System.IO.File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            stdout.WriteLine($"prove: {pk.NumVars} wires, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Verify(TextWriter stdout)
+    {
+        var vk = File("--vk", "verification_key.json");
+        var proof = File("--proof", "proof.json");
+        var pub = File("--public", "public.json");
+        var cmd = new Command("verify", "Verify a proof: exit 0 and OK only when it is valid") { vk, proof, pub };
+        cmd.SetAction(r =>
+        {
+            var key = SnarkjsJson.ReadVerificationKey(System.IO.File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
+            var p = SnarkjsJson.ReadProof(System.IO.File.ReadAllText(Existing(r.GetValue(proof)!).FullName), r.GetValue(proof)!.Name);
+            var signals = SnarkjsJson.ReadPublicSignals(System.IO.File.ReadAllText(Existing(r.GetValue(pub)!).FullName), r.GetValue(pub)!.Name);
+            if (Verifier.Verify(key, p, signals, out var reason))
+            {
+                stdout.WriteLine("OK");
+                return 0;
+            }
+            stdout.WriteLine($"INVALID: {reason}");
+            return 1;
+        });
+        return cmd;
+    }
+
+    private static Command ExportVerifier(TextWriter stdout)
+    {
+        var vk = File("--vk", "verification_key.json");
+        var outFile = File("--out", "Solidity file to write");
+        var name = new Option<string>("--contract") { Description = "Contract name", DefaultValueFactory = _ => "Groth16Verifier" };
+        var cmd = new Command("export-verifier", "Write a Solidity verifier for a verification key (EVM precompiles 0x06-0x08)") { vk, outFile, name };
+        cmd.SetAction(r =>
+        {
+            var key = SnarkjsJson.ReadVerificationKey(System.IO.File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
+            System.IO.File.WriteAllText(r.GetValue(outFile)!.FullName, VerifierEmitter.Emit(key, r.GetValue(name)!));
+            stdout.WriteLine($"export-verifier: {r.GetValue(outFile)!.Name} for {key.NumPublic} public input(s)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>The prover's stages as one line each on stderr, with the time since the start.</summary>
+    private sealed class StageLine(TextWriter err, Stopwatch sw) : IProgress<ProveStage>
+    {
+        public void Report(ProveStage value) => err.WriteLine($"  [{sw.Elapsed.TotalSeconds,6:0.00} s] {value}");
+    }
+}

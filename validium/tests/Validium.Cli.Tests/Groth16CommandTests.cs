@@ -1,0 +1,67 @@
+namespace Validium.Cli.Tests;
+
+/// <summary>`vld groth16` on the circom/snarkjs fixture (validium/tests/fixtures).</summary>
+public class Groth16CommandTests
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+
+    [Fact]
+    public async Task ProveThenVerifyAndRejectATamperedPublicSignal()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            string proof = Path.Combine(dir.FullName, "proof.json"), pub = Path.Combine(dir.FullName, "public.json");
+            var prove = await Cli.Run("groth16", "prove", "--zkey", Fixture("circuit.zkey"), "--wtns", Fixture("circuit.wtns"), "--proof", proof, "--public", pub, "--backend", "cpu");
+            Assert.True(prove.Code == 0, prove.Err);
+            Assert.Contains("MsmH", prove.Err);
+            Assert.Equal(File.ReadAllText(Fixture("public.json")), File.ReadAllText(pub));
+            var ok = await Cli.Run("groth16", "verify", "--vk", Fixture("verification_key.json"), "--proof", proof, "--public", pub);
+            Assert.Equal((0, "OK"), (ok.Code, ok.Out.Trim()));
+
+            var signals = System.Text.Json.JsonSerializer.Deserialize<string[]>(File.ReadAllText(pub))!;
+            signals[0] = (System.Numerics.BigInteger.Parse(signals[0]) + 1).ToString();
+            File.WriteAllText(pub, System.Text.Json.JsonSerializer.Serialize(signals));
+            var bad = await Cli.Run("groth16", "verify", "--vk", Fixture("verification_key.json"), "--proof", proof, "--public", pub);
+            Assert.Equal(1, bad.Code);
+            Assert.StartsWith("INVALID: the pairing check fails", bad.Out.Trim());
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task SetupWritesAKeyThatProvesAndExportVerifierWritesSolidity()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            string zkey = Path.Combine(dir.FullName, "k.zkey"), sol = Path.Combine(dir.FullName, "V.sol");
+            var setup = await Cli.Run("groth16", "setup", "--r1cs", Fixture("circuit.r1cs"), "--dev-seed", "3", "--zkey", zkey);
+            Assert.True(setup.Code == 0, setup.Err);
+            var prove = await Cli.Run("groth16", "prove", "--zkey", zkey, "--wtns", Fixture("circuit.wtns"), "--proof", Path.Combine(dir.FullName, "p.json"), "--public", Path.Combine(dir.FullName, "s.json"));
+            Assert.True(prove.Code == 0, prove.Err);
+            var export = await Cli.Run("groth16", "export-verifier", "--vk", Fixture("verification_key.json"), "--out", sol);
+            Assert.Equal(0, export.Code);
+            Assert.Contains("function verifyProof", File.ReadAllText(sol));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Theory]
+    [InlineData("groth16", "verify", "--vk", "missing.json", "--proof", "missing.json", "--public", "missing.json")]
+    [InlineData("groth16", "prove", "--zkey", "circuit.wtns", "--wtns", "circuit.wtns", "--proof", "p.json", "--public", "s.json")]
+    public async Task BadFilesAreOneLineAndExitCode2(params string[] args)
+    {
+        var resolved = args.Select(a => a.EndsWith(".json") && a.StartsWith("missing") ? Path.Combine(Path.GetTempPath(), a) : a.StartsWith("circuit") ? Fixture(a) : a).ToArray();
+        var (code, _, err) = await Cli.Run(resolved);
+        Assert.Equal(2, code);
+        Assert.StartsWith("vld: ", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+}
