@@ -39,15 +39,17 @@ public readonly struct Variable
     /// <summary>ka·a + kb·b, merging the sorted term lists and dropping cancelled terms.</summary>
     internal static Variable Combine(Variable a, Fr ka, Variable b, Fr kb)
     {
+        // Most combining is plain addition; skipping the multiplications by one halves Poseidon's linear layers.
+        bool unitA = ka.IsOne, unitB = kb.IsOne;
         var x = a.Terms;
         var y = b.Terms;
         var r = new List<Term>(x.Length + y.Length);
         int i = 0, j = 0;
         while (i < x.Length || j < y.Length)
         {
-            if (j == y.Length || (i < x.Length && x[i].Wire < y[j].Wire)) { Push(r, x[i].Wire, x[i].Coefficient * ka); i++; }
-            else if (i == x.Length || y[j].Wire < x[i].Wire) { Push(r, y[j].Wire, y[j].Coefficient * kb); j++; }
-            else { Push(r, x[i].Wire, x[i].Coefficient * ka + y[j].Coefficient * kb); i++; j++; }
+            if (j == y.Length || (i < x.Length && x[i].Wire < y[j].Wire)) { Push(r, x[i].Wire, unitA ? x[i].Coefficient : x[i].Coefficient * ka); i++; }
+            else if (i == x.Length || y[j].Wire < x[i].Wire) { Push(r, y[j].Wire, unitB ? y[j].Coefficient : y[j].Coefficient * kb); j++; }
+            else { Push(r, x[i].Wire, (unitA ? x[i].Coefficient : x[i].Coefficient * ka) + (unitB ? y[j].Coefficient : y[j].Coefficient * kb)); i++; j++; }
         }
         return new([.. r]);
     }
