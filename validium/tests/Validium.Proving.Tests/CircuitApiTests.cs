@@ -129,6 +129,44 @@ public class CircuitApiTests
     }
 
     [Fact]
+    public void StrictBitsSpellEveryFieldElementOnce()
+    {
+        var c = Bits(254);
+        Assert.Equal(254 + 1 + 253 + 1 + 1, c.Compile().R1cs.Constraints.Count);
+        var s = c.SolveSatisfied(Inputs(("v", -Fr.One)));
+        Assert.Equal(-Fr.One, s["back"]);
+        // p − 1 + p < 2^254 spells p − 1 again; the bound check rejects the second spelling.
+        var alias = Fr.Modulus - 1 + Fr.Modulus;
+        var label = c.SolveUnsatisfied(Inputs(("v", -Fr.One)), TamperNth("to bits(254)", 0, o =>
+        {
+            for (int i = 0; i < 254; i++) o[i] = (ulong)((alias >> i) & 1);
+        }));
+        Assert.StartsWith("assert equal at CircuitApiTests.cs:", label);
+        Assert.Contains("(Bits)", label);
+    }
+
+    [Fact]
+    public void BitsAgainstAConstantBound()
+    {
+        var c = new TestCircuit(api => api.AssertBitsLessOrEqual(api.ToBits(api.PrivateInput("v"), 8), (Fr)0b1010_0110));
+        Gen.ULong[0, 255].Sample(v =>
+        {
+            if (v <= 0b1010_0110) c.SolveSatisfied(Inputs(("v", v)));
+            else c.SolveUnsatisfied(Inputs(("v", v)));
+        }, iter: 80);
+    }
+
+    [Fact]
+    public void DivUncheckedCostsOne()
+    {
+        var c = new TestCircuit(api => api.Output("q", api.DivUnchecked(api.PrivateInput("a"), api.PrivateInput("b"))));
+        Assert.Single(c.Compile().R1cs.Constraints);
+        Assert.Equal((Fr)7, c.SolveSatisfied(Inputs(("a", 21), ("b", 3)))["q"]);
+        Assert.Contains("divide", c.SolveUnsatisfied(Inputs(("a", 21), ("b", 0))));
+        Assert.Contains("divide", c.SolveUnsatisfied(Inputs(("a", 21), ("b", 3)), TamperNth("divide", 0, o => o[0] = 8)));
+    }
+
+    [Fact]
     public void IsZeroAndSelect()
     {
         var c = new TestCircuit(api =>
@@ -206,6 +244,6 @@ public class CircuitApiTests
     {
         Assert.Throws<KeyNotFoundException>(() => new TestCircuit(api => api.PrivateInput("x")).Solve(Inputs()));
         Assert.Throws<InvalidOperationException>(() => new TestCircuit(api => { api.PublicInput("x"); api.PrivateInput("x"); }).Compile());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TestCircuit(api => api.ToBits(api.PrivateInput("x"), 254)).Compile());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TestCircuit(api => api.ToBits(api.PrivateInput("x"), 255)).Compile());
     }
 }

@@ -115,6 +115,14 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
     public Variable Div(Variable a, Variable b, string member = "", string file = "", int line = 0) =>
         b.IsConstant ? a.Scale(ConstantInverse(b).ConstantValue) : Mul(a, Inverse(b, member, file, line), member, file, line);
 
+    public Variable DivUnchecked(Variable a, Variable b, string member = "", string file = "", int line = 0)
+    {
+        if (b.IsConstant) return a.Scale(ConstantInverse(b).ConstantValue);
+        var q = Hint("divide", static (x, y) => y[0] = x[1].IsZero ? Fr.Zero : x[0] * x[1].Inverse(), 1, [a, b], member, file, line)[0];
+        Enforce(b, q, a, "divide", member, file, line);
+        return q;
+    }
+
     public void AssertEqual(Variable a, Variable b, string member = "", string file = "", int line = 0)
     {
         var d = Sub(a, b);
@@ -142,7 +150,7 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
 
     public Variable[] ToBits(Variable v, int n, string member = "", string file = "", int line = 0)
     {
-        if (n is < 1 or > 253) throw new ArgumentOutOfRangeException(nameof(n), "1..253 bits keep the decomposition unique in a 254-bit field");
+        if (n is < 1 or > 254) throw new ArgumentOutOfRangeException(nameof(n), "a field element has at most 254 bits");
         var bits = Hint($"to bits({n})", static (x, y) =>
         {
             var c = x[0].ToCanonical();
@@ -150,7 +158,22 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
         }, n, [v], member, file, line);
         foreach (var b in bits) AssertBoolean(b, member, file, line);
         AssertEqual(Recompose(bits), v, member, file, line);
+        // 254 bits can spell numbers up to 2^254 − 1 > p; below p, each value has exactly one spelling.
+        if (n == 254) AssertBitsLessOrEqual(bits, -Fr.One, member, file, line);
         return bits;
+    }
+
+    public void AssertBitsLessOrEqual(IReadOnlyList<Variable> bits, Fr bound, string member = "", string file = "", int line = 0)
+    {
+        var c = bound.ToCanonical();
+        if (c.BitLength > bits.Count) return;
+        // le = "the bits up to i are at most the bound's": where the bound has a 1, a 0 bit settles it; where it has a 0, a 1 bit does.
+        Variable le = Fr.One;
+        for (int i = 0; i < bits.Count; i++)
+            le = c.Bit(i) == 1
+                ? Sub(Fr.One, Mul(bits[i], Sub(Fr.One, le), member, file, line))
+                : Mul(Sub(Fr.One, bits[i]), le, member, file, line);
+        AssertEqual(le, Fr.One, member, file, line);
     }
 
     private static Variable Recompose(IReadOnlyList<Variable> bits)

@@ -36,6 +36,9 @@ public interface ICircuitApi
     /// <summary>a / b with b ≠ 0 enforced: 2, 1 when a is constant, free when b is.</summary>
     Variable Div(Variable a, Variable b, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
+    /// <summary>a / b in 1 constraint when the caller knows b ≠ 0 (b = 0 leaves the result free): free when b is constant.</summary>
+    Variable DivUnchecked(Variable a, Variable b, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
+
     /// <summary>1/v, unsatisfiable for v = 0: 1.</summary>
     Variable Inverse(Variable v, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
@@ -48,8 +51,14 @@ public interface ICircuitApi
     /// <summary>1 (v times a hinted inverse is 1).</summary>
     void AssertNonZero(Variable v, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
-    /// <summary>Little-endian bits of v, which must be below 2^n (n ≤ 253 so the decomposition is unique): n + 1, as circomlib's Num2Bits.</summary>
+    /// <summary>
+    /// Little-endian bits of v, which must be below 2^n: n + 1 for n ≤ 253, as circomlib's Num2Bits. n = 254 takes any
+    /// field element and adds the check that the bits spell a number below p (Num2Bits_strict): 2·254 + 1.
+    /// </summary>
     Variable[] ToBits(Variable v, int n, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
+
+    /// <summary>Σ 2^i·bits[i] ≤ bound for bits already asserted boolean: one product per bit after the lowest, plus 1.</summary>
+    void AssertBitsLessOrEqual(IReadOnlyList<Variable> bits, Fr bound, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
     /// <summary>Σ 2^i·bits[i], each bit asserted boolean (free for bits from ToBits).</summary>
     Variable FromBits(IReadOnlyList<Variable> bits, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
