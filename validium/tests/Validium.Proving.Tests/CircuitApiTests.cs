@@ -253,5 +253,8 @@ public class CircuitApiTests
         Assert.Throws<KeyNotFoundException>(() => new TestCircuit(api => api.PrivateInput("x")).Solve(Inputs()));
         Assert.Throws<InvalidOperationException>(() => new TestCircuit(api => { api.PublicInput("x"); api.PrivateInput("x"); }).Compile());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TestCircuit(api => api.ToBits(api.PrivateInput("x"), 255)).Compile());
+        var failing = new TestCircuit(api => api.Hint("boom", (_, _) => throw new ArithmeticException("no"), 1, [api.PrivateInput("x")]));
+        failing.Compile();
+        Assert.Contains("hint 'boom' failed at CircuitApiTests.cs:", Assert.Throws<InvalidOperationException>(() => failing.Solve(Inputs(("x", 1)))).Message);
     }
 }

@@ -239,7 +239,14 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
         {
             var x = new Fr[inputs.Count];
             for (int i = 0; i < x.Length; i++) x[i] = Eval(inputs[i]);
-            f(x, result);
+            try
+            {
+                f(x, result);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException($"hint '{name}' failed at {Path.GetFileName(file)}:{line} ({member}): {e.Message}", e);
+            }
             tamperHint?.Invoke(name, result);
         }
         return [.. result.Select(NewInternal)];
