@@ -26,8 +26,23 @@ public class EdDsaPoseidonGadgetTests
             var r8 = new BabyJubjubPoint(Fr.Parse(v.GetProperty("r8x").GetString()!), Fr.Parse(v.GetProperty("r8y").GetString()!));
             var s = BigInteger.Parse(v.GetProperty("s").GetString()!);
             var m = Fr.Parse(v.GetProperty("message").GetString()!);
-            Verifier.SolveSatisfied(Signed(a, r8, s, m));
+            var solved = Verifier.SolveSatisfied(Signed(a, r8, s, m));
+            AssertSameSystem(Verifier.Compile().R1cs, solved.Circuit.R1cs);
             Assert.StartsWith("eddsa/left: assert equal", Verifier.SolveUnsatisfied(Signed(a, r8, s, m + Fr.One)));
+        }
+    }
+
+    /// <summary>Compiling without values and solving with them must give one system, or the prover's witness fits another circuit.</summary>
+    private static void AssertSameSystem(R1cs compiled, R1cs solved)
+    {
+        Assert.Equal((compiled.NumWires, compiled.NumPublic, compiled.Constraints.Count), (solved.NumWires, solved.NumPublic, solved.Constraints.Count));
+        for (int i = 0; i < compiled.Constraints.Count; i++)
+        {
+            var (x, y) = (compiled.Constraints[i], solved.Constraints[i]);
+            Assert.Equal(x.Label, y.Label);
+            Assert.Equal(x.A, y.A);
+            Assert.Equal(x.B, y.B);
+            Assert.Equal(x.C, y.C);
         }
     }
 

@@ -12,7 +12,7 @@ public class PoseidonGadgetTests
     [Fact]
     public void MatchesCircomlibjsVectors()
     {
-        foreach (var v in CircomlibVectors.Get("poseidon").EnumerateArray().Where((_, i) => i % 5 == 0 || i < 15))
+        foreach (var v in CircomlibVectors.Get("poseidon").EnumerateArray().Where((_, i) => i % 5 == 0))
         {
             var inputs = v.GetProperty("inputs").EnumerateArray().Select(x => Fr.Parse(x.GetString()!)).ToArray();
             var s = Hasher(inputs.Length).SolveSatisfied(Inputs([.. Array("in", inputs)]));

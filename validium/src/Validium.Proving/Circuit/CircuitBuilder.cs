@@ -207,7 +207,12 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
     public Variable Select(Variable cond, Variable a, Variable b, string member = "", string file = "", int line = 0)
     {
         AssertBoolean(cond, member, file, line);
-        return Add(b, Mul(cond, Sub(a, b), member, file, line));
+        if (cond.IsConstant || Sub(a, b).IsConstant) return Add(b, Mul(cond, Sub(a, b), member, file, line));
+        // cond·(a − b) = r − b on a fresh wire r: the same one constraint as b + cond·(a − b), but the result stays a
+        // single wire, so chains of selects (scalar multiplication's accumulator) do not grow ever longer combinations.
+        var r = NewInternal(Eval(cond).IsZero ? Eval(b) : Eval(a));
+        Enforce(cond, Sub(a, b), Sub(r, b), "select", member, file, line);
+        return r;
     }
 
     public void AssertInRange(Variable v, int bits, string member = "", string file = "", int line = 0) => ToBits(v, bits, member, file, line);
@@ -234,7 +239,14 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
         {
             var x = new Fr[inputs.Count];
             for (int i = 0; i < x.Length; i++) x[i] = Eval(inputs[i]);
-            f(x, result);
+            try
+            {
+                f(x, result);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException($"hint '{name}' failed at {Path.GetFileName(file)}:{line} ({member}): {e.Message}", e);
+            }
             tamperHint?.Invoke(name, result);
         }
         return [.. result.Select(NewInternal)];
