@@ -92,9 +92,12 @@ public static class Mont<TP> where TP : struct, IModulus
     }
 
     /// <summary>
-    /// Montgomery product a*b/R mod p. Written as one loop body with the carries spelled out rather
-    /// than helper calls: the JIT's inlining budget runs out on sixty-odd nested helpers, and every
-    /// helper left as a call spills the accumulator to memory (a tenfold slowdown, measured).
+    /// Montgomery product a*b/R mod p. Written out with the carries spelled out rather than helper calls:
+    /// the JIT's inlining budget runs out on sixty-odd nested helpers, and every helper left as a call
+    /// spills the accumulator to memory (a tenfold slowdown, measured). Unrolled: the four-iteration loop
+    /// measured about 15% slower with or without the reordering below. Each low product is taken before its
+    /// high word because in the other order the JIT fuses m·qk into one MULX whose low half makes a round
+    /// trip through the stack.
     /// </summary>
     public static Limbs4 Mul(in Limbs4 a, in Limbs4 b)
     {
@@ -102,38 +105,58 @@ public static class Mont<TP> where TP : struct, IModulus
         ulong inv = TP.NegInv;
         ulong a0 = a.L0, a1 = a.L1, a2 = a.L2, a3 = a.L3;
         ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-        ref ulong bRef = ref Unsafe.AsRef(in b.L0);
-        for (int i = 0; i < 4; i++)
-        {
-            ulong bi = Unsafe.Add(ref bRef, i);
-            ulong hi, lo, s, carryA, carryC;
+        ulong bi, m, hi, lo, s, carryA, carryC;
 
-            // (A, t0) = t0 + a0·bi
-            hi = MulHigh(a0, bi); lo = a0 * bi;
-            s = lo + t0; hi += s < lo ? 1UL : 0UL; t0 = s; carryA = hi;
-            ulong m = t0 * inv;
-            // C = high(t0 + m·q0); the low word is zero by the choice of m
-            hi = MulHigh(m, q.L0); lo = m * q.L0;
-            s = lo + t0; carryC = hi + (s < lo ? 1UL : 0UL);
+        bi = b.L0;
+        // (A, t0) = t0 + a0·bi
+        lo = a0 * bi; hi = MulHigh(a0, bi); s = lo + t0; hi += s < lo ? 1UL : 0UL; t0 = s; carryA = hi;
+        m = t0 * inv;
+        // C = high(t0 + m·q0): the low word m·q0 is -t0 mod 2^64, so the addition carries exactly when t0 != 0
+        carryC = MulHigh(m, q.L0) + (t0 != 0 ? 1UL : 0UL);
+        // (A, tk) = tk + ak·bi + A ; (C, tk-1) = tk + m·qk + C
+        lo = a1 * bi; hi = MulHigh(a1, bi); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t1 = lo; carryA = hi;
+        lo = m * q.L1; hi = MulHigh(m, q.L1); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t0 = lo; carryC = hi;
+        lo = a2 * bi; hi = MulHigh(a2, bi); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t2 = lo; carryA = hi;
+        lo = m * q.L2; hi = MulHigh(m, q.L2); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t1 = lo; carryC = hi;
+        lo = a3 * bi; hi = MulHigh(a3, bi); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t3 = lo; carryA = hi;
+        lo = m * q.L3; hi = MulHigh(m, q.L3); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t2 = lo; carryC = hi;
+        t3 = carryA + carryC;
 
-            // (A, t1) = t1 + a1·bi + A ; (C, t0) = t1 + m·q1 + C
-            hi = MulHigh(a1, bi); lo = a1 * bi;
-            s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t1 = lo; carryA = hi;
-            hi = MulHigh(m, q.L1); lo = m * q.L1;
-            s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t0 = lo; carryC = hi;
+        bi = b.L1;
+        lo = a0 * bi; hi = MulHigh(a0, bi); s = lo + t0; hi += s < lo ? 1UL : 0UL; t0 = s; carryA = hi;
+        m = t0 * inv;
+        carryC = MulHigh(m, q.L0) + (t0 != 0 ? 1UL : 0UL);
+        lo = a1 * bi; hi = MulHigh(a1, bi); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t1 = lo; carryA = hi;
+        lo = m * q.L1; hi = MulHigh(m, q.L1); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t0 = lo; carryC = hi;
+        lo = a2 * bi; hi = MulHigh(a2, bi); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t2 = lo; carryA = hi;
+        lo = m * q.L2; hi = MulHigh(m, q.L2); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t1 = lo; carryC = hi;
+        lo = a3 * bi; hi = MulHigh(a3, bi); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t3 = lo; carryA = hi;
+        lo = m * q.L3; hi = MulHigh(m, q.L3); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t2 = lo; carryC = hi;
+        t3 = carryA + carryC;
 
-            hi = MulHigh(a2, bi); lo = a2 * bi;
-            s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t2 = lo; carryA = hi;
-            hi = MulHigh(m, q.L2); lo = m * q.L2;
-            s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t1 = lo; carryC = hi;
+        bi = b.L2;
+        lo = a0 * bi; hi = MulHigh(a0, bi); s = lo + t0; hi += s < lo ? 1UL : 0UL; t0 = s; carryA = hi;
+        m = t0 * inv;
+        carryC = MulHigh(m, q.L0) + (t0 != 0 ? 1UL : 0UL);
+        lo = a1 * bi; hi = MulHigh(a1, bi); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t1 = lo; carryA = hi;
+        lo = m * q.L1; hi = MulHigh(m, q.L1); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t0 = lo; carryC = hi;
+        lo = a2 * bi; hi = MulHigh(a2, bi); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t2 = lo; carryA = hi;
+        lo = m * q.L2; hi = MulHigh(m, q.L2); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t1 = lo; carryC = hi;
+        lo = a3 * bi; hi = MulHigh(a3, bi); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t3 = lo; carryA = hi;
+        lo = m * q.L3; hi = MulHigh(m, q.L3); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t2 = lo; carryC = hi;
+        t3 = carryA + carryC;
 
-            hi = MulHigh(a3, bi); lo = a3 * bi;
-            s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t3 = lo; carryA = hi;
-            hi = MulHigh(m, q.L3); lo = m * q.L3;
-            s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t2 = lo; carryC = hi;
-
-            t3 = carryA + carryC;
-        }
+        bi = b.L3;
+        lo = a0 * bi; hi = MulHigh(a0, bi); s = lo + t0; hi += s < lo ? 1UL : 0UL; t0 = s; carryA = hi;
+        m = t0 * inv;
+        carryC = MulHigh(m, q.L0) + (t0 != 0 ? 1UL : 0UL);
+        lo = a1 * bi; hi = MulHigh(a1, bi); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t1 = lo; carryA = hi;
+        lo = m * q.L1; hi = MulHigh(m, q.L1); s = lo + t1; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t0 = lo; carryC = hi;
+        lo = a2 * bi; hi = MulHigh(a2, bi); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t2 = lo; carryA = hi;
+        lo = m * q.L2; hi = MulHigh(m, q.L2); s = lo + t2; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t1 = lo; carryC = hi;
+        lo = a3 * bi; hi = MulHigh(a3, bi); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryA; hi += lo < s ? 1UL : 0UL; t3 = lo; carryA = hi;
+        lo = m * q.L3; hi = MulHigh(m, q.L3); s = lo + t3; hi += s < lo ? 1UL : 0UL; lo = s + carryC; hi += lo < s ? 1UL : 0UL; t2 = lo; carryC = hi;
+        t3 = carryA + carryC;
         return Reduce(t0, t1, t2, t3);
     }
 
