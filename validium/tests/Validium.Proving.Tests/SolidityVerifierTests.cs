@@ -7,7 +7,7 @@ using Validium.Proving.Solidity;
 namespace Validium.Proving.Tests;
 
 /// <summary>The emitted verifier compiled by solc and run on a real anvil node (through ethers).</summary>
-public class SolidityVerifierTests
+public class SolidityVerifierTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static object Call(Proof p, params Fr[] input) => Call(
         [p.A.X.ToString(), p.A.Y.ToString()],
@@ -43,12 +43,13 @@ public class SolidityVerifierTests
         {
             var job = Path.Combine(dir.FullName, "job.json");
             File.WriteAllText(job, JsonSerializer.Serialize(new { source = VerifierEmitter.Emit(pk.VerifyingKey), contract = "Groth16Verifier", calls }));
-            var (code, output, err) = NodeTool.Run(root, TimeSpan.FromMinutes(2), "validium/tests/evm/run-verifier.mjs", job);
+            var (code, stdout, err) = NodeTool.Run(root, TimeSpan.FromMinutes(2), "validium/tests/evm/run-verifier.mjs", job);
             Assert.True(code == 0, err);
-            var results = JsonDocument.Parse(output).RootElement.EnumerateArray().ToArray();
+            var results = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToArray();
             Assert.True(results[0].GetProperty("verify").GetBoolean());
             Assert.Equal("ok", results[0].GetProperty("require").GetString());
             int gas = results[0].GetProperty("gas").GetInt32();
+            output.WriteLine($"requireValidProof with 1 public input: {gas} gas (eth_estimateGas on anvil)");
             Assert.InRange(gas, 150_000, 400_000);
             Assert.False(results[1].GetProperty("verify").GetBoolean());
             Assert.Equal("revert:InvalidProof", results[1].GetProperty("require").GetString());
