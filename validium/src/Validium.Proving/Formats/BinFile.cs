@@ -45,6 +45,22 @@ internal sealed class BinFileReader
 
     public bool Has(int type) => sections.ContainsKey(type);
 
+    /// <summary>A section that holds exactly count G1 points (64 bytes each, Montgomery little-endian).</summary>
+    public G1Affine[] G1Section(int type, string name, long count)
+    {
+        var s = Section(type, name);
+        s.ExpectLength(count * 64, $"{count} G1 points");
+        return s.G1Array((int)count, name);
+    }
+
+    /// <summary>A section that holds exactly count G2 points (128 bytes each).</summary>
+    public G2Affine[] G2Section(int type, string name, long count)
+    {
+        var s = Section(type, name);
+        s.ExpectLength(count * 128, $"{count} G2 points");
+        return s.G2Array((int)count, name);
+    }
+
     public SectionReader Section(int type, string name)
     {
         if (!sections.TryGetValue(type, out var s)) throw Error($"section {type} ({name})", "is missing");

@@ -32,7 +32,6 @@ public sealed record Ptau(
 /// </summary>
 public static class PtauFormat
 {
-    private const int G1Size = 64, G2Size = 128;
 
     public static Ptau Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
 
@@ -49,31 +48,19 @@ public static class PtauFormat
             throw h.Error($"power {power} / ceremonyPower {ceremonyPower} out of range");
 
         long n = 1L << (int)power;
-        var tauG1 = G1s(file, 2, "tauG1", 2 * n - 1);
-        var tauG2 = G2s(file, 3, "tauG2", n);
-        var alpha = G1s(file, 4, "alphaTauG1", n);
-        var beta = G1s(file, 5, "betaTauG1", n);
-        var betaG2 = G2s(file, 6, "betaG2", 1)[0];
+        var tauG1 = file.G1Section(2, "tauG1", 2 * n - 1);
+        var tauG2 = file.G2Section(3, "tauG2", n);
+        var alpha = file.G1Section(4, "alphaTauG1", n);
+        var beta = file.G1Section(5, "betaTauG1", n);
+        var betaG2 = file.G2Section(6, "betaG2", 1)[0];
 
         var prepared = file.Has(12);
         return new Ptau((int)power, (int)ceremonyPower, tauG1, tauG2, alpha, beta, betaG2,
-            prepared ? G1s(file, 12, "lagrange tauG1", 4 * n - 1) : [],
-            prepared ? G2s(file, 13, "lagrange tauG2", 2 * n - 1) : [],
-            prepared ? G1s(file, 14, "lagrange alphaTauG1", 2 * n - 1) : [],
-            prepared ? G1s(file, 15, "lagrange betaTauG1", 2 * n - 1) : []);
+            prepared ? file.G1Section(12, "lagrange tauG1", 4 * n - 1) : [],
+            prepared ? file.G2Section(13, "lagrange tauG2", 2 * n - 1) : [],
+            prepared ? file.G1Section(14, "lagrange alphaTauG1", 2 * n - 1) : [],
+            prepared ? file.G1Section(15, "lagrange betaTauG1", 2 * n - 1) : []);
     }
 
-    private static G1Affine[] G1s(BinFileReader file, int section, string name, long count)
-    {
-        var s = file.Section(section, name);
-        s.ExpectLength(count * G1Size, $"{count} G1 points");
-        return s.G1Array((int)count, name);
-    }
 
-    private static G2Affine[] G2s(BinFileReader file, int section, string name, long count)
-    {
-        var s = file.Section(section, name);
-        s.ExpectLength(count * G2Size, $"{count} G2 points");
-        return s.G2Array((int)count, name);
-    }
 }

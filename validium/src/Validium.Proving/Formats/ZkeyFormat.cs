@@ -10,7 +10,7 @@ namespace Validium.Proving.Formats;
 public static class ZkeyFormat
 {
     private const uint Groth16ProtocolId = 1;
-    private const int G1Size = 64, G2Size = 128, CoefficientSize = 12 + 32;
+    private const int CoefficientSize = 12 + 32;
 
     public static ProvingKey Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
 
@@ -40,7 +40,7 @@ public static class ZkeyFormat
         var delta2 = h.G2("delta2");
         h.End();
 
-        var ic = G1s(file, 3, "IC", nPublic + 1L);
+        var ic = file.G1Section(3, "IC", nPublic + 1L);
 
         var cs = file.Section(4, "coefficients");
         var count = cs.Count("coefficient count", CoefficientSize);
@@ -58,11 +58,11 @@ public static class ZkeyFormat
         }
 
         return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
-            A: G1s(file, 5, "A", nVars),
-            B1: G1s(file, 6, "B1", nVars),
-            B2: G2s(file, 7, "B2", nVars),
-            C: G1s(file, 8, "C", (long)nVars - nPublic - 1),
-            H: G1s(file, 9, "H", domainSize),
+            A: file.G1Section(5, "A", nVars),
+            B1: file.G1Section(6, "B1", nVars),
+            B2: file.G2Section(7, "B2", nVars),
+            C: file.G1Section(8, "C", (long)nVars - nPublic - 1),
+            H: file.G1Section(9, "H", domainSize),
             Contributions: file.Section(10, "contributions").Rest());
     }
 
@@ -75,19 +75,7 @@ public static class ZkeyFormat
 
     private static Fr ToDoubleMontgomery(Fr c) => Fr.FromCanonical(c.MontgomeryLimbs);
 
-    private static G1Affine[] G1s(BinFileReader file, int section, string name, long count)
-    {
-        var s = file.Section(section, name);
-        s.ExpectLength(count * G1Size, $"{count} G1 points");
-        return s.G1Array((int)count, name);
-    }
 
-    private static G2Affine[] G2s(BinFileReader file, int section, string name, long count)
-    {
-        var s = file.Section(section, name);
-        s.ExpectLength(count * G2Size, $"{count} G2 points");
-        return s.G2Array((int)count, name);
-    }
 
     /// <summary>Writes sections in the order snarkjs's own writer (zkey_utils.writeZKey) uses, 1 to 10.</summary>
     public static byte[] Write(ProvingKey key)
