@@ -32,7 +32,6 @@ public sealed record Ptau(
 /// </summary>
 public static class PtauFormat
 {
-
     public static Ptau Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
 
     public static Ptau Read(byte[] data, string fileName)
