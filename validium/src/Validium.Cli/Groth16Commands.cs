@@ -28,14 +28,20 @@ internal static class Groth16Commands
     private static Command SetupCommand(TextWriter stdout)
     {
         var r1cs = File("--r1cs", "circom .r1cs file");
-        var seed = new Option<int>("--dev-seed") { Description = "Derive the trapdoor from this seed: reproducible, and therefore only for development", Required = true };
+        var ptau = new Option<FileInfo?>("--ptau") { Description = "Prepared powers-of-tau file (snarkjs powersoftau prepare phase2): phase 2 plus one secret δ contribution" };
+        var seed = new Option<int?>("--dev-seed") { Description = "Instead of --ptau: derive the whole trapdoor from this seed (reproducible, so only for development)" };
         var zkey = File("--zkey", "Proving key to write (.zkey)");
-        var cmd = new Command("setup", "Single-party development setup: writes a .zkey whose trapdoor comes from --dev-seed") { r1cs, seed, zkey };
+        var cmd = new Command("setup", "Write a .zkey for a circuit, from a powers-of-tau ceremony or a development seed") { r1cs, ptau, seed, zkey };
         cmd.SetAction(r =>
         {
+            var ptauFile = r.GetValue(ptau);
+            var devSeed = r.GetValue(seed);
+            if ((ptauFile is null) == (devSeed is null)) throw new UsageException("give exactly one of --ptau and --dev-seed");
             var system = R1csFormat.Read(Existing(r.GetValue(r1cs)!).FullName).System;
             var sw = Stopwatch.StartNew();
-            var pk = Setup.Run(system, r.GetValue(seed));
+            var pk = ptauFile is not null
+                ? PtauSetup.Contribute(PtauSetup.Run(system, PtauFormat.Read(Existing(ptauFile).FullName)))
+                : Setup.Run(system, devSeed);
             System.IO.File.WriteAllBytes(r.GetValue(zkey)!.FullName, ZkeyFormat.Write(pk));
             stdout.WriteLine($"setup: {system.Constraints.Count} constraints, {system.NumWires} wires, {system.NumPublic} public, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
             return 0;

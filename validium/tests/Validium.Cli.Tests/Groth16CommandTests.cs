@@ -53,6 +53,27 @@ public class Groth16CommandTests
         }
     }
 
+    [Fact]
+    public async Task SetupFromPowersOfTauProvesAndVerifies()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            string zkey = Path.Combine(dir.FullName, "k.zkey"), proof = Path.Combine(dir.FullName, "p.json"), pub = Path.Combine(dir.FullName, "s.json");
+            var setup = await Cli.Run("groth16", "setup", "--r1cs", Fixture("circuit.r1cs"), "--ptau", Fixture("pot10_final.ptau"), "--zkey", zkey);
+            Assert.True(setup.Code == 0, setup.Err);
+            var prove = await Cli.Run("groth16", "prove", "--zkey", zkey, "--wtns", Fixture("circuit.wtns"), "--proof", proof, "--public", pub, "--backend", "cpu");
+            Assert.True(prove.Code == 0, prove.Err);
+            var both = await Cli.Run("groth16", "setup", "--r1cs", Fixture("circuit.r1cs"), "--ptau", Fixture("pot10_final.ptau"), "--dev-seed", "1", "--zkey", zkey);
+            Assert.Equal(2, both.Code);
+            Assert.Contains("exactly one of --ptau and --dev-seed", both.Err);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     [Theory]
     [InlineData("groth16", "verify", "--vk", "missing.json", "--proof", "missing.json", "--public", "missing.json")]
     [InlineData("groth16", "prove", "--zkey", "circuit.wtns", "--wtns", "circuit.wtns", "--proof", "p.json", "--public", "s.json")]
