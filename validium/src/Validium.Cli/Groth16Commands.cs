@@ -112,9 +112,22 @@ internal static class Groth16Commands
         return cmd;
     }
 
-    /// <summary>The prover's stages as one line each on stderr, with the time since the start.</summary>
+    /// <summary>
+    /// The prover's stages as a progress bar on stderr: redrawn in place on a terminal, one line per stage
+    /// when stderr is a file or pipe, so logs stay readable.
+    /// </summary>
     private sealed class StageLine(TextWriter err, Stopwatch sw) : IProgress<ProveStage>
     {
-        public void Report(ProveStage value) => err.WriteLine($"  [{sw.Elapsed.TotalSeconds,6:0.00} s] {value}");
+        private static readonly int Stages = Enum.GetValues<ProveStage>().Length - 1;
+        private readonly bool redraw = ReferenceEquals(err, Console.Error) && !Console.IsErrorRedirected;
+
+        public void Report(ProveStage value)
+        {
+            int done = (int)value;
+            var bar = new string('#', 2 * done) + new string('.', 2 * (Stages - done));
+            var line = $"  [{bar}] {value,-5} {done}/{Stages}  {sw.Elapsed.TotalSeconds,6:0.00} s";
+            if (!redraw) err.WriteLine(line);
+            else err.Write(value == ProveStage.Done ? line + "\n" : "\r" + line);
+        }
     }
 }
