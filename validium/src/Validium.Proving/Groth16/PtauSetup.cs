@@ -16,35 +16,19 @@ public static class PtauSetup
     {
         if (!ptau.IsPreparedForPhase2) throw new ArgumentException("the powers-of-tau file is not prepared for phase 2 (snarkjs powersoftau prepare phase2)");
         int nPub = r1cs.NumPublic;
-        int nCons = r1cs.Constraints.Count;
-        int n = ProvingKey.DomainSizeFor(nCons, nPub);
+        var qap = QapColumns.From(r1cs);
+        int n = qap.DomainSize;
         int log = System.Numerics.BitOperations.Log2((uint)n);
         if (log > ptau.Power)
-            throw new ArgumentException($"{nCons} constraints need a 2^{log} domain; the ceremony only goes up to 2^{ptau.Power}");
+            throw new ArgumentException($"{r1cs.Constraints.Count} constraints need a 2^{log} domain; the ceremony only goes up to 2^{ptau.Power}");
         int off = Ptau.LagrangeOffset(log);
         var tauG1 = ptau.LagrangeTauG1.AsSpan(off, n);
         var tauG2 = ptau.LagrangeTauG2.AsSpan(off, n);
         var alphaG1 = ptau.LagrangeAlphaTauG1.AsSpan(off, n);
         var betaG1 = ptau.LagrangeBetaTauG1.AsSpan(off, n);
+        var (a, b, c) = (qap.A, qap.B, qap.C);
 
         int nVars = r1cs.NumWires;
-        var a = Terms(nVars);
-        var b = Terms(nVars);
-        var c = Terms(nVars);
-        var coefs = new List<QapCoefficient>();
-        for (int k = 0; k < nCons; k++)
-        {
-            var con = r1cs.Constraints[k];
-            foreach (var t in con.A) { a[t.Wire].Add((k, t.Coefficient)); coefs.Add(new(QapCoefficient.A, k, t.Wire, t.Coefficient)); }
-            foreach (var t in con.B) { b[t.Wire].Add((k, t.Coefficient)); coefs.Add(new(QapCoefficient.B, k, t.Wire, t.Coefficient)); }
-            foreach (var t in con.C) c[t.Wire].Add((k, t.Coefficient));
-        }
-        for (int s = 0; s <= nPub; s++)
-        {
-            a[s].Add((nCons + s, Fr.One));
-            coefs.Add(new(QapCoefficient.A, nCons + s, s, Fr.One));
-        }
-
         var aPoints = new G1Affine[nVars];
         var b1Points = new G1Affine[nVars];
         var b2Points = new G2Affine[nVars];
@@ -68,7 +52,7 @@ public static class PtauSetup
         return new ProvingKey(
             nVars, nPub, n,
             ptau.AlphaTauG1[0], ptau.BetaTauG1[0], ptau.BetaG2, G2Affine.Generator, G1Affine.Generator, G2Affine.Generator,
-            ic, [.. coefs], aPoints, b1Points, b2Points, cPoints, h);
+            ic, qap.Coefficients, aPoints, b1Points, b2Points, cPoints, h);
     }
 
     /// <summary>
@@ -98,13 +82,6 @@ public static class PtauSetup
         var result = new G1Affine[points.Length];
         G1Jacobian.BatchToAffine(jac, result);
         return result;
-    }
-
-    private static List<(int Row, Fr Coefficient)>[] Terms(int n)
-    {
-        var t = new List<(int, Fr)>[n];
-        for (int i = 0; i < n; i++) t[i] = [];
-        return t;
     }
 
     private static TJ Combine<TJ, TA, TF>(ReadOnlySpan<TA> basis, List<(int Row, Fr Coefficient)> terms)

@@ -28,30 +28,16 @@ public static class Setup
     internal static ProvingKey Run(R1cs r1cs, ToxicWaste w)
     {
         int nPub = r1cs.NumPublic;
-        int nCons = r1cs.Constraints.Count;
-        int n = ProvingKey.DomainSizeFor(nCons, nPub);
+        var qap = QapColumns.From(r1cs);
+        int n = qap.DomainSize;
         int log = System.Numerics.BitOperations.Log2((uint)n);
         var lagrange = LagrangeAt(w.Tau, n, Fr.RootOfUnity(log), 0, 1);
         if (lagrange is null) throw new InvalidOperationException("τ fell on the evaluation domain; run the setup again");
 
         int nVars = r1cs.NumWires;
-        var at = new Fr[nVars];
-        var bt = new Fr[nVars];
-        var ct = new Fr[nVars];
-        var coefs = new List<QapCoefficient>();
-        for (int c = 0; c < nCons; c++)
-        {
-            var con = r1cs.Constraints[c];
-            foreach (var t in con.A) { at[t.Wire] += t.Coefficient * lagrange[c]; coefs.Add(new(QapCoefficient.A, c, t.Wire, t.Coefficient)); }
-            foreach (var t in con.B) { bt[t.Wire] += t.Coefficient * lagrange[c]; coefs.Add(new(QapCoefficient.B, c, t.Wire, t.Coefficient)); }
-            foreach (var t in con.C) ct[t.Wire] += t.Coefficient * lagrange[c];
-        }
-        // One extra A row per public signal (and the constant) keeps the IC polynomials independent, as snarkjs does.
-        for (int s = 0; s <= nPub; s++)
-        {
-            at[s] += lagrange[nCons + s];
-            coefs.Add(new(QapCoefficient.A, nCons + s, s, Fr.One));
-        }
+        var at = QapColumns.Evaluate(qap.A, lagrange);
+        var bt = QapColumns.Evaluate(qap.B, lagrange);
+        var ct = QapColumns.Evaluate(qap.C, lagrange);
 
         var gammaInv = w.Gamma.Inverse();
         var deltaInv = w.Delta.Inverse();
@@ -78,7 +64,7 @@ public static class Setup
         return new ProvingKey(
             nVars, nPub, n,
             singles1[0], singles1[1], singles2[0], singles2[1], singles1[2], singles2[2],
-            g1.MultiplyAll(ic), [.. coefs], g1.MultiplyAll(at), g1.MultiplyAll(bt), g2.MultiplyAll(bt), g1.MultiplyAll(cq), g1.MultiplyAll(h));
+            g1.MultiplyAll(ic), qap.Coefficients, g1.MultiplyAll(at), g1.MultiplyAll(bt), g2.MultiplyAll(bt), g1.MultiplyAll(cq), g1.MultiplyAll(h));
     }
 
     /// <summary>
