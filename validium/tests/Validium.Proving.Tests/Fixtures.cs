@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Validium.Proving.Tests;
 
 /// <summary>The checked-in files made by validium/tests/fixtures/make-fixtures.sh, and a way to run snarkjs on them.</summary>
@@ -45,18 +43,8 @@ internal static class Fixtures
 
     public static (int ExitCode, string Output) RunSnarkjs(params string[] args)
     {
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(SnarkjsCli!);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"snarkjs {string.Join(' ', args)} timed out");
-        }
-        return (p.ExitCode, stdout + stderr.Result);
+        var (code, stdout, stderr) = NodeTool.Run(AppContext.BaseDirectory, TimeSpan.FromMinutes(2), [SnarkjsCli!, .. args]);
+        return (code, stdout + stderr);
     }
 }
 
