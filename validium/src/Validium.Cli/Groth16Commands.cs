@@ -21,16 +21,16 @@ internal static class Groth16Commands
         return g;
     }
 
-    private static Option<FileInfo> File(string name, string description) => new(name) { Description = description, Required = true };
+    private static Option<FileInfo> FileOption(string name, string description) => new(name) { Description = description, Required = true };
 
     private static FileInfo Existing(FileInfo f) => f.Exists ? f : throw new UsageException($"{f.FullName} does not exist");
 
     private static Command SetupCommand(TextWriter stdout)
     {
-        var r1cs = File("--r1cs", "circom .r1cs file");
+        var r1cs = FileOption("--r1cs", "circom .r1cs file");
         var ptau = new Option<FileInfo?>("--ptau") { Description = "Prepared powers-of-tau file (snarkjs powersoftau prepare phase2): phase 2 plus one secret δ contribution" };
         var seed = new Option<int?>("--dev-seed") { Description = "Instead of --ptau: derive the whole trapdoor from this seed (reproducible, so only for development)" };
-        var zkey = File("--zkey", "Proving key to write (.zkey)");
+        var zkey = FileOption("--zkey", "Proving key to write (.zkey)");
         var cmd = new Command("setup", "Write a .zkey for a circuit, from a powers-of-tau ceremony or a development seed") { r1cs, ptau, seed, zkey };
         cmd.SetAction(r =>
         {
@@ -42,7 +42,7 @@ internal static class Groth16Commands
             var pk = ptauFile is not null
                 ? PtauSetup.Contribute(PtauSetup.Run(system, PtauFormat.Read(Existing(ptauFile).FullName)))
                 : Setup.Run(system, devSeed);
-            System.IO.File.WriteAllBytes(r.GetValue(zkey)!.FullName, ZkeyFormat.Write(pk));
+            File.WriteAllBytes(r.GetValue(zkey)!.FullName, ZkeyFormat.Write(pk));
             stdout.WriteLine($"setup: {system.Constraints.Count} constraints, {system.NumWires} wires, {system.NumPublic} public, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
             return 0;
         });
@@ -51,10 +51,10 @@ internal static class Groth16Commands
 
     private static Command Prove(TextWriter stdout, TextWriter stderr)
     {
-        var zkey = File("--zkey", "Proving key (.zkey, ours or snarkjs's)");
-        var wtns = File("--wtns", "Witness (.wtns)");
-        var proofOut = File("--proof", "proof.json to write");
-        var publicOut = File("--public", "public.json to write");
+        var zkey = FileOption("--zkey", "Proving key (.zkey, ours or snarkjs's)");
+        var wtns = FileOption("--wtns", "Witness (.wtns)");
+        var proofOut = FileOption("--proof", "proof.json to write");
+        var publicOut = FileOption("--public", "public.json to write");
         var backend = new Option<string>("--backend") { Description = "auto, cpu, gpu or fpga", DefaultValueFactory = _ => "auto" };
         var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend };
         cmd.SetAction(r =>
@@ -66,8 +66,8 @@ internal static class Groth16Commands
             var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
             var sw = Stopwatch.StartNew();
             var proof = new Prover(accel).Prove(pk, w, new StageLine(stderr, sw));
-            System.IO.File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
-            System.IO.File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
+            File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
             stdout.WriteLine($"prove: {pk.NumVars} wires, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
             return 0;
         });
@@ -76,15 +76,15 @@ internal static class Groth16Commands
 
     private static Command Verify(TextWriter stdout)
     {
-        var vk = File("--vk", "verification_key.json");
-        var proof = File("--proof", "proof.json");
-        var pub = File("--public", "public.json");
+        var vk = FileOption("--vk", "verification_key.json");
+        var proof = FileOption("--proof", "proof.json");
+        var pub = FileOption("--public", "public.json");
         var cmd = new Command("verify", "Verify a proof: exit 0 and OK only when it is valid") { vk, proof, pub };
         cmd.SetAction(r =>
         {
-            var key = SnarkjsJson.ReadVerificationKey(System.IO.File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
-            var p = SnarkjsJson.ReadProof(System.IO.File.ReadAllText(Existing(r.GetValue(proof)!).FullName), r.GetValue(proof)!.Name);
-            var signals = SnarkjsJson.ReadPublicSignals(System.IO.File.ReadAllText(Existing(r.GetValue(pub)!).FullName), r.GetValue(pub)!.Name);
+            var key = SnarkjsJson.ReadVerificationKey(File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
+            var p = SnarkjsJson.ReadProof(File.ReadAllText(Existing(r.GetValue(proof)!).FullName), r.GetValue(proof)!.Name);
+            var signals = SnarkjsJson.ReadPublicSignals(File.ReadAllText(Existing(r.GetValue(pub)!).FullName), r.GetValue(pub)!.Name);
             if (Verifier.Verify(key, p, signals, out var reason))
             {
                 stdout.WriteLine("OK");
@@ -98,14 +98,14 @@ internal static class Groth16Commands
 
     private static Command ExportVerifier(TextWriter stdout)
     {
-        var vk = File("--vk", "verification_key.json");
-        var outFile = File("--out", "Solidity file to write");
+        var vk = FileOption("--vk", "verification_key.json");
+        var outFile = FileOption("--out", "Solidity file to write");
         var name = new Option<string>("--contract") { Description = "Contract name", DefaultValueFactory = _ => "Groth16Verifier" };
         var cmd = new Command("export-verifier", "Write a Solidity verifier for a verification key (EVM precompiles 0x06-0x08)") { vk, outFile, name };
         cmd.SetAction(r =>
         {
-            var key = SnarkjsJson.ReadVerificationKey(System.IO.File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
-            System.IO.File.WriteAllText(r.GetValue(outFile)!.FullName, VerifierEmitter.Emit(key, r.GetValue(name)!));
+            var key = SnarkjsJson.ReadVerificationKey(File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
+            File.WriteAllText(r.GetValue(outFile)!.FullName, VerifierEmitter.Emit(key, r.GetValue(name)!));
             stdout.WriteLine($"export-verifier: {r.GetValue(outFile)!.Name} for {key.NumPublic} public input(s)");
             return 0;
         });
