@@ -49,46 +49,34 @@ public sealed partial class AccelDispatcher
         r.CopyTo(values);
     }
 
-    public void PoseidonBatch(ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, CancellationToken ct = default)
+    private delegate void HashCall(IAccelBackend backend, ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, CancellationToken ct);
+
+    public void PoseidonBatch(ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, CancellationToken ct = default) =>
+        Hashes(AccelOp.PoseidonBatch, inputs, arity, outputs, static (b, i, a, o, t) => b.PoseidonBatch(i, a, o, t), ct);
+
+    public void MerkleLayer(ReadOnlySpan<Fr> children, Span<Fr> parents, CancellationToken ct = default) =>
+        Hashes(AccelOp.MerkleLayer, children, 2, parents, static (b, i, _, o, t) => b.MerkleLayer(i, o, t), ct);
+
+    /// <summary>Batches of independent Poseidon hashes: a few sampled outputs check a device's whole answer.</summary>
+    private void Hashes(AccelOp op, ReadOnlySpan<Fr> inputs, int arity, Span<Fr> outputs, HashCall call, CancellationToken ct)
     {
         Validate.PoseidonBatch(inputs.Length, arity, outputs.Length);
-        var b = Pick(AccelOp.PoseidonBatch, outputs.Length, arity, record: true);
-        if (b is null) { registry.Cpu.PoseidonBatch(inputs, arity, outputs, ct); return; }
+        var b = Pick(op, outputs.Length, arity, record: true);
+        if (b is null) { call(registry.Cpu, inputs, arity, outputs, ct); return; }
         var input = inputs.ToArray();
         int count = outputs.Length;
-        if (!TryOnDevice(b, AccelOp.PoseidonBatch, t => { var o = new Fr[count]; b.PoseidonBatch(input, arity, o, t); return o; }, ct, out var r))
+        if (!TryOnDevice(b, op, t => { var o = new Fr[count]; call(b, input, arity, o, t); return o; }, ct, out var r))
         {
-            registry.Cpu.PoseidonBatch(input, arity, outputs, ct);
+            call(registry.Cpu, input, arity, outputs, ct);
             return;
         }
         if (SampleSpotCheck() && !SpotCheckHashes(input, arity, r, out var detail))
         {
-            Mismatch(AccelOp.PoseidonBatch, b, detail);
-            registry.Cpu.PoseidonBatch(input, arity, outputs, ct);
+            Mismatch(op, b, detail);
+            call(registry.Cpu, input, arity, outputs, ct);
             return;
         }
         r.CopyTo(outputs);
-    }
-
-    public void MerkleLayer(ReadOnlySpan<Fr> children, Span<Fr> parents, CancellationToken ct = default)
-    {
-        Validate.PoseidonBatch(children.Length, 2, parents.Length);
-        var b = Pick(AccelOp.MerkleLayer, parents.Length, 2, record: true);
-        if (b is null) { registry.Cpu.MerkleLayer(children, parents, ct); return; }
-        var input = children.ToArray();
-        int count = parents.Length;
-        if (!TryOnDevice(b, AccelOp.MerkleLayer, t => { var o = new Fr[count]; b.MerkleLayer(input, o, t); return o; }, ct, out var r))
-        {
-            registry.Cpu.MerkleLayer(input, parents, ct);
-            return;
-        }
-        if (SampleSpotCheck() && !SpotCheckHashes(input, 2, r, out var detail))
-        {
-            Mismatch(AccelOp.MerkleLayer, b, detail);
-            registry.Cpu.MerkleLayer(input, parents, ct);
-            return;
-        }
-        r.CopyTo(parents);
     }
 
     public void KeccakBatch(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, Span<byte> digests, CancellationToken ct = default)
