@@ -46,18 +46,37 @@ public class BatchAffineAdderTests
             Assert.Equal(expected, a);
         }, iter: 40));
 
-    [Fact]
-    public void G2TakesTheGenericPath()
-    {
-        var rng = new Random(3);
-        var a = Enumerable.Range(0, 11).Select(_ => G2Jacobian.Generator.Multiply(Fr.Random(rng)).ToAffine()).ToArray();
-        var b = Enumerable.Range(0, 11).Select(_ => G2Jacobian.Generator.Multiply(Fr.Random(rng)).ToAffine()).ToArray();
-        b[3] = a[3];
-        b[4] = a[4].Negate();
-        var expected = a.Zip(b, (p, q) => p.ToJacobian().AddMixed(q).ToAffine()).ToArray();
-        new BatchAffineAdder<G2Affine, Fp2>(11).AddInPlace(a, b);
-        Assert.Equal(expected, a);
-    }
+    private static readonly Gen<G2Affine> PointG2 = Gen.ULong[1, ulong.MaxValue].Select(k => G2Jacobian.Generator.Multiply(new BigInteger(k)).ToAffine());
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void G2RegularPairsOfAnyCountMatchJacobianAddition(bool scalar) => VecPath.Run(scalar, () =>
+        Gen.Int[0, 40].SelectMany(n => Gen.Select(PointG2.Array[n], PointG2.Array[n])).Sample((a, b) =>
+        {
+            var expected = a.Zip(b, (p, q) => p.ToJacobian().AddMixed(q).ToAffine()).ToArray();
+            new BatchAffineAdder<G2Affine, Fp2>(64).AddInPlace(a, b);
+            Assert.Equal(expected, a);
+        }, iter: 20));
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void G2DoublingCancellationAndInfinityAreHandled(bool scalar) => VecPath.Run(scalar, () =>
+        Gen.Select(PointG2.Array[16], PointG2.Array[16], Kind.Array[16]).Sample((a, b, kinds) =>
+        {
+            for (int e = 0; e < kinds.Length; e++)
+            {
+                switch (kinds[e])
+                {
+                    case 1: b[e] = a[e]; break;
+                    case 2: b[e] = a[e].Negate(); break;
+                    case 3: a[e] = G2Affine.Infinity; break;
+                    case 4: b[e] = G2Affine.Infinity; break;
+                }
+            }
+            var expected = a.Zip(b, (p, q) => p.ToJacobian().AddMixed(q).ToAffine()).ToArray();
+            new BatchAffineAdder<G2Affine, Fp2>(16).AddInPlace(a, b);
+            Assert.Equal(expected, a);
+        }, iter: 20));
 
     [Fact]
     public void MisuseIsRejected()

@@ -105,6 +105,27 @@ public class MalformedFileTests
         b2[1] = new G2Affine(key.Beta2.X, key.Beta2.X);
         Assert.Contains("section 7 (B2): B2[1] is not on the BN254 twist",
             Fails(() => ZkeyFormat.Read(ZkeyFormat.Write(key with { B2 = b2 }), "bad.zkey")).Message);
+
+        // Several bad points: the first by index is named, whichever thread finds which.
+        h = (G1Affine[])key.H.Clone();
+        h[^1] = offCurve;
+        h[5] = offCurve;
+        Assert.Contains("section 9 (H): H[5] is not on the BN254 curve",
+            Fails(() => ZkeyFormat.Read(ZkeyFormat.Write(key with { H = h }), "bad.zkey")).Message);
+    }
+
+    [Fact]
+    public void FieldElementsAtOrAboveThePrimeAreRejected()
+    {
+        var bytes = (byte[])ZkeyBytes.Clone();
+        var (h, _) = Locate(bytes, 9);
+        bytes.AsSpan(h + 2 * 64, 32).Fill(0xff);
+        Assert.Contains("section 9 (H): H[2] is not below the base field prime", Fails(() => ZkeyFormat.Read(bytes, "bad.zkey")).Message);
+
+        bytes = (byte[])ZkeyBytes.Clone();
+        var (c, _) = Locate(bytes, 4);
+        bytes.AsSpan(c + 4 + 44 + 12, 32).Fill(0xff);
+        Assert.Contains("section 4 (coefficients): coefficient 1 value is not below the scalar field prime", Fails(() => ZkeyFormat.Read(bytes, "bad.zkey")).Message);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Validium.Crypto;
 
@@ -7,9 +5,10 @@ namespace Validium.Crypto;
 /// Many independent affine additions acc[k] += addends[k] sharing one field inversion (Montgomery's
 /// trick): about 6 multiplications per addition instead of the 11 of a mixed Jacobian one. The working
 /// buffers belong to the instance, so one adder per thread serves any number of calls without allocating.
-/// For G1 on AVX-512 hardware, whole groups of eight regular additions (distinct x, no infinity) run eight
-/// lanes at a time, inversion chain included; everything else takes the scalar path, which handles
-/// doubling, P + (-P) and the point at infinity.
+/// For G1 and G2 on AVX-512 hardware, regular additions (distinct x, no infinity) run eight lanes at a
+/// time, inversion chain included; the rest (and a remainder of fewer than eight) take the scalar path,
+/// which handles doubling, P + (-P) and the point at infinity. A few irregular pairs in a batch (empty
+/// buckets, the first step of a running sum) so cost only their own scalar additions.
 /// </summary>
 public sealed class BatchAffineAdder<TA, TF>
     where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
@@ -17,7 +16,9 @@ public sealed class BatchAffineAdder<TA, TF>
 {
     private readonly TF[] den;
     private readonly TF[] prefix;
-    private readonly G1AffineBatch8.Chain? vector;
+    private readonly IAffineBatch8<TA>? vector;
+    private readonly int[]? order;
+    private readonly TA[]? gatheredAcc, gatheredAddend;
 
     public BatchAffineAdder(int capacity)
     {
@@ -25,7 +26,17 @@ public sealed class BatchAffineAdder<TA, TF>
         Capacity = capacity;
         den = new TF[capacity];
         prefix = new TF[capacity];
-        if (typeof(TA) == typeof(G1Affine) && FieldVec8.IsAccelerated) vector = new G1AffineBatch8.Chain(capacity);
+        if (FieldVec8.IsAccelerated)
+        {
+            if (typeof(TA) == typeof(G1Affine)) vector = (IAffineBatch8<TA>)(object)new G1AffineBatch8.Chain(capacity);
+            else if (typeof(TA) == typeof(G2Affine)) vector = (IAffineBatch8<TA>)(object)new G2AffineBatch8.Chain(capacity);
+            if (vector is not null)
+            {
+                order = new int[capacity];
+                gatheredAcc = new TA[capacity];
+                gatheredAddend = new TA[capacity];
+            }
+        }
     }
 
     public int Capacity { get; }
@@ -35,16 +46,37 @@ public sealed class BatchAffineAdder<TA, TF>
     {
         if (acc.Length != addends.Length) throw new ArgumentException($"{acc.Length} accumulators but {addends.Length} addends");
         if (acc.Length > Capacity) throw new ArgumentException($"{acc.Length} additions exceed the adder's capacity of {Capacity}");
-        int lanes = 0;
-        if (vector is not null)
+        if (vector is null)
         {
-            var a = MemoryMarshal.Cast<TA, G1Affine>(acc);
-            var b = MemoryMarshal.Cast<TA, G1Affine>(addends);
-            lanes = acc.Length - acc.Length % G1AffineBatch8.Count;
-            if (!vector.AllRegular(a[..lanes], b[..lanes])) lanes = 0;
-            if (lanes > 0) vector.AddInPlace(a[..lanes], b[..lanes]);
+            Scalar(acc, addends);
+            return;
         }
-        Scalar(acc[lanes..], addends[lanes..]);
+        // Regular pairs first, in order, then the others: when all are regular nothing needs moving.
+        int n = acc.Length, regular = 0, irregular = n;
+        for (int k = 0; k < n; k++)
+        {
+            ref readonly var a = ref acc[k];
+            ref readonly var p = ref addends[k];
+            if (a.IsInfinity || p.IsInfinity || a.X == p.X) order![--irregular] = k;
+            else order![regular++] = k;
+        }
+        int lanes = regular - regular % FieldVec8<FpModulus>.Count;
+        if (regular == n)
+        {
+            if (lanes > 0) vector.AddInPlace(acc[..lanes], addends[..lanes]);
+            Scalar(acc[lanes..], addends[lanes..]);
+            return;
+        }
+        var ga = gatheredAcc!;
+        var gb = gatheredAddend!;
+        for (int i = 0; i < n; i++)
+        {
+            ga[i] = acc[order![i]];
+            gb[i] = addends[order[i]];
+        }
+        if (lanes > 0) vector.AddInPlace(ga.AsSpan(0, lanes), gb.AsSpan(0, lanes));
+        Scalar(ga.AsSpan(lanes, n - lanes), gb.AsSpan(lanes, n - lanes));
+        for (int i = 0; i < n; i++) acc[order![i]] = ga[i];
     }
 
     /// <summary>λ = (y2 - y1)/(x2 - x1), or 3x²/2y when doubling; a denominator of one marks a pair settled directly.</summary>

@@ -14,22 +14,13 @@ public static class G1AffineBatch8
     /// are inverted together once. Coordinates stay scaled by s = 2^-5 (GatherScaled) throughout, so the only
     /// conversion multiplies are the two around that inversion. Seven vector multiplies per eight additions.
     /// </summary>
-    internal sealed class Chain(int capacity)
+    internal sealed class Chain(int capacity) : IAffineBatch8<G1Affine>
     {
         private readonly V[] den = new V[(capacity + Count - 1) / Count];
         private readonly V[] prefix = new V[(capacity + Count - 1) / Count];
         private static readonly V.Scalar S = new(Fp.FromUInt64(32).Inverse().MontgomeryLimbs);
         private static readonly V One = V.Broadcast(Fp.One.MontgomeryLimbs);
 
-        /// <summary>No infinity and no equal abscissas: every denominator x2 - x1 is invertible.</summary>
-        public bool AllRegular(ReadOnlySpan<G1Affine> a, ReadOnlySpan<G1Affine> b)
-        {
-            for (int k = 0; k < a.Length; k++)
-                if (a[k].IsInfinity || b[k].IsInfinity || a[k].X == b[k].X) return false;
-            return true;
-        }
-
-        /// <summary>a[k] += b[k]; the length is a multiple of eight and every pair is regular.</summary>
         public void AddInPlace(Span<G1Affine> a, ReadOnlySpan<G1Affine> b)
         {
             var al = MemoryMarshal.Cast<G1Affine, Limbs4>(a);

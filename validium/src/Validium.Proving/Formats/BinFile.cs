@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Validium.Crypto;
 
@@ -153,18 +154,50 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
         return p;
     }
 
+    /// <summary>
+    /// The LEM layout is the in-memory layout of the point structs, so the bytes are copied whole and then
+    /// checked in parallel; the message for a bad point is only made when there is one (a string per point
+    /// had cost more than the curve checks).
+    /// </summary>
     public G1Affine[] G1Array(int n, string what)
     {
         var r = new G1Affine[n];
-        for (int i = 0; i < n; i++) r[i] = G1($"{what}[{i}]");
+        Take(checked(n * 64), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
+        CheckAll(r, what, static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
         return r;
     }
 
     public G2Affine[] G2Array(int n, string what)
     {
         var r = new G2Affine[n];
-        for (int i = 0; i < n; i++) r[i] = G2($"{what}[{i}]");
+        Take(checked(n * 128), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
+        CheckAll(r, what, static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
+            ? p.IsOnCurve() ? null : "is not on the BN254 twist" : "is not below the base field prime");
         return r;
+    }
+
+    private static bool Canonical(Fp x) => Mont<FpModulus>.IsCanonical(x.MontgomeryLimbs);
+
+    /// <summary>Runs check on every item (null = fine) and reports the first bad one by index.</summary>
+    private void CheckAll<T>(T[] items, string what, Func<T, string?> check)
+    {
+        int first = int.MaxValue;
+        string? problem = null;
+        var gate = new object();
+        Parallel.For(0, (items.Length + 4095) / 4096, chunk =>
+        {
+            int end = Math.Min(items.Length, (chunk + 1) * 4096);
+            for (int i = chunk * 4096; i < end && i < Volatile.Read(ref first); i++)
+            {
+                if (check(items[i]) is not { } p) continue;
+                lock (gate)
+                {
+                    if (i < first) (first, problem) = (i, p);
+                }
+                return;
+            }
+        });
+        if (problem is not null) throw Error($"{what}[{first}] {problem}");
     }
 
     /// <summary>Sections with a fixed layout must be consumed exactly; leftovers mean the size field or the counts are wrong.</summary>

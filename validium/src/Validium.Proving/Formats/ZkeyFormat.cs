@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Validium.Crypto;
 using Validium.Proving.Groth16;
 
@@ -45,16 +46,20 @@ public static class ZkeyFormat
         var cs = file.Section(4, "coefficients");
         var count = cs.Count("coefficient count", CoefficientSize);
         cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
+        var raw = cs.Bytes(count * CoefficientSize, "coefficients");
         var coefficients = new QapCoefficient[count];
         for (int i = 0; i < count; i++)
         {
-            var matrix = cs.U32($"coefficient {i} matrix");
-            var constraint = cs.U32($"coefficient {i} constraint");
-            var signal = cs.U32($"coefficient {i} signal");
+            var item = raw.AsSpan(i * CoefficientSize, CoefficientSize);
+            var matrix = BinaryPrimitives.ReadUInt32LittleEndian(item);
+            var constraint = BinaryPrimitives.ReadUInt32LittleEndian(item[4..]);
+            var signal = BinaryPrimitives.ReadUInt32LittleEndian(item[8..]);
+            var value = Limbs4.ReadLittleEndian(item[12..]);
             if (matrix > 1) throw cs.Error($"coefficient {i} names matrix {matrix}; only A (0) and B (1) are stored");
             if (constraint >= domainSize) throw cs.Error($"coefficient {i} is in constraint {constraint}, beyond domainSize {domainSize}");
             if (signal >= nVars) throw cs.Error($"coefficient {i} refers to signal {signal} of {nVars}");
-            coefficients[i] = new QapCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(cs.FrMontgomery($"coefficient {i} value")));
+            if (!Mont<FrModulus>.IsCanonical(value)) throw cs.Error($"coefficient {i} value is not below the scalar field prime");
+            coefficients[i] = new QapCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(Fr.FromMontgomery(value)));
         }
 
         return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
