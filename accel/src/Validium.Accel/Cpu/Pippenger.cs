@@ -43,7 +43,11 @@ public static class Pippenger
         if (points.Length != scalars.Length)
             throw new ArgumentException($"MSM needs one scalar per point: {points.Length} points, {scalars.Length} scalars");
         int n = points.Length;
-        if (n == 0) return TJ.Infinity;
+        int live = 0;
+        for (int i = 0; i < n; i++)
+            if (!scalars[i].IsZero && !points[i].IsInfinity) live++;
+        if (live == 0) return TJ.Infinity;
+        if (live < n) return MsmOfLive<TJ, TA, TF>(points, scalars, live, maxThreads, ct, window);
         int threads = Math.Max(1, maxThreads);
         int c = window > 0 ? window : ChooseWindow(n, threads);
         if (c is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(window), "window must be 1..24 bits");
@@ -75,6 +79,26 @@ public static class Pippenger
             acc = acc.Add(partial[w]);
         }
         return acc;
+    }
+
+    /// <summary>
+    /// Pairs with a zero scalar or an infinite point add nothing, yet would be recoded and would push the
+    /// window choice up; a Groth16 key's B query is about a third infinity (wires absent from B).
+    /// </summary>
+    private static TJ MsmOfLive<TJ, TA, TF>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int live, int maxThreads, CancellationToken ct, int window)
+        where TJ : unmanaged, IJacobianPoint<TJ, TA>
+        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
+        where TF : unmanaged, IField<TF>
+    {
+        var p = new TA[live];
+        var k = new Fr[live];
+        for (int i = 0, j = 0; i < points.Length; i++)
+        {
+            if (scalars[i].IsZero || points[i].IsInfinity) continue;
+            p[j] = points[i];
+            k[j++] = scalars[i];
+        }
+        return Msm<TJ, TA, TF>(p, k, maxThreads, ct, window);
     }
 
     /// <summary>
