@@ -47,6 +47,7 @@ public class FieldTests
         Assert.Equal(a * a % P, fa.Square().ToBigInteger());
         Assert.Equal((P - a) % P, (-fa).ToBigInteger());
         if (!a.IsZero) Assert.Equal(BigInteger.ModPow(a, P - 2, P), fa.Inverse().ToBigInteger());
+        if (!a.IsZero) Assert.Equal(BigInteger.ModPow(a, P - 2, P), fa.InverseVartime().ToBigInteger());
     }, iter: 2000);
 
     [Fact]
@@ -59,7 +60,21 @@ public class FieldTests
         Assert.Equal(a * b % R, (fa * fb).ToBigInteger());
         Assert.Equal((R - a) % R, (-fa).ToBigInteger());
         if (!a.IsZero) Assert.Equal(BigInteger.ModPow(a, R - 2, R), fa.Inverse().ToBigInteger());
+        if (!a.IsZero) Assert.Equal(BigInteger.ModPow(a, R - 2, R), fa.InverseVartime().ToBigInteger());
     }, iter: 2000);
+
+    [Fact]
+    public void VartimeInversionOfZeroThrowsAndBatchKeepsZeros()
+    {
+        Assert.Throws<DivideByZeroException>(() => Fp.Zero.InverseVartime());
+        Assert.Throws<DivideByZeroException>(() => Fr.Zero.InverseVartime());
+        Assert.Throws<DivideByZeroException>(() => Fp2.Zero.InverseVartime());
+        Fp2[] v = [new(Fp.FromUInt64(3), Fp.FromUInt64(5)), Fp2.Zero, new(Fp.Zero, Fp.FromUInt64(9))];
+        Field.BatchInverseVartime<Fp2>(v);
+        Assert.Equal(Fp2.One, v[0] * new Fp2(Fp.FromUInt64(3), Fp.FromUInt64(5)));
+        Assert.Equal(Fp2.Zero, v[1]);
+        Assert.Equal(Fp2.One, v[2] * new Fp2(Fp.Zero, Fp.FromUInt64(9)));
+    }
 
     [Fact]
     public void PowerOfZeroStaysZeroForExponentsMultipleOfTheGroupOrder()

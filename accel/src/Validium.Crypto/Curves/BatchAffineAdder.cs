@@ -82,6 +82,8 @@ public sealed class BatchAffineAdder<TA, TF>
     /// <summary>λ = (y2 - y1)/(x2 - x1), or 3x²/2y when doubling; a denominator of one marks a pair settled directly.</summary>
     private void Scalar(Span<TA> acc, ReadOnlySpan<TA> addends)
     {
+        // An inversion costs as much as a hundred additions' multiplications; never spend one on nothing.
+        if (acc.IsEmpty) return;
         var product = TF.One;
         for (int k = 0; k < acc.Length; k++)
         {
@@ -91,7 +93,7 @@ public sealed class BatchAffineAdder<TA, TF>
             prefix[k] = product;
             product *= den[k];
         }
-        var inv = product.Inverse();
+        var inv = product.InverseVartime();
         for (int k = acc.Length - 1; k >= 0; k--)
         {
             var dInv = inv * prefix[k];

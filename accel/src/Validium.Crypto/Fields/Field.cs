@@ -6,7 +6,12 @@ namespace Validium.Crypto;
 public static class Field
 {
     /// <summary>Inverts every element in place with one field inversion (Montgomery's trick); zeros stay zero.</summary>
-    public static void BatchInverse<T>(Span<T> values) where T : struct, IField<T>
+    public static void BatchInverse<T>(Span<T> values) where T : struct, IField<T> => BatchInverse(values, vartime: false);
+
+    /// <summary><see cref="BatchInverse{T}(Span{T})"/> with the variable-time inversion.</summary>
+    public static void BatchInverseVartime<T>(Span<T> values) where T : struct, IField<T> => BatchInverse(values, vartime: true);
+
+    private static void BatchInverse<T>(Span<T> values, bool vartime) where T : struct, IField<T>
     {
         if (values.Length == 0) return;
         var prefix = values.Length <= 128 ? new T[values.Length] : GC.AllocateUninitializedArray<T>(values.Length);
@@ -16,7 +21,7 @@ public static class Field
             prefix[i] = acc;
             if (!values[i].IsZero) acc *= values[i];
         }
-        var inv = acc.Inverse();
+        var inv = vartime ? acc.InverseVartime() : acc.Inverse();
         for (int i = values.Length - 1; i >= 0; i--)
         {
             if (values[i].IsZero) continue;

@@ -142,6 +142,12 @@ public readonly partial struct Fp : IField<Fp>
         return new(Mont<FpModulus>.Inverse(m));
     }
 
+    public Fp InverseVartime()
+    {
+        if (IsZero) throw new DivideByZeroException("zero has no inverse in Fp");
+        return new(VartimeInverse<FpModulus>.Invert(m));
+    }
+
     public Fp Pow(Limbs4 exponent) => new(Mont<FpModulus>.Pow(m, exponent));
 
     public Fp Pow(ulong exponent) => Pow(new Limbs4(exponent, 0, 0, 0));

@@ -140,6 +140,12 @@ public readonly partial struct Fr : IField<Fr>
         return new(Mont<FrModulus>.Inverse(m));
     }
 
+    public Fr InverseVartime()
+    {
+        if (IsZero) throw new DivideByZeroException("zero has no inverse in Fr");
+        return new(VartimeInverse<FrModulus>.Invert(m));
+    }
+
     public Fr Pow(Limbs4 exponent) => new(Mont<FrModulus>.Pow(m, exponent));
 
     public Fr Pow(ulong exponent) => Pow(new Limbs4(exponent, 0, 0, 0));

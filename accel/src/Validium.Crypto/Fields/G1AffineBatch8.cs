@@ -36,7 +36,7 @@ public static class G1AffineBatch8
             }
             Span<Fp> lanes = stackalloc Fp[Count];
             FieldVec8.Store(product, lanes);
-            Fp.BatchInverse(lanes);
+            Field.BatchInverseVartime(lanes);
             var inv = FieldVec8.Load(lanes);
             for (int g = groups - 1; g >= 0; g--)
             {

@@ -67,7 +67,7 @@ public static class G2AffineBatch8
             FieldVec8.Store(product.C1, c1);
             Span<Fp2> lanes = stackalloc Fp2[Count];
             for (int e = 0; e < Count; e++) lanes[e] = new Fp2(c0[e], c1[e]);
-            Fp2.BatchInverse(lanes);
+            Field.BatchInverseVartime(lanes);
             for (int e = 0; e < Count; e++) (c0[e], c1[e]) = (lanes[e].C0, lanes[e].C1);
             var inv = new V2(FieldVec8.Load(c0), FieldVec8.Load(c1));
             for (int g = groups - 1; g >= 0; g--)

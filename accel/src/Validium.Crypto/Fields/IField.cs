@@ -12,6 +12,9 @@ public interface IField<T> : IEquatable<T> where T : struct, IField<T>
     T Square();
     T Double();
     T Inverse();
+
+    /// <summary>The inverse in time that may depend on the value (see <see cref="VartimeInverse{TP}"/>); throws for zero.</summary>
+    T InverseVartime();
     static abstract void BatchInverse(Span<T> values);
     static abstract T operator +(T a, T b);
     static abstract T operator -(T a, T b);

@@ -47,6 +47,9 @@ public readonly struct Fp12 : IField<Fp12>
     /// <summary>x^(p^6). On the cyclotomic subgroup (every pairing value after the easy part) it is the inverse.</summary>
     public Fp12 Conjugate() => new(C0, -C1);
 
+    /// <summary>The tower above Fp2 has no use for a faster inversion; the constant-time one serves.</summary>
+    public Fp12 InverseVartime() => Inverse();
+
     /// <summary>1/(a + bw) = (a - bw)/(a² - v·b²); throws for zero.</summary>
     public Fp12 Inverse()
     {

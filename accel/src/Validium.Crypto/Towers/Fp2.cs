@@ -55,6 +55,13 @@ public readonly partial struct Fp2 : IField<Fp2>
         return new Fp2(C0 * t, -(C1 * t));
     }
 
+    public Fp2 InverseVartime()
+    {
+        if (IsZero) throw new DivideByZeroException("zero has no inverse in Fp2");
+        var t = (C0.Square() + C1.Square()).InverseVartime();
+        return new Fp2(C0 * t, -(C1 * t));
+    }
+
     public static void BatchInverse(Span<Fp2> values) => Field.BatchInverse(values);
 
     public bool Equals(Fp2 o) => C0 == o.C0 && C1 == o.C1;
