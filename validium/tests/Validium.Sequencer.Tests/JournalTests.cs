@@ -115,6 +115,20 @@ public class JournalTests
     }
 
     [Fact]
+    public async Task A_journal_open_elsewhere_cannot_be_opened_again()
+    {
+        using var dir = new TempDir();
+        using (var first = Open(dir.Path))
+        {
+            var ex = Assert.Throws<IOException>(() => Open(dir.Path));
+            Assert.Contains("already open", ex.Message);
+            Assert.Equal(1, await first.AppendAsync([1], 0));
+        }
+        using var again = Open(dir.Path);
+        Assert.Equal(1, again.LastDurableSequence);
+    }
+
+    [Fact]
     public async Task A_zero_filled_tail_is_cut_and_logged()
     {
         using var dir = new TempDir();

@@ -12,13 +12,15 @@ namespace Validium.Sequencer.Journal;
 /// </summary>
 public sealed partial class Journal : IDisposable
 {
-    private const int InitialBatchCapacity = 64 << 10;
+    private const int InitialBatchCapacity = 16 << 10;
+    private const string LockFileName = "journal.lock";
 
     private readonly JournalOptions options;
     private readonly string dir;
     private readonly ILogger logger;
     private readonly Action<JournalBatch>? onDurable;
     private readonly Thread writer;
+    private readonly SafeFileHandle lockFile;
 
     // Producers and the writer meet here: the batch being filled, the next sequence number, the writer's sleep.
     private readonly object gate = new();
@@ -39,9 +41,10 @@ public sealed partial class Journal : IDisposable
     private long durableSequence;
     private long statRecords, statBatches, statFsyncs, statBytes;
 
-    private Journal(JournalOptions options, ILogger logger, Action<JournalBatch>? onDurable, List<SegmentFile> segments,
+    private Journal(JournalOptions options, ILogger logger, Action<JournalBatch>? onDurable, SafeFileHandle lockFile, List<SegmentFile> segments,
         SafeFileHandle active, long activeLength, long lastSequence)
     {
+        this.lockFile = lockFile;
         this.options = options;
         dir = Path.GetFullPath(options.Directory);
         this.logger = logger;
@@ -66,6 +69,37 @@ public sealed partial class Journal : IDisposable
         logger ??= NullLogger.Instance;
         var dir = Path.GetFullPath(options.Directory);
         System.IO.Directory.CreateDirectory(dir);
+        var lockFile = Lock(dir);
+        try
+        {
+            return Recover(options, logger, onDurable, dir, lockFile);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Two writers on one journal would interleave records, so the directory is locked for as long as it is open
+    /// (an exclusive flock on Unix, which the kernel drops when the process dies, kill -9 included).
+    /// </summary>
+    private static SafeFileHandle Lock(string dir)
+    {
+        var path = Path.Combine(dir, LockFileName);
+        try
+        {
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"journal {dir} is already open (another process or instance holds {path})", ex);
+        }
+    }
+
+    private static Journal Recover(JournalOptions options, ILogger logger, Action<JournalBatch>? onDurable, string dir, SafeFileHandle lockFile)
+    {
         var segments = SegmentFiles.List(dir);
         bool mayBeTorn = true;
         while (segments.Count > 0)
@@ -92,11 +126,11 @@ public sealed partial class Journal : IDisposable
                 RandomAccess.SetLength(handle, scan.ValidLength);
                 RandomAccess.FlushToDisk(handle);
             }
-            return new Journal(options, logger, onDurable, segments, handle, scan.ValidLength, scan.LastSequence);
+            return new Journal(options, logger, onDurable, lockFile, segments, handle, scan.ValidLength, scan.LastSequence);
         }
         var first = CreateSegment(dir, options.FirstSequence);
         segments.Add(first.File);
-        return new Journal(options, logger, onDurable, segments, first.Handle, RecordFormat.SegmentHeaderSize, options.FirstSequence - 1);
+        return new Journal(options, logger, onDurable, lockFile, segments, first.Handle, RecordFormat.SegmentHeaderSize, options.FirstSequence - 1);
     }
 
     public string Directory => dir;
@@ -236,6 +270,7 @@ public sealed partial class Journal : IDisposable
         }
         writer.Join();
         active.Dispose();
+        lockFile.Dispose();
     }
 
     private void WriterLoop()
@@ -254,7 +289,7 @@ public sealed partial class Journal : IDisposable
                 if (filling.Count == 0) return;
                 batch = filling;
                 // A batch handed to onDurable keeps its buffer (the records point into it); otherwise buffers alternate.
-                filling = spare ?? new JournalBatch(InitialBatchCapacity);
+                filling = spare ?? new JournalBatch(Math.Max(InitialBatchCapacity, batch.Length));
                 spare = null;
                 roomFreed?.TrySetResult();
                 roomFreed = null;
