@@ -129,6 +129,23 @@ public class JournalTests
     }
 
     [Fact]
+    public async Task A_failed_commit_faults_its_appends_and_refuses_later_ones()
+    {
+        using var dir = new TempDir();
+        var log = new ListLogger();
+        int batches = 0;
+        using var journal = Journal.Journal.Open(new JournalOptions { Directory = dir.Path }, log, _ =>
+        {
+            if (++batches == 2) throw new IOException("simulated failure after the second fsync");
+        });
+        Assert.Equal(1, await journal.AppendAsync([1], 0));
+        var ex = await Assert.ThrowsAsync<JournalWriteException>(() => journal.AppendAsync([2], 0));
+        Assert.Contains("simulated failure", ex.Message);
+        Assert.Throws<JournalWriteException>(() => { _ = journal.AppendAsync([3], 0); });
+        Assert.Contains(log.At(Microsoft.Extensions.Logging.LogLevel.Error), m => m.Contains("failed"));
+    }
+
+    [Fact]
     public async Task A_zero_filled_tail_is_cut_and_logged()
     {
         using var dir = new TempDir();
