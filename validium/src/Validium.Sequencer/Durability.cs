@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace Validium.Sequencer;
+
+/// <summary>
+/// What .NET lacks for crash-safe files: a new, renamed or deleted directory entry survives a crash only once
+/// the directory itself is fsynced, and .NET refuses to open a directory as a file, so this goes to libc.
+/// </summary>
+internal static partial class Durability
+{
+    private const int ORdOnly = 0;
+
+    public static void FlushDirectory(string directory)
+    {
+        // Windows commits directory entries through NTFS's own metadata journal and has no directory handle to flush.
+        if (OperatingSystem.IsWindows()) return;
+        int fd = Open(directory, ORdOnly);
+        if (fd < 0) throw new IOException($"cannot open directory {directory} to flush it: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        try
+        {
+            if (Fsync(fd) != 0)
+                throw new IOException($"fsync of directory {directory} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}
