@@ -195,6 +195,20 @@ public sealed class StateStore : IDisposable
             if (ReferenceEquals(openBatch, batch)) openBatch = null;
     }
 
+    /// <summary>How many nodes of a tree the database holds (empty nodes never are).</summary>
+    internal long StoredNodeCount(TreeId tree)
+    {
+        var first = StateKeys.Node(new NodeKey(tree, 0, 0));
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            using var it = db.NewIterator(nodes);
+            long n = 0;
+            for (it.Seek(first); it.Valid() && it.GetKeySpan()[..StateKeys.TreePrefixLength].SequenceEqual(first.AsSpan(0, StateKeys.TreePrefixLength)); it.Next()) n++;
+            return n;
+        }
+    }
+
     internal void CheckOwns(SparseMerkleTree tree)
     {
         if (!ReferenceEquals(tree.Store, this)) throw new ArgumentException($"tree {tree.Id} belongs to the store in {tree.Store.Path}, not to the one in {Path}", nameof(tree));
