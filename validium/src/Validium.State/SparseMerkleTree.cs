@@ -43,6 +43,12 @@ public sealed class SparseMerkleTree
         return new MerkleProof(index, Store.ReadNode(Id, 0, index), siblings);
     }
 
+    /// <summary>
+    /// Every committed non-empty leaf, by index: the data a user needs to rebuild the tree (and their proofs)
+    /// without the operator. Reads the whole tree into memory.
+    /// </summary>
+    public IReadOnlyList<LeafUpdate> NonEmptyLeaves() => Store.StoredLeaves(Id);
+
     /// <summary>The root after batch <paramref name="batchNumber"/> (the empty root if the tree had not changed by then).</summary>
     public Fr RootAt(ulong batchNumber) => Store.RootAt(this, batchNumber);
 

@@ -7,7 +7,8 @@ namespace Validium.State;
 /// The changes of one batch, staged in memory over the committed state: every update returns the new root
 /// at once and later updates and proofs see it, but nothing reaches the database until <see cref="Commit"/>,
 /// which writes all trees' nodes and roots in one atomic RocksDB WriteBatch. Disposing without committing
-/// discards the batch. An update that throws (bad index, cancellation) leaves the batch as it was.
+/// discards the batch. An update that throws (bad index, cancellation) leaves the batch as it was. A batch is
+/// used from one thread at a time.
 /// </summary>
 public sealed class StateBatch : IDisposable
 {

@@ -198,14 +198,33 @@ public sealed class StateStore : IDisposable
     /// <summary>How many nodes of a tree the database holds (empty nodes never are).</summary>
     internal long StoredNodeCount(TreeId tree)
     {
+        long n = 0;
+        Scan(tree, onlyLeaves: false, (_, _) => n++);
+        return n;
+    }
+
+    /// <summary>Every committed non-empty leaf of a tree, by index.</summary>
+    internal List<LeafUpdate> StoredLeaves(TreeId tree)
+    {
+        var leaves = new List<LeafUpdate>();
+        Scan(tree, onlyLeaves: true, (k, v) => leaves.Add(new LeafUpdate(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(k[(StateKeys.TreePrefixLength + 1)..]),
+            StateKeys.ReadValue(v, $"{tree} leaf"))));
+        return leaves;
+    }
+
+    private delegate void NodeVisitor(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    private void Scan(TreeId tree, bool onlyLeaves, NodeVisitor visit)
+    {
         var first = StateKeys.Node(new NodeKey(tree, 0, 0));
+        int prefix = onlyLeaves ? StateKeys.TreePrefixLength + 1 : StateKeys.TreePrefixLength;
         lock (gate)
         {
             ThrowIfDisposed();
             using var it = db.NewIterator(nodes);
-            long n = 0;
-            for (it.Seek(first); it.Valid() && it.GetKeySpan()[..StateKeys.TreePrefixLength].SequenceEqual(first.AsSpan(0, StateKeys.TreePrefixLength)); it.Next()) n++;
-            return n;
+            for (it.Seek(first); it.Valid() && it.GetKeySpan()[..prefix].SequenceEqual(first.AsSpan(0, prefix)); it.Next())
+                visit(it.GetKeySpan(), it.GetValueSpan());
         }
     }
 

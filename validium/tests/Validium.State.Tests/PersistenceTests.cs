@@ -81,6 +81,18 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void NonEmptyLeavesListsExactlyTheSetLeaves()
+    {
+        using var temp = new TempStore();
+        var naive = new NaiveTree(7);
+        var tree = temp.Store.Tree(TreeId.OrderFills, 7);
+        tree.Update(temp.NextBatch, RandomUpdates(new Random(4), naive, 50));
+        var expect = Enumerable.Range(0, 128).Where(i => !naive.Get((ulong)i).IsZero).Select(i => new LeafUpdate((ulong)i, naive.Get((ulong)i)));
+        Assert.Equal(expect, tree.NonEmptyLeaves());
+        Assert.Empty(temp.Store.Tree(TreeId.Accounts, 7).NonEmptyLeaves());
+    }
+
+    [Fact]
     public void TreesInOneDatabaseDoNotSeeEachOther()
     {
         using var temp = new TempStore();
