@@ -12,6 +12,7 @@ public static class VldApp
         root.Subcommands.Add(AccelCommands.Build(stdout, stderr));
         root.Subcommands.Add(Groth16Commands.Build(stdout, stderr));
         root.Subcommands.Add(JournalCommands.Build(stdout));
+        root.Subcommands.Add(StateCommands.Build(stdout, stderr));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }
