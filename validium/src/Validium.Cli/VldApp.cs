@@ -11,6 +11,7 @@ public static class VldApp
         root.Subcommands.Add(CryptoCommands.Build(stdout));
         root.Subcommands.Add(AccelCommands.Build(stdout, stderr));
         root.Subcommands.Add(Groth16Commands.Build(stdout, stderr));
+        root.Subcommands.Add(ExchangeCommands.Build(stdout));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }
