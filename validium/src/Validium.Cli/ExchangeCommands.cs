@@ -30,10 +30,14 @@ internal static class ExchangeCommands
             DefaultValueFactory = _ => 0,
         };
         var warmup = new Option<int>("--warmup") { Description = "Commands run first on a separate engine, untimed", DefaultValueFactory = _ => 200_000 };
+        var oracleEvery = new Option<int>("--oracle-every")
+        {
+            Description = "An oracle index commit (re-marks every account) every this many commands; 0 for none", DefaultValueFactory = _ => 50_000,
+        };
         var verify = new Option<int>("--verify") { Description = "Also time this many EdDSA-Poseidon order signature checks on one thread", DefaultValueFactory = _ => 0 };
         var cmd = new Command("simulate", "Run the matching engine on exchange-core's mix (82% amend, 9% GTC, 3% IOC, 6% cancel) over perpetuals and options")
         {
-            orders, seed, accounts, rate, warmup, verify,
+            orders, seed, accounts, rate, oracleEvery, verify, warmup,
         };
         cmd.SetAction(r =>
         {
@@ -41,8 +45,10 @@ internal static class ExchangeCommands
             if (n < 1) throw new UsageException("--orders must be at least 1");
             if (acc is < 2 or > 1 << 20) throw new UsageException("--accounts must be 2..1,048,576");
             if (offered < 0) throw new UsageException("--rate must not be negative");
-            if (r.GetValue(warmup) is var w and > 0) Run(w, r.GetValue(seed) + 1, acc, 0);
-            var result = Run(n, r.GetValue(seed), acc, offered);
+            int every = r.GetValue(oracleEvery);
+            if (every < 0) throw new UsageException("--oracle-every must not be negative");
+            if (r.GetValue(warmup) is var w and > 0) Run(w, r.GetValue(seed) + 1, acc, 0, every);
+            var result = Run(n, r.GetValue(seed), acc, offered, every);
             Report(stdout, n, offered, result);
             if (r.GetValue(verify) is var k and > 0) VerifyRate(stdout, k);
             return 0;
@@ -50,16 +56,20 @@ internal static class ExchangeCommands
         return cmd;
     }
 
-    private sealed record Result(LongHistogram Latency, long EngineTicks, TimeSpan Wall, long Accepted, long Rejected, long Trades, long Oracle, string Hash);
+    private sealed record Result(LongHistogram Latency, long EngineTicks, TimeSpan Wall, long Accepted, long Rejected, long Trades, long Oracle, long Allocated, string Hash, long[] Mix, long[] Rejects, LongHistogram Commits);
 
-    private static Result Run(int n, ulong seed, int accounts, int rate)
+    private static Result Run(int n, ulong seed, int accounts, int rate, int oracleEvery)
     {
         var events = new EventLog(1 << 12);
         var engine = OrderFlow.CreateMarket(accounts, accounts * 16, events);
-        var flow = new OrderFlow(engine, accounts, seed);
+        var flow = new OrderFlow(engine, accounts, seed, oracleEvery);
         var hist = new LongHistogram(TimeStamp.Seconds(10), 3);
         long engineTicks = 0, accepted = 0, rejected = 0, trades = 0, oracle = 0;
+        var mix = new long[4]; // amend, GTC, IOC, cancel
+        var rejects = new long[256];
         double interval = rate == 0 ? 0 : (double)Stopwatch.Frequency / rate;
+        var commitTicks = new LongHistogram(TimeStamp.Seconds(10), 3);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var wall = Stopwatch.StartNew();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < n; i++)
@@ -77,28 +87,41 @@ internal static class ExchangeCommands
             long end = Stopwatch.GetTimestamp();
             engineTicks += end - begin;
             hist.RecordValue(end - t0);
+            if (isOracle) commitTicks.RecordValue(end - begin);
             if (o.Accepted) accepted++;
-            else rejected++;
+            else rejects[(int)o.Code]++;
+            rejected += o.Accepted ? 0 : 1;
+            int kind = c.Kind switch { CommandKind.Amend => 0, CommandKind.Cancel => 3, CommandKind.Place => c.Type == OrderType.Ioc ? 2 : 1, _ => -1 };
+            if (kind >= 0) mix[kind]++;
             if (isOracle) oracle++;
             foreach (ref readonly var e in events.Events)
                 if (e.Kind == EventKind.Trade) trades++;
             events.Clear();
         }
         wall.Stop();
-        return new Result(hist, engineTicks, wall.Elapsed, accepted, rejected, trades, oracle, Convert.ToHexString(engine.StateHash()).ToLowerInvariant());
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        return new Result(hist, engineTicks, wall.Elapsed, accepted, rejected, trades, oracle, allocated, Convert.ToHexString(engine.StateHash()).ToLowerInvariant(), mix, rejects, commitTicks);
     }
 
     private static void Report(TextWriter stdout, int n, int rate, Result r)
     {
         double ns = 1e9 / Stopwatch.Frequency;
         stdout.WriteLine($"commands: {n:N0} ({r.Accepted:N0} accepted, {r.Rejected:N0} rejected; {r.Oracle:N0} oracle/funding commits), trades: {r.Trades:N0}");
+        stdout.WriteLine($"mix: amend {Share(r.Mix[0], n)}, GTC {Share(r.Mix[1], n)}, IOC {Share(r.Mix[2], n)}, cancel {Share(r.Mix[3], n)}");
+        var top = Enumerable.Range(0, r.Rejects.Length).Where(i => r.Rejects[i] > 0).OrderByDescending(i => r.Rejects[i]).Take(4);
+        stdout.WriteLine($"rejects: {string.Join(", ", top.Select(i => $"{(RejectCode)i} {r.Rejects[i]:N0}"))}");
         double engineSeconds = r.EngineTicks / (double)Stopwatch.Frequency;
         stdout.WriteLine($"throughput: {n / engineSeconds:N0} commands/s in engine time on one thread ({n / r.Wall.TotalSeconds:N0}/s wall, generator included)");
         stdout.WriteLine(rate == 0 ? "latency (service time per command):" : $"latency at {rate:N0} commands/s offered (from scheduled time):");
         stdout.WriteLine($"  p50 {r.Latency.GetValueAtPercentile(50) * ns:N0} ns  p99 {r.Latency.GetValueAtPercentile(99) * ns:N0} ns  " +
             $"p99.9 {r.Latency.GetValueAtPercentile(99.9) * ns:N0} ns  max {r.Latency.GetMaxValue() * ns:N0} ns");
+        if (r.Oracle > 0)
+            stdout.WriteLine($"oracle/funding commit (re-marks all accounts, then liquidations): p50 {r.Commits.GetValueAtPercentile(50) * ns / 1000:N0} µs  max {r.Commits.GetMaxValue() * ns / 1000:N0} µs");
+        stdout.WriteLine($"allocated during the run: {r.Allocated:N0} bytes (engine, generator and histogram together)");
         stdout.WriteLine($"state hash: 0x{r.Hash}");
     }
+
+    private static string Share(long v, long total) => $"{100.0 * v / total:0.0}%";
 
     private static void VerifyRate(TextWriter stdout, int k)
     {

@@ -5,14 +5,13 @@ namespace Validium.Exchange.Simulation;
 /// <summary>
 /// A deterministic synthetic order flow for load runs, in exchange-core's mix: about 82% amends (order moves),
 /// 9% GTC limits, 3% IOC, 6% cancels, over several perpetuals and options and many accounts, with an oracle index
-/// commit (and a funding period) every <see cref="OracleEvery"/> commands. Same seed, same stream: the generator
+/// commit (and every eighth time a funding period instead) every <c>oracleEvery</c> commands (0: none). Same seed, same stream: the generator
 /// reads only engine state, which is itself deterministic.
 /// </summary>
 public sealed class OrderFlow
 {
     public const long Usd = 1_000_000;
-    public const int OracleEvery = 50_000;
-    private const int OrdersPerAccount = 8;
+    private const int OrdersPerAccount = 32;
 
     private readonly Engine engine;
     private readonly int accounts;
@@ -22,11 +21,13 @@ public sealed class OrderFlow
     private ulong state;
     private long nextClientId = 1;
     private long count;
+    private readonly int oracleEvery;
 
     public long Time { get; private set; } = 1;
 
-    public OrderFlow(Engine engine, int accounts, ulong seed)
+    public OrderFlow(Engine engine, int accounts, ulong seed, int oracleEvery = 50_000)
     {
+        this.oracleEvery = oracleEvery;
         this.engine = engine;
         this.accounts = accounts;
         instruments = engine.InstrumentCount;
@@ -103,42 +104,64 @@ public sealed class OrderFlow
     {
         count++;
         Time++;
-        isOracle = count % OracleEvery == 0;
+        isOracle = oracleEvery > 0 && count % oracleEvery == 0;
         if (isOracle)
         {
-            int u = (int)(count / OracleEvery % 4);
+            int u = (int)(count / oracleEvery % 4);
             long index = engine.IndexPrice(u);
-            return (count / OracleEvery) % 8 == 7
+            return (count / oracleEvery) % 8 == 7
                 ? Command.Funding(Time, u)
                 : Command.OracleIndex(Time, u, index + index / 1000 * (Below(5) - 2));
         }
         int acc = Below(accounts);
         int r = Below(100);
+        if (r >= 97)
+        {
+            int inst = Below(instruments);
+            var side = (Side)Below(2);
+            return Command.Place(Time, acc, ++nonces[acc], inst, side, OrderType.Ioc, Price(inst, side, passive: false), Lots(inst), nextClientId++);
+        }
+        // Every resting order sits in one of the account's slots, so none is forgotten and the book stays bounded.
+        int first = acc * OrdersPerAccount, pick = Below(OrdersPerAccount);
         if (r < 82 + 6)
         {
-            // Amend or cancel one of the account's open orders; with none open, place one instead.
-            int slot = acc * OrdersPerAccount + Below(OrdersPerAccount);
-            long cid = clientIds[slot];
-            if (cid != 0 && engine.TryGetOrder(acc, cid, out var o))
+            for (int k = 0; k < OrdersPerAccount; k++)
             {
-                if (r >= 82) return Command.Cancel(Time, acc, ++nonces[acc], cid);
-                return Command.Amend(Time, acc, ++nonces[acc], cid, Price(o.Instrument, o.Side, passive: Below(40) != 0), o.Quantity);
+                int slot = first + (pick + k) % OrdersPerAccount;
+                if (Live(acc, slot, out var o))
+                    return r >= 82
+                        ? Command.Cancel(Time, acc, ++nonces[acc], clientIds[slot])
+                        : Command.Amend(Time, acc, ++nonces[acc], clientIds[slot], Moved(o), o.Quantity);
             }
-            return Gtc(acc, slot);
         }
-        if (r < 97) return Gtc(acc, acc * OrdersPerAccount + Below(OrdersPerAccount));
-        int inst = Below(instruments);
-        var side = (Side)Below(2);
-        return Command.Place(Time, acc, ++nonces[acc], inst, side, OrderType.Ioc, Price(inst, side, passive: false), Lots(inst), nextClientId++);
+        for (int k = 0; k < OrdersPerAccount; k++)
+        {
+            int slot = first + (pick + k) % OrdersPerAccount;
+            if (!Live(acc, slot, out _)) return Gtc(acc, slot);
+        }
+        return Command.Cancel(Time, acc, ++nonces[acc], clientIds[first + pick]);
+    }
+
+    private bool Live(int acc, int slot, out OrderView order)
+    {
+        order = default;
+        return clientIds[slot] != 0 && engine.TryGetOrder(acc, clientIds[slot], out order);
     }
 
     private Command Gtc(int acc, int slot)
     {
         int inst = Below(instruments);
         var side = (Side)Below(2);
-        long cid = nextClientId++;
-        if (clientIds[slot] == 0 || !engine.TryGetOrder(acc, clientIds[slot], out _)) clientIds[slot] = cid;
+        long cid = clientIds[slot] = nextClientId++;
         return Command.Place(Time, acc, ++nonces[acc], inst, side, OrderType.Limit, Price(inst, side, passive: Below(10) != 0), Lots(inst), cid);
+    }
+
+    /// <summary>A new price for an amend, never the order's current one (that would be a no-op the engine refuses).</summary>
+    private long Moved(OrderView o)
+    {
+        long p = Price(o.Instrument, o.Side, passive: Below(40) != 0);
+        long tick = engine.Instrument(o.Instrument).TickSize;
+        return p != o.Price ? p : o.Side == Side.Buy ? p - tick : p + tick;
     }
 
     /// <summary>A price a few ticks behind the mark on the order's own side (passive) or a little through it.</summary>
