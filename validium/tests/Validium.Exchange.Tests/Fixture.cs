@@ -95,7 +95,6 @@ internal sealed class Fixture
         SelfTradePrevention stp = SelfTradePrevention.CancelNewest, bool reduceOnly = false, long expiresAt = 0)
     {
         clientId = ClientId();
-        var s = Engine.Instrument(instrument);
         long price = usd * Usd;
         return Run(Command.Place(Now, account, Nonce(account), instrument, side, type, price, qty, clientId, expiresAt, reduceOnly, stp));
     }
