@@ -1,0 +1,79 @@
+using Validium.Crypto;
+
+namespace Validium.Exchange;
+
+/// <summary>
+/// One input to the engine. Time (ms) arrives with every command; the engine never reads a clock.
+/// Trader commands (Place, Cancel, Amend, CancelAll) are expected to have passed <see cref="OrderSigning.Verify"/>
+/// already (possibly on another thread); the engine still checks the nonce, the expiry and that the verified key is the account's.
+/// </summary>
+public struct Command
+{
+    public CommandKind Kind;
+    public Side Side;
+    public OrderType Type;
+    public SelfTradePrevention Stp;
+    public bool ReduceOnly;
+    public int Account;
+    public int Instrument;
+    public long Time;
+    public long Nonce;
+    public long Price;
+    public long Quantity;
+    public long ClientId;
+    public long ExpiresAt;
+    /// <summary>Deposit/withdraw amount; oracle index price (raw) for OracleIndex; option mark for OracleOption.</summary>
+    public long Amount;
+    public long DeltaPpm;
+    public long GammaPpm;
+    /// <summary>Deposit: the new account's public key; ListInstrument: the spec.</summary>
+    public object? Payload;
+
+    public static Command Place(long time, int account, long nonce, int instrument, Side side, OrderType type, long price, long quantity,
+        long clientId, long expiresAt = 0, bool reduceOnly = false, SelfTradePrevention stp = SelfTradePrevention.CancelNewest) =>
+        new()
+        {
+            Kind = CommandKind.Place, Time = time, Account = account, Nonce = nonce, Instrument = instrument, Side = side, Type = type,
+            Price = price, Quantity = quantity, ClientId = clientId, ExpiresAt = expiresAt, ReduceOnly = reduceOnly, Stp = stp,
+        };
+
+    public static Command Cancel(long time, int account, long nonce, long clientId) =>
+        new() { Kind = CommandKind.Cancel, Time = time, Account = account, Nonce = nonce, ClientId = clientId };
+
+    /// <summary>New price and new remaining quantity for an open order.</summary>
+    public static Command Amend(long time, int account, long nonce, long clientId, long price, long quantity) =>
+        new() { Kind = CommandKind.Amend, Time = time, Account = account, Nonce = nonce, ClientId = clientId, Price = price, Quantity = quantity };
+
+    /// <summary>Cancels every open order of the account, or only those on one instrument when instrument ≥ 0.</summary>
+    public static Command CancelAll(long time, int account, long nonce, int instrument = -1) =>
+        new() { Kind = CommandKind.CancelAll, Time = time, Account = account, Nonce = nonce, Instrument = instrument };
+
+    /// <summary>L1 deposit; creates the account with this key when it does not exist yet (the key is ignored otherwise).</summary>
+    public static Command Deposit(long time, int account, BabyJubjubPoint key, long amount) =>
+        new() { Kind = CommandKind.Deposit, Time = time, Account = account, Amount = amount, Payload = key };
+
+    public static Command Withdraw(long time, int account, long amount) =>
+        new() { Kind = CommandKind.Withdraw, Time = time, Account = account, Amount = amount };
+
+    /// <summary>Committed oracle index of an underlying (raw price). Marks, expiries and liquidations follow from it.</summary>
+    public static Command OracleIndex(long time, int underlying, long price) =>
+        new() { Kind = CommandKind.OracleIndex, Time = time, Instrument = underlying, Amount = price };
+
+    /// <summary>Committed option mark (raw price) with its delta (ppm) and gamma (delta ppm per 1% move).</summary>
+    public static Command OracleOption(long time, int instrument, long mark, long deltaPpm, long gammaPpm) =>
+        new() { Kind = CommandKind.OracleOption, Time = time, Instrument = instrument, Amount = mark, DeltaPpm = deltaPpm, GammaPpm = gammaPpm };
+
+    /// <summary>Settles one funding period of a perpetual from the premium samples gathered since the last one.</summary>
+    public static Command Funding(long time, int instrument) =>
+        new() { Kind = CommandKind.Funding, Time = time, Instrument = instrument };
+
+    public static Command List(long time, InstrumentSpec spec) =>
+        new() { Kind = CommandKind.ListInstrument, Time = time, Payload = spec };
+}
+
+/// <summary>The engine's answer to one command.</summary>
+public readonly record struct Outcome(RejectCode Code, long OrderId = 0)
+{
+    public bool Accepted => Code == RejectCode.None;
+    public static Outcome Ok(long orderId = 0) => new(RejectCode.None, orderId);
+}

@@ -1,0 +1,142 @@
+namespace Validium.Exchange;
+
+/// <summary>
+/// Committed oracle input: index prices (→ perpetual marks, option expiries), option marks and greeks, and funding.
+/// Each index or option commit re-marks every account and liquidates those below maintenance: the only trigger
+/// for liquidation, so a trade print can never liquidate anyone.
+/// </summary>
+public sealed partial class Engine
+{
+    private Outcome OracleIndex(in Command c)
+    {
+        int u = c.Instrument;
+        if ((uint)u >= Limits.MaxUnderlyings) return new(RejectCode.UnknownInstrument);
+        if (c.Amount <= 0) return new(RejectCode.BadOraclePrice);
+        ref var e = ref Emit(EventKind.OracleIndex);
+        e.Instrument = u;
+        e.Price = c.Amount;
+        foreach (var m in markets)
+        {
+            if (m.Spec.Underlying != u || m.Expired) continue;
+            var s = m.Spec;
+            long index = Math.Clamp(c.Amount / s.TickSize, 1, s.MaxPriceTicks);
+            m.IndexTicks = index;
+            if (!s.IsOption) MarkPerpetual(m, index);
+            else if (s.Expiry <= Time) ExpireOption(m, index);
+        }
+        return Commit();
+    }
+
+    /// <summary>Mark = index + (book mid − index) clamped to ± the premium cap; the clamped premium is sampled for funding.</summary>
+    private static void MarkPerpetual(Market m, long index)
+    {
+        long premium = 0;
+        var book = m.Book;
+        if (book.BestBid >= 0 && book.BestAsk >= 0)
+        {
+            long cap = (long)((Int128)index * m.Spec.PremiumCapPpm / Ppm);
+            premium = Math.Clamp((book.BestBid + book.BestAsk) / 2 - index, -cap, cap);
+        }
+        m.MarkTicks = Math.Clamp(index + premium, 1, m.Spec.MaxPriceTicks);
+        m.PremiumSumPpm += (long)((Int128)premium * Ppm / index);
+        m.PremiumSamples++;
+    }
+
+    private Outcome OracleOption(in Command c)
+    {
+        var m = MarketOrNull(c.Instrument);
+        if (m is null) return new(RejectCode.UnknownInstrument);
+        if (!m.Spec.IsOption) return new(RejectCode.NotAnOption);
+        if (m.Expired) return new(RejectCode.InstrumentExpired);
+        if (c.Amount < 0 || c.Amount > m.Spec.MaxPrice || c.DeltaPpm is < -1_000_000 or > 1_000_000 || c.GammaPpm is < 0 or > 1_000_000)
+            return new(RejectCode.BadOraclePrice);
+        m.MarkTicks = Math.Max(1, c.Amount / m.Spec.TickSize);
+        m.DeltaPpm = c.DeltaPpm;
+        m.GammaPpm = c.GammaPpm;
+        ref var e = ref Emit(EventKind.OracleOption);
+        e.Instrument = m.Id;
+        e.Price = m.MarkTicks * m.Spec.TickSize;
+        e.Amount = c.DeltaPpm;
+        e.Amount2 = c.GammaPpm;
+        return Commit();
+    }
+
+    /// <summary>After an oracle commit: new risk figures, expired orders out, every account re-marked, then liquidations.</summary>
+    private Outcome Commit()
+    {
+        foreach (var m in markets) RefreshRiskFigures(m);
+        SweepExpiredOrders();
+        RecomputeAll();
+        LiquidateUnderwater();
+        return Outcome.Ok();
+    }
+
+    /// <summary>Cash-settles an option at the index: holders get lots × intrinsic value, open cost is realised, orders are cancelled.</summary>
+    private void ExpireOption(Market m, long index)
+    {
+        long strike = m.Spec.Strike / m.Spec.TickSize;
+        long intrinsic = Math.Max(0, m.Spec.Kind == InstrumentKind.Call ? index - strike : strike - index);
+        int count = 0;
+        var nodes = pool.Nodes;
+        for (int n = 0; n < nodes.Length; n++)
+            if (nodes[n].OrderId != 0 && nodes[n].Instrument == m.Id) Scratch(count++) = n;
+        RemoveSorted(count, CancelReason.InstrumentExpiry);
+        m.Expired = true;
+        m.MarkTicks = intrinsic;
+        ref var e = ref Emit(EventKind.Expiry);
+        e.Instrument = m.Id;
+        e.Price = index * m.Spec.TickSize;
+        e.Amount = intrinsic * m.Spec.TickSize;
+        foreach (var a in accounts)
+        {
+            if (a is null || m.Id >= a.Exposures.Length) continue;
+            ref var x = ref a.Exposures[m.Id];
+            if (x.Lots == 0) continue;
+            long payout = x.Lots * intrinsic * m.Cpl;
+            a.Collateral += payout - x.Cost;
+            ref var s = ref Emit(EventKind.ExpirySettlement);
+            s.Account = a.Id;
+            s.Instrument = m.Id;
+            s.Quantity = x.Lots * m.Spec.LotSize;
+            s.Amount = payout;
+            x.Lots = x.Cost = 0;
+        }
+    }
+
+    /// <summary>
+    /// One funding period: rate = average sampled premium (ppm of index) clamped to the cap; the cumulative index
+    /// grows by rate × mark per lot and every holder settles lots × (index now − index at its last settlement):
+    /// longs pay a positive rate, shorts receive it. Exact integers, so payments sum to zero.
+    /// </summary>
+    private Outcome Funding(in Command c)
+    {
+        var m = MarketOrNull(c.Instrument);
+        if (m is null) return new(RejectCode.UnknownInstrument);
+        if (m.Spec.IsOption) return new(RejectCode.NotAPerpetual);
+        if (m.MarkTicks == 0) return new(RejectCode.NoMarkPrice);
+        long cap = m.Spec.FundingCapPpm;
+        long rate = m.PremiumSamples == 0 ? 0 : Math.Clamp(m.PremiumSumPpm / m.PremiumSamples, -cap, cap);
+        long step = (long)((Int128)rate * m.MarkTicks * m.Cpl / Ppm);
+        m.FundingIndex += step;
+        m.PremiumSumPpm = m.PremiumSamples = 0;
+        ref var e = ref Emit(EventKind.Funding);
+        e.Instrument = m.Id;
+        e.Amount = rate;
+        e.Amount2 = m.FundingIndex;
+        foreach (var a in accounts)
+        {
+            if (a is null || m.Id >= a.Exposures.Length) continue;
+            ref var x = ref a.Exposures[m.Id];
+            if (x.Lots == 0) continue;
+            long pay = -x.Lots * (m.FundingIndex - x.FundingIndex);
+            x.FundingIndex = m.FundingIndex;
+            a.Collateral += pay;
+            ref var p = ref Emit(EventKind.FundingPayment);
+            p.Account = a.Id;
+            p.Instrument = m.Id;
+            p.Quantity = x.Lots * m.Spec.LotSize;
+            p.Amount = pay;
+        }
+        return Outcome.Ok();
+    }
+}
