@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
-dotnet build validium/src/Validium.Cli -c Release --no-restore --verbosity quiet -nologo
-exec validium/src/Validium.Cli/bin/Release/net10.0/vld selfcheck "$@"
+scripts/build-vld.sh
+exec out/vld/vld selfcheck "$@"

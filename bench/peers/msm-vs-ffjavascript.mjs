@@ -7,7 +7,7 @@
 // Montgomery; scalars: little-endian), so both sides read the same bytes. Each side reports its fastest
 // of `repeat` runs, excluding input generation and process start.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,8 @@ const repeat = Number(process.argv[4] ?? 3);
 if (!Number.isInteger(logSize) || logSize < 1 || logSize > 22) throw new Error("logSize must be an integer in 1..22");
 const n = 1 << logSize;
 
-const vld = join(root, "validium/src/Validium.Cli/bin/Release/net10.0/vld");
-if (!existsSync(vld)) execFileSync("dotnet", ["build", "-c", "Release", join(root, "validium/src/Validium.Cli")], { stdio: "inherit" });
+const vld = join(root, "out/vld/vld");
+execFileSync(join(root, "scripts/build-vld.sh"), { stdio: "inherit" });
 
 const dir = mkdtempSync(join(tmpdir(), "msm-peer-"));
 try {

@@ -15,8 +15,8 @@ cd "$root"
 # circom2 runs as WebAssembly and only sees paths below the working directory, so the build stays in the tree.
 work=bench/peers/groth16/build/$n
 runs=${RUNS:-3}
-vld=validium/src/Validium.Cli/bin/Release/net10.0/vld
-[ -x "$vld" ] || dotnet build -c Release validium/src/Validium.Cli -nologo -v q
+vld=out/vld/vld
+scripts/build-vld.sh
 # Runs a command quietly and prints its wall time; on failure shows its output and stops the script.
 t() {
   local s; s=$(date +%s.%N)
