@@ -18,17 +18,22 @@ public static class Ntt
         if (log > Fr.TwoAdicity) throw new ArgumentException($"NTT length 2^{log} exceeds Fr's 2^{Fr.TwoAdicity} roots of unity", nameof(a));
         if (options.CosetShift is { IsZero: true }) throw new ArgumentException("coset shift must be non-zero", nameof(options));
 
-        if (!options.Inverse && options.CosetShift is { } shift) ScaleByPowers(a, shift);
         var omega = Fr.RootOfUnity(log);
         if (options.Inverse) omega = omega.Inverse();
-        BitReverse(a);
-        var twiddles = Twiddles(omega, n / 2);
         var arr = a.ToArray();
+        if (!options.Inverse && options.CosetShift is { } shift) ScaleByPowers(arr, Fr.One, shift, maxThreads);
+        BitReverse(arr);
+        var twiddles = Twiddles(omega, n / 2);
         for (int len = 2; len <= n; len <<= 1)
         {
             ct.ThrowIfCancellationRequested();
             int halfLen = len >> 1, stride = n / len;
             int blocks = n / len;
+            if (FrButterflies8.IsAccelerated && halfLen < FrButterflies8.Count && blocks >= FrButterflies8.Count)
+            {
+                AcrossBlocks(arr, halfLen, stride, twiddles, n >= ParallelThreshold ? maxThreads : 1);
+                continue;
+            }
             var vectors = FrButterflies8.IsAccelerated && halfLen >= FrButterflies8.Count ? FrButterflies8.StageTwiddles(twiddles, halfLen, stride) : null;
             void Block(int b)
             {
@@ -53,13 +58,42 @@ public static class Ntt
             else
                 for (int b = 0; b < blocks; b++) Block(b);
         }
-        arr.CopyTo(a);
+        // The inverse's 1/n and, for a coset, its shift^-i go in one pass.
         if (options.Inverse)
+            ScaleByPowers(arr, Fr.FromUInt64((ulong)n).Inverse(), options.CosetShift is { } s ? s.Inverse() : Fr.One, maxThreads);
+        arr.CopyTo(a);
+    }
+
+    /// <summary>Stages with half-blocks under eight, eight blocks per vector (see FrButterflies8.RunAcrossBlocks).</summary>
+    private static void AcrossBlocks(Fr[] arr, int halfLen, int stride, Fr[] twiddles, int maxThreads)
+    {
+        var tw = new FieldVec8<FrModulus>.Scalar[halfLen];
+        for (int j = 0; j < halfLen; j++) tw[j] = new(twiddles[j * stride].MontgomeryLimbs);
+        int groups = arr.Length / (2 * halfLen * FrButterflies8.Count);
+        int chunks = Math.Min(groups, Math.Max(1, maxThreads) * 4);
+        int per = (groups + chunks - 1) / chunks;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, ch =>
+            FrButterflies8.RunAcrossBlocks(arr, halfLen, tw, ch * per, Math.Min(groups, (ch + 1) * per)));
+    }
+
+    /// <summary>arr[i] *= first·step^i: eight lanes at a time in chunks across threads when the vector path runs.</summary>
+    private static void ScaleByPowers(Fr[] arr, Fr first, Fr step, int maxThreads)
+    {
+        int n = arr.Length;
+        if (!FrButterflies8.IsAccelerated || n < FrButterflies8.Count)
         {
-            var nInv = Fr.FromUInt64((ulong)n).Inverse();
-            for (int i = 0; i < n; i++) a[i] *= nInv;
-            if (options.CosetShift is { } s) ScaleByPowers(a, s.Inverse());
+            var p = first;
+            for (int i = 0; i < n; i++)
+            {
+                arr[i] *= p;
+                p *= step;
+            }
+            return;
         }
+        int chunks = n >= ParallelThreshold && maxThreads > 1 ? 8 : 1;
+        int per = n / chunks;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, ch =>
+            FrButterflies8.ScaleByPowers(arr, ch * per, (ch + 1) * per, first * step.Pow((ulong)(ch * per)), step));
     }
 
     /// <summary>The last stages have few blocks; split their butterflies instead so both cores stay busy.</summary>
@@ -97,16 +131,6 @@ public static class Ntt
         t[0] = Fr.One;
         for (int i = 1; i < count; i++) t[i] = t[i - 1] * omega;
         return t;
-    }
-
-    private static void ScaleByPowers(Span<Fr> a, Fr g)
-    {
-        var p = Fr.One;
-        for (int i = 0; i < a.Length; i++)
-        {
-            a[i] *= p;
-            p *= g;
-        }
     }
 
     private static void BitReverse(Span<Fr> a)

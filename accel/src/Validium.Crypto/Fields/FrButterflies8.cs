@@ -40,4 +40,43 @@ public static class FrButterflies8
             V.Sub(u, v).ScatterScaled(limbs, j + halfLen, 1);
         }
     }
+
+    /// <summary>
+    /// The first stages, whose half-blocks are shorter than eight: lane e takes block 8g + e (a stride of one
+    /// block length), and each position j in a half-block shares one broadcast twiddle, skipped when it is one.
+    /// The data length must be a multiple of eight blocks.
+    /// </summary>
+    public static void RunAcrossBlocks(Span<Fr> data, int halfLen, ReadOnlySpan<V.Scalar> twiddles, int fromGroup, int toGroup)
+    {
+        var limbs = MemoryMarshal.Cast<Fr, Limbs4>(data);
+        int len = 2 * halfLen;
+        for (int g = fromGroup; g < toGroup; g++)
+        {
+            int start = g * Count * len;
+            for (int j = 0; j < halfLen; j++)
+            {
+                var u = V.GatherScaled(limbs, start + j, len);
+                var v = V.GatherScaled(limbs, start + j + halfLen, len);
+                if (j > 0) v = V.Mul(v, twiddles[j]);
+                V.Add(u, v).ScatterScaled(limbs, start + j, len);
+                V.Sub(u, v).ScatterScaled(limbs, start + j + halfLen, len);
+            }
+        }
+    }
+
+    /// <summary>data[i] *= first·step^(i - start) for i in [start, end); end - start is a multiple of eight.</summary>
+    public static void ScaleByPowers(Span<Fr> data, int start, int end, Fr first, Fr step)
+    {
+        var limbs = MemoryMarshal.Cast<Fr, Limbs4>(data);
+        Span<Fr> lane = stackalloc Fr[Count];
+        lane[0] = first;
+        for (int e = 1; e < Count; e++) lane[e] = lane[e - 1] * step;
+        var powers = FieldVec8.Load(lane);
+        var stride = new V.Scalar(step.Pow(Count).MontgomeryLimbs);
+        for (int i = start; i < end; i += Count)
+        {
+            V.Mul(V.GatherScaled(limbs, i, 1), powers).ScatterScaled(limbs, i, 1);
+            powers = V.Mul(powers, stride);
+        }
+    }
 }
