@@ -52,7 +52,7 @@ public static class Pippenger
         int c = window > 0 ? window : ChooseWindow(n, threads);
         if (c is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(window), "window must be 1..24 bits");
         int windows = (ScalarBits + c - 1) / c;
-        var digits = new int[(long)n * windows];
+        var digits = GC.AllocateUninitializedArray<int>(checked(n * windows)); // every entry is written by RecodeAll
         RecodeAll(scalars, c, windows, digits, maxThreads);
         ct.ThrowIfCancellationRequested();
 
@@ -90,8 +90,8 @@ public static class Pippenger
         where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
         where TF : unmanaged, IField<TF>
     {
-        var p = new TA[live];
-        var k = new Fr[live];
+        var p = GC.AllocateUninitializedArray<TA>(live);
+        var k = GC.AllocateUninitializedArray<Fr>(live);
         for (int i = 0, j = 0; i < points.Length; i++)
         {
             if (scalars[i].IsZero || points[i].IsInfinity) continue;
@@ -109,7 +109,7 @@ public static class Pippenger
     private static void RecodeAll(ReadOnlySpan<Fr> scalars, int c, int windows, int[] digits, int maxThreads)
     {
         int n = scalars.Length;
-        var canonical = new Limbs4[n];
+        var canonical = GC.AllocateUninitializedArray<Limbs4>(n);
         for (int i = 0; i < n; i++) canonical[i] = scalars[i].ToCanonical();
         int chunk = Math.Max(4096, n / Math.Max(1, maxThreads * 4));
         Parallel.For(0, (n + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, b =>

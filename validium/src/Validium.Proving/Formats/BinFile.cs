@@ -161,7 +161,7 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
     /// </summary>
     public G1Affine[] G1Array(int n, string what)
     {
-        var r = new G1Affine[n];
+        var r = GC.AllocateUninitializedArray<G1Affine>(n);
         Take(checked(n * 64), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
         CheckAll(r, what, static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
         return r;
@@ -169,7 +169,7 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
 
     public G2Affine[] G2Array(int n, string what)
     {
-        var r = new G2Affine[n];
+        var r = GC.AllocateUninitializedArray<G2Affine>(n);
         Take(checked(n * 128), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
         CheckAll(r, what, static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
             ? p.IsOnCurve() ? null : "is not on the BN254 twist" : "is not below the base field prime");
