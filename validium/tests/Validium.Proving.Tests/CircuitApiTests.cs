@@ -175,6 +175,39 @@ public class CircuitApiTests
     }
 
     [Fact]
+    public void MulAddKeepsRunningValuesOnOneWire()
+    {
+        // x ← x·y + x, ten times: one constraint and one wire each, and no constraint mentions more than three wires.
+        var c = new TestCircuit(api =>
+        {
+            var x = api.PrivateInput("x");
+            var y = api.PrivateInput("y");
+            for (int i = 0; i < 10; i++) x = api.MulAdd(x, y, x);
+            api.Output("result", x);
+            api.Output("free", api.MulAdd((Fr)3, y, (Fr)1));
+        });
+        var r1cs = c.Compile().R1cs;
+        Assert.Equal(10 + 1, r1cs.Constraints.Count);
+        Assert.All(r1cs.Constraints, k => Assert.True(k.A.Length + k.B.Length + k.C.Length <= 4));
+        var s = c.SolveSatisfied(Inputs(("x", 2), ("y", 1)));
+        Assert.Equal(((Fr)2048, (Fr)4), (s["result"], s["free"]));
+        AssertEveryWirePinned(s);
+    }
+
+    [Fact]
+    public void AssertProductFoldsTheEqualityIntoTheProduct()
+    {
+        var c = new TestCircuit(api => api.AssertProduct(api.PrivateInput("a"), api.PrivateInput("b"), api.Add(api.PrivateInput("c"), Fr.One)));
+        Assert.Single(c.Compile().R1cs.Constraints);
+        c.SolveSatisfied(Inputs(("a", 3), ("b", 5), ("c", 14)));
+        Assert.Contains("assert product", c.SolveUnsatisfied(Inputs(("a", 3), ("b", 5), ("c", 15))));
+        var constant = new TestCircuit(api => api.AssertProduct((Fr)3, api.PrivateInput("b"), (Fr)15));
+        Assert.Single(constant.Compile().R1cs.Constraints);
+        constant.SolveSatisfied(Inputs(("b", 5)));
+        Assert.Contains("assert equal", constant.SolveUnsatisfied(Inputs(("b", 6))));
+    }
+
+    [Fact]
     public void IsZeroAndSelect()
     {
         var c = new TestCircuit(api =>

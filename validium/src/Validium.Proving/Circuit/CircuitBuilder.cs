@@ -100,6 +100,14 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
         return r;
     }
 
+    public Variable MulAdd(Variable a, Variable b, Variable c, string member = "", string file = "", int line = 0)
+    {
+        if (a.IsConstant || b.IsConstant) return Add(Mul(a, b, member, file, line), c);
+        var r = NewInternal(Eval(a) * Eval(b) + Eval(c));
+        Enforce(a, b, Sub(r, c), "mul add", member, file, line);
+        return r;
+    }
+
     public Variable Inverse(Variable v, string member = "", string file = "", int line = 0)
     {
         if (v.IsConstant) return ConstantInverse(v);
@@ -132,6 +140,12 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
             return;
         }
         Enforce(d, Fr.One, default, "assert equal", member, file, line);
+    }
+
+    public void AssertProduct(Variable a, Variable b, Variable c, string member = "", string file = "", int line = 0)
+    {
+        if (a.IsConstant || b.IsConstant) AssertEqual(Mul(a, b, member, file, line), c, member, file, line);
+        else Enforce(a, b, c, "assert product", member, file, line);
     }
 
     public void AssertBoolean(Variable v, string member = "", string file = "", int line = 0)

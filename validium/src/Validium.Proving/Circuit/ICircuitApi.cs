@@ -33,6 +33,12 @@ public interface ICircuitApi
     /// <summary>1, or free when either operand is constant.</summary>
     Variable Mul(Variable a, Variable b, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
+    /// <summary>
+    /// a·b + c on one fresh wire: 1, free when a or b is constant. Where a running value is updated by a product
+    /// plus earlier terms, this keeps it a single wire instead of a combination that grows at every step.
+    /// </summary>
+    Variable MulAdd(Variable a, Variable b, Variable c, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
+
     /// <summary>a / b with b ≠ 0 enforced: 2, 1 when a is constant, free when b is.</summary>
     Variable Div(Variable a, Variable b, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
@@ -44,6 +50,9 @@ public interface ICircuitApi
 
     /// <summary>1.</summary>
     void AssertEqual(Variable a, Variable b, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
+
+    /// <summary>a·b = c: 1, the product and the equality in one constraint (as circomlib's BabyCheck).</summary>
+    void AssertProduct(Variable a, Variable b, Variable c, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
 
     /// <summary>1, free when v is a wire already asserted boolean.</summary>
     void AssertBoolean(Variable v, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0);
