@@ -5,9 +5,11 @@ namespace Validium.Accel.Cpu;
 /// <summary>
 /// One Pippenger window's buckets kept in affine form. Additions are queued and done in batches by a
 /// <see cref="BatchAffineAdder{TA, TF}"/> (one shared inversion; eight lanes at a time for G1 on AVX-512).
-/// A point whose bucket is already queued in the current batch, or whose abscissa equals the bucket's
-/// (doubling or cancellation), goes to a Jacobian side bucket instead, so every queued addition is a
-/// regular one and a skewed input (many equal digits) costs mixed additions, never extra batches.
+/// A point whose bucket is already queued in the current batch waits in a deferred list for the next batch
+/// (a Jacobian addition costs about four queued ones, and some 3% of points meet a queued bucket); once that
+/// list is full, and always when the abscissa equals the bucket's (doubling or cancellation), it goes to a
+/// Jacobian side bucket, so every queued addition is a regular one and a skewed input (many equal digits)
+/// costs mixed additions, never extra batches.
 /// The final Σ (j+1)·bucket[j] is batched too: the buckets are cut into segments whose running sums advance
 /// together, one batched affine addition per step for all segments, so the reduction costs a few Jacobian
 /// additions per segment instead of two per bucket (which had taken about a third of a 2^18 MSM).
@@ -23,6 +25,9 @@ internal sealed class AffineBuckets<TJ, TA, TF>
     private TJ[]? side;
     private readonly int[] qBucket;
     private readonly TA[] qPoint;
+    private readonly int[] dBucket;
+    private readonly TA[] dPoint;
+    private int deferred;
     private readonly TA[] work;
     private readonly BatchAffineAdder<TA, TF> adder;
     private int count;
@@ -41,6 +46,8 @@ internal sealed class AffineBuckets<TJ, TA, TF>
         queuedIn = new int[buckets];
         qBucket = new int[batchSize];
         qPoint = new TA[batchSize];
+        dBucket = new int[batchSize];
+        dPoint = new TA[batchSize];
         adder = new BatchAffineAdder<TA, TF>(Math.Max(batchSize, Math.Min(buckets, MaxSegments)));
         work = new TA[adder.Capacity];
     }
@@ -54,16 +61,32 @@ internal sealed class AffineBuckets<TJ, TA, TF>
             filled[b] = true;
             return;
         }
-        if (queuedIn[b] == batch || bucket[b].X == p.X)
+        if (queuedIn[b] == batch && deferred < dBucket.Length)
         {
-            side ??= NewSide();
-            side[b] = side[b].AddMixed(p);
+            dBucket[deferred] = b;
+            dPoint[deferred++] = p;
             return;
         }
+        if (queuedIn[b] == batch || bucket[b].X == p.X)
+        {
+            AddToSide(b, p);
+            return;
+        }
+        Enqueue(b, p);
+        if (count == qBucket.Length) Flush();
+    }
+
+    private void Enqueue(int b, in TA p)
+    {
         queuedIn[b] = batch;
         qBucket[count] = b;
-        qPoint[count] = p;
-        if (++count == qBucket.Length) Flush();
+        qPoint[count++] = p;
+    }
+
+    private void AddToSide(int b, in TA p)
+    {
+        side ??= NewSide();
+        side[b] = side[b].AddMixed(p);
     }
 
     private TJ[] NewSide()
@@ -73,17 +96,40 @@ internal sealed class AffineBuckets<TJ, TA, TF>
         return s;
     }
 
+    /// <summary>Runs the queued batch, then moves deferred points into the next one; repeats while that fills it.</summary>
     private void Flush()
     {
-        for (int k = 0; k < count; k++) work[k] = bucket[qBucket[k]];
-        adder.AddInPlace(work.AsSpan(0, count), qPoint.AsSpan(0, count));
-        for (int k = 0; k < count; k++)
+        do
         {
-            bucket[qBucket[k]] = work[k];
-            filled[qBucket[k]] = !work[k].IsInfinity;
+            for (int k = 0; k < count; k++) work[k] = bucket[qBucket[k]];
+            adder.AddInPlace(work.AsSpan(0, count), qPoint.AsSpan(0, count));
+            for (int k = 0; k < count; k++)
+            {
+                bucket[qBucket[k]] = work[k];
+                filled[qBucket[k]] = !work[k].IsInfinity;
+            }
+            count = 0;
+            batch++;
+            int kept = 0;
+            for (int i = 0; i < deferred; i++)
+            {
+                int b = dBucket[i];
+                if (!filled[b])
+                {
+                    bucket[b] = dPoint[i];
+                    filled[b] = true;
+                }
+                else if (queuedIn[b] == batch || count == qBucket.Length)
+                {
+                    dBucket[kept] = b;
+                    dPoint[kept++] = dPoint[i];
+                }
+                else if (bucket[b].X == dPoint[i].X) AddToSide(b, dPoint[i]);
+                else Enqueue(b, dPoint[i]);
+            }
+            deferred = kept;
         }
-        count = 0;
-        batch++;
+        while (count == qBucket.Length);
     }
 
     /// <summary>
@@ -93,6 +139,11 @@ internal sealed class AffineBuckets<TJ, TA, TF>
     /// </summary>
     public TJ Reduce()
     {
+        // A flush can leave points deferred behind one bucket (a skewed input); they go to the side buckets
+        // rather than costing a batch each.
+        if (count > 0 || deferred > 0) Flush();
+        for (int i = 0; i < deferred; i++) AddToSide(dBucket[i], dPoint[i]);
+        deferred = 0;
         if (count > 0) Flush();
         if (side is not null) MergeSide();
         int segments = Math.Min(bucket.Length, MaxSegments), m = bucket.Length / segments;
