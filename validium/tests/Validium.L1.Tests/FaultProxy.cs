@@ -18,6 +18,7 @@ public sealed class FaultProxy : IDisposable
     private int resets, unavailable, dropResponses;
     private string? dropMatch;
     private int matched;
+    private int requests;
 
     public FaultProxy(int upstreamPort)
     {
@@ -28,10 +29,10 @@ public sealed class FaultProxy : IDisposable
 
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
 
-    /// <summary>The next <paramref name="count"/> connections are reset as soon as they are accepted.</summary>
+    /// <summary>The next <paramref name="count"/> requests have their connection reset instead of an answer.</summary>
     public void ResetNext(int count) => Interlocked.Exchange(ref resets, count);
 
-    /// <summary>The next <paramref name="count"/> connections get "HTTP 503 Service Unavailable".</summary>
+    /// <summary>The next <paramref name="count"/> requests get "HTTP 503 Service Unavailable".</summary>
     public void Answer503Next(int count) => Interlocked.Exchange(ref unavailable, count);
 
     /// <summary>Every connection is read but never answered.</summary>
@@ -48,6 +49,9 @@ public sealed class FaultProxy : IDisposable
     public int Matched => Volatile.Read(ref matched);
 
     public int Connections { get; private set; }
+
+    /// <summary>JSON-RPC bodies forwarded to the node (a body split across reads may count twice; tests use small ones).</summary>
+    public int Requests => Volatile.Read(ref requests);
 
     public void Dispose()
     {
@@ -84,21 +88,7 @@ public sealed class FaultProxy : IDisposable
     {
         try
         {
-            if (TakeOne(ref resets))
-            {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Close();
-                return;
-            }
             var downstream = client.GetStream();
-            if (TakeOne(ref unavailable))
-            {
-                var buf = new byte[65536];
-                _ = await downstream.ReadAsync(buf, stop.Token);
-                await downstream.WriteAsync("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), stop.Token);
-                client.Close();
-                return;
-            }
             if (Blackhole)
             {
                 var buf = new byte[65536];
@@ -111,7 +101,20 @@ public sealed class FaultProxy : IDisposable
             var request = new StringBuilder();
             var toUpstream = Pump(downstream, up, chunk =>
             {
-                lock (request) request.Append(Encoding.ASCII.GetString(chunk));
+                if (TakeOne(ref resets))
+                {
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    client.Close();
+                    return false;
+                }
+                if (TakeOne(ref unavailable))
+                {
+                    downstream.Write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8);
+                    return false;
+                }
+                var text = Encoding.ASCII.GetString(chunk);
+                if (text.Contains("\"jsonrpc\"", StringComparison.Ordinal)) Interlocked.Increment(ref requests);
+                lock (request) request.Append(text);
                 return true;
             });
             var toClient = Pump(up, downstream, _ =>
