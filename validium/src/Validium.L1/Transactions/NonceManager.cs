@@ -20,13 +20,14 @@ public sealed record PendingNonce(ulong Nonce, byte[] LatestRaw, IReadOnlyList<b
 /// On open it reconciles with the chain: nonces below the mined count are done; recorded ones above are resent;
 /// the next nonce is the smallest at or above the node's pending count that no recorded transaction holds, which
 /// both skips nonces someone else used (stale file) and fills gaps a lost mempool left (file ahead of the chain).
-/// Not thread-safe on its own: <see cref="TransactionSender"/> serialises access.
+/// Thread-safe (one lock around the in-memory state and its file).
 /// </summary>
 public sealed class NonceManager
 {
     private const int FormatVersion = 1;
     private readonly string path;
     private readonly SortedDictionary<ulong, PendingNonce> pending = [];
+    private readonly Lock sync = new();
 
     private NonceManager(string path, EthereumAddress address, BigInteger chainId)
     {
@@ -39,9 +40,23 @@ public sealed class NonceManager
     public BigInteger ChainId { get; }
 
     /// <summary>The nonce <see cref="Reserve"/> hands out next.</summary>
-    public ulong NextNonce { get; private set; }
+    public ulong NextNonce
+    {
+        get
+        {
+            lock (sync) return next;
+        }
+    }
 
-    public IReadOnlyCollection<PendingNonce> Pending => pending.Values;
+    private ulong next;
+
+    public IReadOnlyCollection<PendingNonce> Pending
+    {
+        get
+        {
+            lock (sync) return pending.Values.ToArray();
+        }
+    }
 
     public static async Task<NonceManager> OpenAsync(string path, EthClient eth, EthereumAddress address, ILogger? logger = null, CancellationToken ct = default)
     {
@@ -71,11 +86,11 @@ public sealed class NonceManager
             }
         }
         ulong chainPending = await eth.GetTransactionCountAsync(address, "pending", ct);
-        m.NextNonce = Math.Max(chainPending, mined);
+        m.next = Math.Max(chainPending, mined);
         m.SkipRecorded();
-        if (m.NextNonce != persistedNext)
+        if (m.next != persistedNext)
             logger.LogWarning("nonce state of {Address} in {Path} said next {Persisted}; the chain says mined {Mined}, pending {Pending}: continuing at {Next}",
-                address, path, persistedNext, mined, chainPending, m.NextNonce);
+                address, path, persistedNext, mined, chainPending, m.next);
         m.Save();
         return m;
     }
@@ -83,9 +98,12 @@ public sealed class NonceManager
     /// <summary>Hands out the next nonce. It is not persisted until <see cref="Record"/>; an unrecorded nonce is handed out again after a restart.</summary>
     public ulong Reserve()
     {
-        ulong n = NextNonce++;
-        SkipRecorded();
-        return n;
+        lock (sync)
+        {
+            ulong n = next++;
+            SkipRecorded();
+            return n;
+        }
     }
 
     /// <summary>
@@ -94,9 +112,12 @@ public sealed class NonceManager
     /// </summary>
     public void Release(ulong nonce)
     {
-        pending.Remove(nonce);
-        NextNonce = Math.Min(NextNonce, nonce);
-        Save();
+        lock (sync)
+        {
+            pending.Remove(nonce);
+            next = Math.Min(next, nonce);
+            Save();
+        }
     }
 
     /// <summary>Persists a signed transaction (first version or replacement) before it is sent.</summary>
@@ -106,25 +127,32 @@ public sealed class NonceManager
         if (t.ChainId != ChainId) throw new ArgumentException($"transaction is for chain {t.ChainId}, this account's state is for chain {ChainId}");
         var raw = tx.Encode();
         var hash = Keccak256.Hash(raw);
-        var entry = pending.TryGetValue(t.Nonce, out var old)
-            ? old with { LatestRaw = raw, Hashes = [.. old.Hashes, hash], LastSent = now }
-            : new PendingNonce(t.Nonce, raw, [hash], now, now);
-        pending[t.Nonce] = entry;
-        Save();
-        return entry;
+        lock (sync)
+        {
+            var entry = pending.TryGetValue(t.Nonce, out var old)
+                ? old with { LatestRaw = raw, Hashes = old.Hashes.Any(h => h.AsSpan().SequenceEqual(hash)) ? old.Hashes : [.. old.Hashes, hash], LastSent = now }
+                : new PendingNonce(t.Nonce, raw, [hash], now, now);
+            pending[t.Nonce] = entry;
+            Save();
+            return entry;
+        }
     }
 
-    public PendingNonce? Get(ulong nonce) => pending.GetValueOrDefault(nonce);
+    public PendingNonce? Get(ulong nonce)
+    {
+        lock (sync) return pending.GetValueOrDefault(nonce);
+    }
 
     /// <summary>The nonce is settled (mined at enough depth, or given up on): forget it.</summary>
     public void Complete(ulong nonce)
     {
-        if (pending.Remove(nonce)) Save();
+        lock (sync)
+            if (pending.Remove(nonce)) Save();
     }
 
     private void SkipRecorded()
     {
-        while (pending.ContainsKey(NextNonce)) NextNonce++;
+        while (pending.ContainsKey(next)) next++;
     }
 
     private ulong Load()
@@ -171,7 +199,7 @@ public sealed class NonceManager
             Version = FormatVersion,
             Address = Address.ToString(),
             ChainId = ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            NextNonce = NextNonce,
+            NextNonce = next,
             Pending = pending.Values.Select(p => new PendingFile
             {
                 Nonce = p.Nonce,
