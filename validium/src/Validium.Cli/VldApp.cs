@@ -13,6 +13,7 @@ public static class VldApp
         root.Subcommands.Add(Groth16Commands.Build(stdout, stderr));
         root.Subcommands.Add(JournalCommands.Build(stdout));
         root.Subcommands.Add(StateCommands.Build(stdout, stderr));
+        root.Subcommands.Add(ContractsCommands.Build(stdout));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }
