@@ -13,4 +13,17 @@ public class BatchTests(BatchProver prover, ITestOutputHelper output) : IClassFi
         output.WriteLine(ContractScript.Json(result));
         Assert.InRange(result["gas"]!["submitBatch"]!.GetValue<int>(), 200_000, 2_000_000);
     }
+
+    [SkippableFact]
+    public void RejectsEveryBadBatchWithItsError()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "rejections.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        var rejections = result["rejections"]!.AsObject();
+        Assert.True(rejections.Count >= 22, $"only {rejections.Count} rejection cases ran");
+        Assert.All(rejections, r => Assert.NotEqual("ok", r.Value!.GetValue<string>()));
+        var gas = result["gas"]!;
+        Assert.True(gas["storageEventsAndRest"]!.GetValue<int>() > 0, "the parts add up to more than the whole");
+    }
 }
