@@ -26,4 +26,15 @@ public class BatchTests(BatchProver prover, ITestOutputHelper output) : IClassFi
         var gas = result["gas"]!;
         Assert.True(gas["storageEventsAndRest"]!.GetValue<int>() > 0, "the parts add up to more than the whole");
     }
+
+    [SkippableFact]
+    public void IgnoredForcedRequestFreezesAndEveryAccountEscapesOnce()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "escape.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        // Collateral plus PnL at the committed prices, worked out by hand: A +10 000, B −9 000, C −1 000.
+        Assert.Equal(["5010000", "2991000", "1999000"], result["payouts"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal("0", result["remaining"]!.GetValue<string>());
+    }
 }
