@@ -9,7 +9,7 @@ const poseidon = await buildPoseidon();
 
 await run(async ({ wallets }) => {
   const out = {};
-  for (const t of [3, 4, 6]) {
+  for (const t of [3, 4, 5, 6]) {
     const c = await deploy(wallets[0], `PoseidonT${t}`);
     const n = t - 1;
     const cases = [

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Validium.Crypto;
+using Validium.Proving.Solidity;
+using Xunit.Abstractions;
+
+namespace Validium.Contracts.Tests;
+
+/// <summary>The generated Poseidon contracts and the EdDSA-Poseidon verifier against Validium.Crypto and circomlibjs.</summary>
+public class PrimitiveContractTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void OnChainPoseidonEqualsValidiumCryptoAndCircomlibjs()
+    {
+        // poseidon.mjs has already asserted circomlibjs's hash for every row; here the same rows against ours.
+        var result = ContractScript.Run(output, null, "poseidon.mjs");
+        foreach (var t in new[] { 3, 4, 5, 6 })
+        {
+            var width = result[t.ToString()] ?? throw new Xunit.Sdk.XunitException($"no results for t = {t}");
+            foreach (var row in width["rows"]!.AsArray())
+            {
+                var inputs = row!["inputs"]!.AsArray().Select(x => Fr.Parse(x!.GetValue<string>())).ToArray();
+                Assert.Equal(Poseidon.Hash(inputs).ToString(), row["hash"]!.GetValue<string>());
+            }
+            Assert.Equal($"InputNotInField({t - 2})", width["nonCanonical"]!.GetValue<string>());
+            output.WriteLine($"PoseidonT{t}.hash: {width["rows"]![0]!["gas"]} gas per transaction (incl. 21,000 base and calldata)");
+        }
+    }
+
+    [SkippableFact]
+    public void CheckedInPoseidonContractsAreWhatTheGeneratorWrites()
+    {
+        var dir = Path.Combine(ContractScript.RepositoryRoot(), "validium", "contracts");
+        foreach (var t in new[] { 3, 4, 5, 6 })
+            Assert.True(File.ReadAllText(Path.Combine(dir, $"PoseidonT{t}.sol")) == PoseidonEmitter.Emit(t),
+                $"PoseidonT{t}.sol is stale: vld contracts gen-poseidon --width {t} --out validium/contracts/PoseidonT{t}.sol");
+    }
+
+    [Fact]
+    public void GeneratorRefusesWidthsItCannotServe()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PoseidonEmitter.Emit(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PoseidonEmitter.Emit(PoseidonEmitter.MaxWidth + 1));
+    }
+
+    [SkippableFact]
+    public void OnChainEdDsaAcceptsCircomlibjsSignaturesOnly()
+    {
+        var result = ContractScript.Run(output, null, "eddsa.mjs");
+        foreach (var c in result["cases"]!.AsArray())
+        {
+            Assert.True(c!["valid"]!.GetValue<bool>());
+            Assert.All(c["tampered"]!.AsArray(), x => Assert.False(x!.GetValue<bool>()));
+        }
+        output.WriteLine($"EdDsaPoseidonVerifier.verify: {result["gas"]} gas per transaction");
+    }
+}
