@@ -21,6 +21,7 @@ error OracleRoundNotUsable(uint64 round, uint64 lastUsed);
 error NothingToClaim();
 error NoDeadlineMissed();
 error NotRefundable(uint64 opIndex);
+error TimelockTooShort(uint256 timelockDelay, uint256 forcedDelay);
 
 /// The validium's L1 contract (SPEC.md is the precise interface): it holds the collateral, the state root of the last
 /// proven batch and the queue of L1 operations (deposits, forced requests) that batches must consume in order.
@@ -130,7 +131,7 @@ contract Validium is Timelocked, SignerSet, Escape {
         Escape(cfg.poseidon3, cfg.poseidon4, cfg.poseidon6, cfg.accountDepth, cfg.positionsDepth)
     {
         // A malicious verifier or committee must not take effect before users can force their way out.
-        if (cfg.timelockDelay <= cfg.forcedDelay) revert AmountTooLarge(cfg.forcedDelay, cfg.timelockDelay);
+        if (cfg.timelockDelay <= cfg.forcedDelay) revert TimelockTooShort(cfg.timelockDelay, cfg.forcedDelay);
         token = cfg.token;
         verifier = cfg.verifier;
         oracle = cfg.oracle;
