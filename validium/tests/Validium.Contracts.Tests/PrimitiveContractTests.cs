@@ -54,3 +54,37 @@ public class PrimitiveContractTests(ITestOutputHelper output)
         output.WriteLine($"EdDsaPoseidonVerifier.verify: {result["gas"]} gas per transaction");
     }
 }
+
+/// <summary>build.mjs, the artifacts the deploy command will read.</summary>
+public class BuildScriptTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void WritesAbiAndBytecodeForEveryContractWithinTheSizeLimit()
+    {
+        var root = ContractScript.RepositoryRoot();
+        Skip.IfNot(Directory.Exists(Path.Combine(root, "node_modules", "solc")), "node_modules/solc is missing: run npm ci");
+        var dir = Directory.CreateTempSubdirectory("vld-contracts-out-");
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "validium/contracts/build.mjs", "--out", dir.FullName }) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            output.WriteLine(p.StandardOutput.ReadToEnd());
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "build.mjs did not finish in 2 minutes");
+            Assert.True(p.ExitCode == 0, err.Result);
+            foreach (var name in new[] { "Validium", "PriceOracle", "EdDsaPoseidonVerifier", "TestToken", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6" })
+            {
+                var artifact = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.FullName, name + ".json")))!;
+                Assert.Equal(name, artifact["contractName"]!.GetValue<string>());
+                Assert.NotEmpty(artifact["abi"]!.AsArray());
+                var code = artifact["deployedBytecode"]!.GetValue<string>();
+                Assert.InRange((code.Length - 2) / 2, 100, 24_576);
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
