@@ -15,6 +15,7 @@ public static class VldApp
         root.Subcommands.Add(StateCommands.Build(stdout, stderr));
         root.Subcommands.Add(ExchangeCommands.Build(stdout));
         root.Subcommands.Add(L1Commands.Build(stdout));
+        root.Subcommands.Add(ContractsCommands.Build(stdout));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }

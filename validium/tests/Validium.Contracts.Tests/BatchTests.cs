@@ -1,0 +1,40 @@
+using Xunit.Abstractions;
+
+namespace Validium.Contracts.Tests;
+
+/// <summary>Batches on anvil: the happy path, every rejection, and the gas of submitBatch.</summary>
+public class BatchTests(BatchProver prover, ITestOutputHelper output) : IClassFixture<BatchProver>
+{
+    [SkippableFact]
+    public void DepositBatchWithdrawal()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "happy.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        Assert.InRange(result["gas"]!["submitBatch"]!.GetValue<int>(), 200_000, 2_000_000);
+    }
+
+    [SkippableFact]
+    public void RejectsEveryBadBatchWithItsError()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "rejections.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        var rejections = result["rejections"]!.AsObject();
+        Assert.True(rejections.Count >= 22, $"only {rejections.Count} rejection cases ran");
+        Assert.All(rejections, r => Assert.NotEqual("ok", r.Value!.GetValue<string>()));
+        var gas = result["gas"]!;
+        Assert.True(gas["storageEventsAndRest"]!.GetValue<int>() > 0, "the parts add up to more than the whole");
+    }
+
+    [SkippableFact]
+    public void IgnoredForcedRequestFreezesAndEveryAccountEscapesOnce()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "escape.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        // Collateral plus PnL at the committed prices, worked out by hand: A +10 000, B −9 000, C −1 000.
+        Assert.Equal(["5010000", "2991000", "1999000"], result["payouts"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal("0", result["remaining"]!.GetValue<string>());
+    }
+}

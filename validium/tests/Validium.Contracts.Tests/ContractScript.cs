@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Validium.Contracts.Tests;
+
+/// <summary>
+/// Runs one of validium/contracts/test/*.mjs (ethers + solc + its own anvil) and serves its proof requests:
+/// the script writes {"prove": [publicInputs]} lines on stdout, we answer with a proof on its stdin, and its last
+/// line is {"result": ...}. Skips, with the reason, when node or the pinned node packages are missing.
+/// </summary>
+internal static class ContractScript
+{
+    public static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "package.json")) && Directory.Exists(Path.Combine(d.FullName, "validium", "contracts"))) return d.FullName;
+        Skip.If(true, "not running from a checkout: the contracts are not beside the tests");
+        return "";
+    }
+
+    public static JsonNode Run(ITestOutputHelper output, BatchProver? prover, string script, params string[] args)
+    {
+        var root = RepositoryRoot();
+        foreach (var package in new[] { "solc", "ethers", "circomlibjs", "@foundry-rs/anvil-linux-amd64" })
+            Skip.IfNot(Directory.Exists(Path.Combine(root, "node_modules", package)), $"node_modules/{package} is missing: run npm ci (the README's test command does)");
+        var psi = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine("validium", "contracts", "test", script));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Skip.If(true, "node is not installed (the README's test command installs it)");
+            throw;
+        }
+        using (p)
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            JsonNode? result = null;
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                while (p.StandardOutput.ReadLine() is { } line)
+                {
+                    var msg = JsonNode.Parse(line) ?? throw new InvalidDataException($"{script} wrote '{line}'");
+                    if (msg["prove"] is JsonArray inputs)
+                    {
+                        if (prover is null) throw new InvalidOperationException($"{script} asked for a proof but the test gave no prover");
+                        p.StandardInput.WriteLine(prover.Prove(inputs.Select(x => x!.GetValue<string>()).ToArray()));
+                        p.StandardInput.Flush();
+                    }
+                    else if (msg["result"] is { } r) result = r;
+                    if (watch.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{script} did not finish within 5 minutes");
+                }
+                p.WaitForExit();
+            }
+            finally
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+            }
+            var stderr = err.Result;
+            if (stderr.Length > 0) output.WriteLine(stderr);
+            Assert.True(p.ExitCode == 0, $"{script} failed (exit {p.ExitCode}):\n{stderr}");
+            return result ?? throw new InvalidDataException($"{script} ended without a result");
+        }
+    }
+
+    public static string Json(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Validium.Crypto;
+using Validium.Proving.Solidity;
+using Xunit.Abstractions;
+
+namespace Validium.Contracts.Tests;
+
+/// <summary>The generated Poseidon contracts and the EdDSA-Poseidon verifier against Validium.Crypto and circomlibjs.</summary>
+public class PrimitiveContractTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void OnChainPoseidonEqualsValidiumCryptoAndCircomlibjs()
+    {
+        // poseidon.mjs has already asserted circomlibjs's hash for every row; here the same rows against ours.
+        var result = ContractScript.Run(output, null, "poseidon.mjs");
+        foreach (var t in new[] { 3, 4, 5, 6 })
+        {
+            var width = result[t.ToString()] ?? throw new Xunit.Sdk.XunitException($"no results for t = {t}");
+            foreach (var row in width["rows"]!.AsArray())
+            {
+                var inputs = row!["inputs"]!.AsArray().Select(x => Fr.Parse(x!.GetValue<string>())).ToArray();
+                Assert.Equal(Poseidon.Hash(inputs).ToString(), row["hash"]!.GetValue<string>());
+            }
+            Assert.Equal($"InputNotInField({t - 2})", width["nonCanonical"]!.GetValue<string>());
+            output.WriteLine($"PoseidonT{t}.hash: {width["rows"]![0]!["gas"]} gas per transaction (incl. 21,000 base and calldata)");
+        }
+    }
+
+    [SkippableFact]
+    public void CheckedInPoseidonContractsAreWhatTheGeneratorWrites()
+    {
+        var dir = Path.Combine(ContractScript.RepositoryRoot(), "validium", "contracts");
+        foreach (var t in new[] { 3, 4, 5, 6 })
+            Assert.True(File.ReadAllText(Path.Combine(dir, $"PoseidonT{t}.sol")) == PoseidonEmitter.Emit(t),
+                $"PoseidonT{t}.sol is stale: vld contracts gen-poseidon --width {t} --out validium/contracts/PoseidonT{t}.sol");
+    }
+
+    [Fact]
+    public void GeneratorRefusesWidthsItCannotServe()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PoseidonEmitter.Emit(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PoseidonEmitter.Emit(PoseidonEmitter.MaxWidth + 1));
+    }
+
+    [SkippableFact]
+    public void OnChainEdDsaAcceptsCircomlibjsSignaturesOnly()
+    {
+        var result = ContractScript.Run(output, null, "eddsa.mjs");
+        foreach (var c in result["cases"]!.AsArray())
+        {
+            Assert.True(c!["valid"]!.GetValue<bool>());
+            Assert.All(c["tampered"]!.AsArray(), x => Assert.False(x!.GetValue<bool>()));
+        }
+        output.WriteLine($"EdDsaPoseidonVerifier.verify: {result["gas"]} gas per transaction");
+    }
+}
+
+/// <summary>build.mjs, the artifacts the deploy command will read.</summary>
+public class BuildScriptTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void WritesAbiAndBytecodeForEveryContractWithinTheSizeLimit()
+    {
+        var root = ContractScript.RepositoryRoot();
+        Skip.IfNot(Directory.Exists(Path.Combine(root, "node_modules", "solc")), "node_modules/solc is missing: run npm ci");
+        var dir = Directory.CreateTempSubdirectory("vld-contracts-out-");
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "validium/contracts/build.mjs", "--out", dir.FullName }) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            output.WriteLine(p.StandardOutput.ReadToEnd());
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "build.mjs did not finish in 2 minutes");
+            Assert.True(p.ExitCode == 0, err.Result);
+            foreach (var name in new[] { "Validium", "PriceOracle", "EdDsaPoseidonVerifier", "TestToken", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6" })
+            {
+                var artifact = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.FullName, name + ".json")))!;
+                Assert.Equal(name, artifact["contractName"]!.GetValue<string>());
+                Assert.NotEmpty(artifact["abi"]!.AsArray());
+                var code = artifact["deployedBytecode"]!.GetValue<string>();
+                Assert.InRange((code.Length - 2) / 2, 100, 24_576);
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
