@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Validium.Proving.Tests;
 using Xunit.Abstractions;
 
 namespace Validium.Contracts.Tests;
@@ -12,39 +13,13 @@ namespace Validium.Contracts.Tests;
 /// </summary>
 internal static class ContractScript
 {
-    public static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "package.json")) && Directory.Exists(Path.Combine(d.FullName, "validium", "contracts"))) return d.FullName;
-        Skip.If(true, "not running from a checkout: the contracts are not beside the tests");
-        return "";
-    }
+    public static string RepositoryRoot() => NodeTool.RepositoryRoot();
 
     public static JsonNode Run(ITestOutputHelper output, BatchProver? prover, string script, params string[] args)
     {
         var root = RepositoryRoot();
-        foreach (var package in new[] { "solc", "ethers", "circomlibjs", "@foundry-rs/anvil-linux-amd64" })
-            Skip.IfNot(Directory.Exists(Path.Combine(root, "node_modules", package)), $"node_modules/{package} is missing: run npm ci (the README's test command does)");
-        var psi = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = root,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine("validium", "contracts", "test", script));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Skip.If(true, "node is not installed (the README's test command installs it)");
-            throw;
-        }
+        foreach (var package in new[] { "solc", "ethers", "circomlibjs", "@foundry-rs/anvil-linux-amd64" }) NodeTool.RequireNode(package);
+        var p = NodeTool.Start(root, redirectInput: true, [Path.Combine("validium", "contracts", "test", script), .. args]);
         using (p)
         {
             var err = p.StandardError.ReadToEndAsync();

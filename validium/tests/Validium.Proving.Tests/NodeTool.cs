@@ -23,28 +23,37 @@ internal static class NodeTool
 
     public static (int Code, string Out, string Err) Run(string root, TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Start(root, redirectInput: false, args);
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s");
+        }
+        return (p.ExitCode, output, err.Result);
+    }
+
+    /// <summary>Starts node with stdout and stderr (and, for scripts that converse, stdin) redirected; skips when node is missing.</summary>
+    public static Process Start(string root, bool redirectInput, params string[] args)
+    {
+        var psi = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = root,
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        Process p;
         try
         {
-            p = Process.Start(psi)!;
+            return Process.Start(psi)!;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             Skip.If(true, "node is not installed (the README's test command installs it)");
             throw;
-        }
-        using (p)
-        {
-            var err = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(timeout))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"node {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:0} s");
-            }
-            return (p.ExitCode, output, err.Result);
         }
     }
 }
