@@ -9,21 +9,6 @@ namespace Validium.Exchange;
 /// </summary>
 public sealed partial class Engine
 {
-    private void LiquidateUnderwater()
-    {
-        bool any = true;
-        while (any)
-        {
-            any = false;
-            foreach (var a in accounts)
-                if (a is not null && a.TotalValue < a.Mm && HasPositions(a))
-                {
-                    Liquidate(a);
-                    any = true;
-                }
-        }
-    }
-
     private bool HasPositions(Account a)
     {
         for (int i = 0; i < a.Exposures.Length && i < markets.Count; i++)
@@ -93,16 +78,17 @@ public sealed partial class Engine
     /// <summary>Closes lots against opposite holders ranked by unrealised profit (then account id), at mark.</summary>
     private void Deleverage(Account a, Market m, long lots)
     {
-        int count = 0;
-        foreach (var b in accounts)
+        int count = 0, u = m.Spec.Underlying;
+        for (int i = 0; i < memberCounts[u]; i++)
         {
-            if (b is null || b == a || m.Id >= b.Exposures.Length) continue;
+            var b = accounts[members[u][i]]!;
+            if (b == a || m.Id >= b.Exposures.Length) continue;
             ref var x = ref b.Exposures[m.Id];
             if (x.Lots == 0 || (x.Lots > 0) == (lots > 0)) continue;
             Scratch(count) = b.Id;
             scratchKeys[count++] = x.Lots * m.MarkTicks * m.Cpl - x.Cost;
         }
-        // Most profitable first; Array.Sort is not stable, so break ties on the id explicitly.
+        // Most profitable first, ties by id: a total order, so the member list's order does not matter.
         var ids = scratch.AsSpan(0, count);
         var pnl = scratchKeys.AsSpan(0, count);
         for (int i = 1; i < count; i++)
@@ -157,6 +143,7 @@ public sealed partial class Engine
 
     private void EmitLoss(int account, long amount)
     {
+        MarkDirty(accounts[account]!);
         ref var e = ref Emit(EventKind.SocialisedLoss);
         e.Account = account;
         e.Amount = amount;

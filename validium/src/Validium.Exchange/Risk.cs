@@ -50,6 +50,7 @@ public sealed partial class Engine
         }
         long scenCharge = CeilDiv((Int128)maxAbs * Config.ScenarioInitialMultiplierPpm, Ppm);
         m.ChargeLot = Math.Max(Math.Max(m.ImLong, m.ImShort), scenCharge);
+        m.Book.Reserve(m.BandLo, m.BandHi);
     }
 
     private static long ShortOptionRisk(long spot, long otm, long ppm) =>
@@ -99,7 +100,7 @@ public sealed partial class Engine
         a.ImU[u] = im;
     }
 
-    /// <summary>Rebuilds every aggregate of an account from its committed state and the markets' current figures.</summary>
+    /// <summary>Rebuilds every aggregate of an account from its committed state and the markets' current figures (restore, and the tests' cross-check of the incremental updates).</summary>
     private void RecomputeAccount(Account a)
     {
         a.CostSum = a.ValueSum = a.Mm = a.Im = a.OrderCharge = 0;
