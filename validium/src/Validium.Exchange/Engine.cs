@@ -38,6 +38,7 @@ public sealed partial class Engine
         orderMap = new OrderMap(config.OrderCapacity);
         shocks = [.. config.ScenarioShocksPpm];
         dirty = new LevelIndex(config.MaxAccounts);
+        members = NewMembers(config.MaxAccounts);
         expiring = new PriorityQueue<(int, long), long>(config.OrderCapacity);
     }
 

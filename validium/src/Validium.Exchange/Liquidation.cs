@@ -78,17 +78,18 @@ public sealed partial class Engine
     /// <summary>Closes lots against opposite holders ranked by unrealised profit (then account id), at mark.</summary>
     private void Deleverage(Account a, Market m, long lots)
     {
-        int count = 0, u = m.Spec.Underlying;
-        for (int i = 0; i < memberCounts[u]; i++)
+        int count = 0;
+        var set = members[m.Spec.Underlying];
+        for (long id = set.NextAtOrAbove(0); id >= 0; id = set.NextAtOrAbove(id + 1))
         {
-            var b = accounts[members[u][i]]!;
+            var b = accounts[id]!;
             if (b == a || m.Id >= b.Exposures.Length) continue;
             ref var x = ref b.Exposures[m.Id];
             if (x.Lots == 0 || (x.Lots > 0) == (lots > 0)) continue;
             Scratch(count) = b.Id;
             scratchKeys[count++] = x.Lots * m.MarkTicks * m.Cpl - x.Cost;
         }
-        // Most profitable first, ties by id: a total order, so the member list's order does not matter.
+        // Most profitable first; Array.Sort is not stable, so break ties on the id explicitly.
         var ids = scratch.AsSpan(0, count);
         var pnl = scratchKeys.AsSpan(0, count);
         for (int i = 1; i < count; i++)

@@ -2,7 +2,8 @@ namespace Validium.Exchange;
 
 /// <summary>
 /// Incremental re-marking. An oracle commit changes the figures of one underlying's markets only, so it visits only
-/// the accounts exposed to that underlying (kept per underlying in <see cref="members"/>) and only the resting orders
+/// the accounts exposed to that underlying (a bitmap of account ids per underlying, <see cref="members"/>, walked in
+/// id order: accounts and their arrays are allocated together in id order, so the walk streams through memory) and only the resting orders
 /// whose reserve depends on the move (those priced through the old or new mark). Liquidation checks visit only
 /// accounts whose value or margin changed since they were last found sound (<see cref="dirty"/>). The results are
 /// exactly those of re-marking everything: every aggregate is an exact integer sum, kept in step by each change.
@@ -10,8 +11,7 @@ namespace Validium.Exchange;
 public sealed partial class Engine
 {
     private readonly List<Market>[] groups = NewGroups();
-    private readonly int[][] members = NewMembers();
-    private readonly int[] memberCounts = new int[Limits.MaxUnderlyings];
+    private readonly LevelIndex[] members;
     // Accounts that may be below maintenance: every change to an account's value or margin sets its bit; a
     // liquidation pass clears the bits it has checked. Not committed state: a restored engine marks everyone.
     private readonly LevelIndex dirty;
@@ -25,10 +25,10 @@ public sealed partial class Engine
         return g;
     }
 
-    private static int[][] NewMembers()
+    private static LevelIndex[] NewMembers(int accounts)
     {
-        var m = new int[Limits.MaxUnderlyings][];
-        for (int u = 0; u < m.Length; u++) m[u] = new int[16];
+        var m = new LevelIndex[Limits.MaxUnderlyings];
+        for (int u = 0; u < m.Length; u++) m[u] = new LevelIndex(accounts);
         return m;
     }
 
@@ -38,8 +38,7 @@ public sealed partial class Engine
         uint bit = 1u << u;
         if ((a.Underlyings & bit) != 0) return;
         a.Underlyings |= bit;
-        if (memberCounts[u] == members[u].Length) Array.Resize(ref members[u], members[u].Length * 2);
-        members[u][memberCounts[u]++] = a.Id;
+        members[u].Set(a.Id);
     }
 
     private void MarkDirty(Account a) => dirty.Set(a.Id);
@@ -101,16 +100,15 @@ public sealed partial class Engine
 
     /// <summary>
     /// Moves every exposed account's value, order charge and the underlying's margin to the new figures, and drops
-    /// accounts with nothing left on the underlying from its member list (order there does not matter: nothing here
-    /// emits events).
+    /// accounts with nothing left on the underlying from its members.
     /// </summary>
     private void RemarkAccounts(int u)
     {
         var group = groups[u];
-        var list = members[u];
-        for (int i = memberCounts[u] - 1; i >= 0; i--)
+        var set = members[u];
+        for (long id = set.NextAtOrAbove(0); id >= 0; id = set.NextAtOrAbove(id + 1))
         {
-            var a = accounts[list[i]]!;
+            var a = accounts[id]!;
             bool positions = false, active = false;
             foreach (var m in group)
             {
@@ -135,7 +133,7 @@ public sealed partial class Engine
             }
             else if (!active)
             {
-                list[i] = list[--memberCounts[u]];
+                set.Clear(id);
                 a.Underlyings &= ~(1u << u);
             }
         }
@@ -189,14 +187,13 @@ public sealed partial class Engine
     /// <summary>Accounts holding a position in the market, in id order, into the scratch buffer; returns how many.</summary>
     private int Holders(Market m)
     {
-        int u = m.Spec.Underlying, count = 0;
-        var list = members[u];
-        for (int i = 0; i < memberCounts[u]; i++)
+        int count = 0;
+        var set = members[m.Spec.Underlying];
+        for (long id = set.NextAtOrAbove(0); id >= 0; id = set.NextAtOrAbove(id + 1))
         {
-            var a = accounts[list[i]]!;
+            var a = accounts[id]!;
             if (m.Id < a.Exposures.Length && a.Exposures[m.Id].Lots != 0) Scratch(count++) = a.Id;
         }
-        Array.Sort(scratch, 0, count);
         return count;
     }
 
@@ -244,7 +241,7 @@ public sealed partial class Engine
 
     /// <summary>
     /// For tests: the first account whose incrementally kept figures differ from a rebuild from scratch, or that is
-    /// missing from an underlying's member list, described; null when all agree. Rebuilding leaves equal figures equal.
+    /// missing from an underlying's members, described; null when all agree. Rebuilding leaves equal figures equal.
     /// </summary>
     internal string? FindDrift()
     {
