@@ -66,7 +66,7 @@ internal static class ExchangeCommands
     /// </summary>
     private static Result Run(int n, ulong seed, int accounts, int rate, int oracleEvery)
     {
-        var source = OrderFlow.CreateMarket(accounts, accounts * OrderFlow.OrdersPerAccount, new EventLog(1 << 12));
+        var source = OrderFlow.CreateMarket(accounts, 2 * accounts * OrderFlow.TargetPerAccount, new EventLog(1 << 12));
         var flow = new OrderFlow(source, accounts, seed, oracleEvery);
         var fill = new List<ExchangeCommand>();
         while (flow.Filling)
@@ -87,7 +87,7 @@ internal static class ExchangeCommands
         }
 
         var events = new EventLog(1 << 12);
-        var engine = OrderFlow.CreateMarket(accounts, accounts * OrderFlow.OrdersPerAccount, events);
+        var engine = OrderFlow.CreateMarket(accounts, 2 * accounts * OrderFlow.TargetPerAccount, events);
         foreach (var c in fill) engine.Execute(c);
         events.Clear();
         var hist = new LongHistogram(TimeStamp.Seconds(10), 3);

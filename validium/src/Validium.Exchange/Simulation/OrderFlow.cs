@@ -21,7 +21,11 @@ public sealed class OrderFlow
 {
     public const long Usd = 1_000_000;
     public const int OrdersPerAccount = 32;
-    public const int TargetPerAccount = 16;
+    /// <summary>
+    /// Resting orders per account the book is held at: with the default 2,000 accounts and 12 instruments, about 1,000
+    /// per book, the size exchange-core's single-symbol benchmark holds its book at.
+    /// </summary>
+    public const int TargetPerAccount = 6;
     /// <summary>The stream's clock: 1,000 commands per millisecond, the 1,000,000 commands/s the latency target is set for.</summary>
     public const int CommandsPerMs = 1000;
 
