@@ -34,6 +34,7 @@ internal sealed class Account
     public readonly long[] MmU = new long[Limits.MaxUnderlyings];
     public readonly long[] ImU = new long[Limits.MaxUnderlyings];
     public readonly long[] Scen;  // [underlying × scenario]: Σ Lots × value change per lot
+    public uint Underlyings;  // bit u: listed in the engine's members of underlying u
     public int OrderHead = OrderPool.Nil;
     public int OrderCount;
 

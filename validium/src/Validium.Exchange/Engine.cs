@@ -37,6 +37,9 @@ public sealed partial class Engine
         pool = new OrderPool(config.OrderCapacity);
         orderMap = new OrderMap(config.OrderCapacity);
         shocks = [.. config.ScenarioShocksPpm];
+        dirty = new LevelIndex(config.MaxAccounts);
+        members = NewMembers(config.MaxAccounts);
+        expiring = new PriorityQueue<(int, long), long>(config.OrderCapacity);
     }
 
     public int InstrumentCount => markets.Count;
@@ -131,6 +134,7 @@ public sealed partial class Engine
         }
         acc.Collateral += c.Amount;
         TotalDeposits += c.Amount;
+        MarkDirty(acc);
         ref var e = ref Emit(EventKind.Deposit);
         e.Account = c.Account;
         e.Amount = c.Amount;
@@ -146,6 +150,7 @@ public sealed partial class Engine
         if (c.Amount > acc.Collateral || c.Amount > acc.FreeCollateral) return new(RejectCode.InsufficientCollateral);
         acc.Collateral -= c.Amount;
         TotalWithdrawals += c.Amount;
+        MarkDirty(acc);
         ref var e = ref Emit(EventKind.Withdrawal);
         e.Account = c.Account;
         e.Amount = c.Amount;
@@ -158,6 +163,7 @@ public sealed partial class Engine
         if (markets.Count >= Limits.MaxInstruments) return new(RejectCode.InstrumentLimit);
         var m = new Market(markets.Count, spec, shocks.Length);
         markets.Add(m);
+        groups[spec.Underlying].Add(m);
         RefreshRiskFigures(m);
         ref var e = ref Emit(EventKind.InstrumentListed);
         e.Instrument = m.Id;

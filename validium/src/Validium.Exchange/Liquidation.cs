@@ -9,21 +9,6 @@ namespace Validium.Exchange;
 /// </summary>
 public sealed partial class Engine
 {
-    private void LiquidateUnderwater()
-    {
-        bool any = true;
-        while (any)
-        {
-            any = false;
-            foreach (var a in accounts)
-                if (a is not null && a.TotalValue < a.Mm && HasPositions(a))
-                {
-                    Liquidate(a);
-                    any = true;
-                }
-        }
-    }
-
     private bool HasPositions(Account a)
     {
         for (int i = 0; i < a.Exposures.Length && i < markets.Count; i++)
@@ -94,9 +79,11 @@ public sealed partial class Engine
     private void Deleverage(Account a, Market m, long lots)
     {
         int count = 0;
-        foreach (var b in accounts)
+        var set = members[m.Spec.Underlying];
+        for (long id = set.NextAtOrAbove(0); id >= 0; id = set.NextAtOrAbove(id + 1))
         {
-            if (b is null || b == a || m.Id >= b.Exposures.Length) continue;
+            var b = accounts[id]!;
+            if (b == a || m.Id >= b.Exposures.Length) continue;
             ref var x = ref b.Exposures[m.Id];
             if (x.Lots == 0 || (x.Lots > 0) == (lots > 0)) continue;
             Scratch(count) = b.Id;
@@ -157,6 +144,7 @@ public sealed partial class Engine
 
     private void EmitLoss(int account, long amount)
     {
+        MarkDirty(accounts[account]!);
         ref var e = ref Emit(EventKind.SocialisedLoss);
         e.Account = account;
         e.Amount = amount;

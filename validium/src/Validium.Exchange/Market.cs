@@ -23,6 +23,7 @@ internal sealed class Market
     public long MmLong, MmShort, ImLong, ImShort; // simple rule, collateral micro-units per lot
     public long ChargeLot;                        // per-lot initial margin an open order reserves
     public long[] ScenLot;                        // value change per lot in each scenario
+    public long PrevMarkTicks, PrevChargeLot;     // the figures before the oracle commit under way
 
     public Market(int id, InstrumentSpec spec, int scenarios)
     {

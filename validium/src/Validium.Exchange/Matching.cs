@@ -118,6 +118,7 @@ public sealed partial class Engine
         long expiresAt, SelfTradePrevention stp)
     {
         long extra = OrderExtra(m, side, ticks, lots);
+        Join(acc, m.Spec.Underlying);
         ref var x = ref acc.Exp(m.Id);
         if (side == Side.Buy) x.BuyLots += lots;
         else x.SellLots += lots;
@@ -150,6 +151,7 @@ public sealed partial class Engine
             acc.OrderCount++;
             m.Book.Append(pool.Nodes, n);
             orderMap.Add(acc.Id, clientId, n);
+            TrackExpiry(n);
             return;
         }
         Release(acc, m, side, remaining, extra);
@@ -269,6 +271,8 @@ public sealed partial class Engine
         x.Lots = to;
         if (from == 0) x.FundingIndex = m.FundingIndex;
         ApplyPositionRisk(a, m, from, to);
+        Join(a, m.Spec.Underlying);
+        MarkDirty(a);
     }
 
     /// <summary>Takes an order out of the book, releases its reserve and reports why.</summary>

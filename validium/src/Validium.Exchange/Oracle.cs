@@ -2,8 +2,8 @@ namespace Validium.Exchange;
 
 /// <summary>
 /// Committed oracle input: index prices (→ perpetual marks, option expiries), option marks and greeks, and funding.
-/// Each index or option commit re-marks every account and liquidates those below maintenance: the only trigger
-/// for liquidation, so a trade print can never liquidate anyone.
+/// Each index or option commit re-marks the accounts exposed to that underlying (Remark.cs) and liquidates those
+/// below maintenance: the only trigger for liquidation, so a trade print can never liquidate anyone.
 /// </summary>
 public sealed partial class Engine
 {
@@ -15,16 +15,17 @@ public sealed partial class Engine
         ref var e = ref Emit(EventKind.OracleIndex);
         e.Instrument = u;
         e.Price = c.Amount;
-        foreach (var m in markets)
+        CapturePrevious(u);
+        foreach (var m in groups[u])
         {
-            if (m.Spec.Underlying != u || m.Expired) continue;
+            if (m.Expired) continue;
             var s = m.Spec;
             long index = Math.Clamp(c.Amount / s.TickSize, 1, s.MaxPriceTicks);
             m.IndexTicks = index;
             if (!s.IsOption) MarkPerpetual(m, index);
             else if (s.Expiry <= Time) ExpireOption(m, index);
         }
-        return Commit();
+        return Commit(u);
     }
 
     /// <summary>Mark = index + (book mid − index) clamped to ± the premium cap; the clamped premium is sampled for funding.</summary>
@@ -50,6 +51,7 @@ public sealed partial class Engine
         if (m.Expired) return new(RejectCode.InstrumentExpired);
         if (c.Amount < 0 || c.Amount > m.Spec.MaxPrice || c.DeltaPpm is < -1_000_000 or > 1_000_000 || c.GammaPpm is < 0 or > 1_000_000)
             return new(RejectCode.BadOraclePrice);
+        CapturePrevious(m.Spec.Underlying);
         m.MarkTicks = Math.Max(1, c.Amount / m.Spec.TickSize);
         m.DeltaPpm = c.DeltaPpm;
         m.GammaPpm = c.GammaPpm;
@@ -58,17 +60,7 @@ public sealed partial class Engine
         e.Price = m.MarkTicks * m.Spec.TickSize;
         e.Amount = c.DeltaPpm;
         e.Amount2 = c.GammaPpm;
-        return Commit();
-    }
-
-    /// <summary>After an oracle commit: new risk figures, expired orders out, every account re-marked, then liquidations.</summary>
-    private Outcome Commit()
-    {
-        foreach (var m in markets) RefreshRiskFigures(m);
-        SweepExpiredOrders();
-        RecomputeAll();
-        LiquidateUnderwater();
-        return Outcome.Ok();
+        return Commit(m.Spec.Underlying);
     }
 
     /// <summary>Cash-settles an option at the index: holders get lots × intrinsic value, open cost is realised, orders are cancelled.</summary>
@@ -78,22 +70,32 @@ public sealed partial class Engine
         long intrinsic = Math.Max(0, m.Spec.Kind == InstrumentKind.Call ? index - strike : strike - index);
         int count = 0;
         var nodes = pool.Nodes;
-        for (int n = 0; n < nodes.Length; n++)
-            if (nodes[n].OrderId != 0 && nodes[n].Instrument == m.Id) Scratch(count++) = n;
+        foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
+            for (long t = m.Book.Best(side); t >= 0; t = m.Book.NextLevel(side, t))
+                for (int n = m.Book.LevelAt(t).Head; n != OrderPool.Nil; n = nodes[n].Next) Scratch(count++) = n;
         RemoveSorted(count, CancelReason.InstrumentExpiry);
+        int holders = Holders(m);
+        // The positions leave the aggregates at the figures they were booked with, before the mark becomes the payout.
+        for (int i = 0; i < holders; i++)
+        {
+            var a = accounts[scratch[i]]!;
+            ref var x = ref a.Exposures[m.Id];
+            ApplyPositionRisk(a, m, x.Lots, 0);
+            a.CostSum -= x.Cost;
+        }
         m.Expired = true;
         m.MarkTicks = intrinsic;
         ref var e = ref Emit(EventKind.Expiry);
         e.Instrument = m.Id;
         e.Price = index * m.Spec.TickSize;
         e.Amount = intrinsic * m.Spec.TickSize;
-        foreach (var a in accounts)
+        for (int i = 0; i < holders; i++)
         {
-            if (a is null || m.Id >= a.Exposures.Length) continue;
+            var a = accounts[scratch[i]]!;
             ref var x = ref a.Exposures[m.Id];
-            if (x.Lots == 0) continue;
             long payout = x.Lots * intrinsic * m.Cpl;
             a.Collateral += payout - x.Cost;
+            MarkDirty(a);
             ref var s = ref Emit(EventKind.ExpirySettlement);
             s.Account = a.Id;
             s.Instrument = m.Id;
@@ -123,14 +125,15 @@ public sealed partial class Engine
         e.Instrument = m.Id;
         e.Amount = rate;
         e.Amount2 = m.FundingIndex;
-        foreach (var a in accounts)
+        int holders = Holders(m);
+        for (int i = 0; i < holders; i++)
         {
-            if (a is null || m.Id >= a.Exposures.Length) continue;
+            var a = accounts[scratch[i]]!;
             ref var x = ref a.Exposures[m.Id];
-            if (x.Lots == 0) continue;
             long pay = -x.Lots * (m.FundingIndex - x.FundingIndex);
             x.FundingIndex = m.FundingIndex;
             a.Collateral += pay;
+            MarkDirty(a);
             ref var p = ref Emit(EventKind.FundingPayment);
             p.Account = a.Id;
             p.Instrument = m.Id;

@@ -11,6 +11,7 @@ internal struct Level
 /// One instrument's limit order book. Price levels sit in an array indexed by tick (allocated in pages on first use),
 /// each a FIFO of pool nodes; two <see cref="LevelIndex"/> bitmaps find the next occupied level. Best bid and ask are
 /// cached, so reading them is O(1) and insert/cancel cost O(1) plus a few-word bitmap walk when a level empties.
+/// The pages covering the price band are allocated whenever the band moves, so matching itself never allocates.
 /// </summary>
 internal sealed class OrderBook
 {
@@ -32,6 +33,12 @@ internal sealed class OrderBook
     {
         var page = pages[ticks >> PageBits] ??= NewPage();
         return ref page[ticks & ((1 << PageBits) - 1)];
+    }
+
+    /// <summary>Allocates the pages of levels lo..hi ahead of time, so entering orders inside the band never allocates.</summary>
+    public void Reserve(long lo, long hi)
+    {
+        for (long p = Math.Max(lo, 0) >> PageBits; p <= hi >> PageBits && p < pages.Length; p++) pages[p] ??= NewPage();
     }
 
     private static Level[] NewPage()

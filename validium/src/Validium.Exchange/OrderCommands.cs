@@ -106,14 +106,4 @@ public sealed partial class Engine
         e.Quantity = o.Lots * m.Spec.LotSize;
         e.Reason = keptPriority ? (byte)1 : (byte)0;
     }
-
-    /// <summary>Removes every resting order whose expiry time has passed, in order-id order.</summary>
-    private void SweepExpiredOrders()
-    {
-        int count = 0;
-        var nodes = pool.Nodes;
-        for (int n = 0; n < nodes.Length; n++)
-            if (nodes[n].OrderId != 0 && nodes[n].ExpiresAt != 0 && nodes[n].ExpiresAt <= Time) Scratch(count++) = n;
-        RemoveSorted(count, CancelReason.Expired);
-    }
 }

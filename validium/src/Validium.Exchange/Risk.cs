@@ -8,7 +8,13 @@ public sealed partial class Engine
 {
     private const long Ppm = 1_000_000;
 
-    private static long CeilDiv(Int128 a, long b) => (long)((a + b - 1) / b);
+    private static long CeilDiv(Int128 a, long b) => Div(a + b - 1, b);
+
+    /// <summary>
+    /// a / b truncated, as Int128 division gives it. Int128 division is a slow software routine and nearly every
+    /// product here fits a long, where the hardware divides with the same truncation.
+    /// </summary>
+    private static long Div(Int128 a, long b) => a >= long.MinValue && a <= long.MaxValue ? (long)a / b : (long)(a / b);
 
     /// <summary>Recomputes a market's band and per-lot risk figures from its committed oracle state.</summary>
     private void RefreshRiskFigures(Market m)
@@ -50,6 +56,7 @@ public sealed partial class Engine
         }
         long scenCharge = CeilDiv((Int128)maxAbs * Config.ScenarioInitialMultiplierPpm, Ppm);
         m.ChargeLot = Math.Max(Math.Max(m.ImLong, m.ImShort), scenCharge);
+        m.Book.Reserve(m.BandLo, m.BandHi);
     }
 
     private static long ShortOptionRisk(long spot, long otm, long ppm) =>
@@ -68,7 +75,7 @@ public sealed partial class Engine
     }
 
     private static long Fee(long cash, int ppm) =>
-        ppm >= 0 ? (long)((Int128)cash * ppm / Ppm) : -(long)((Int128)cash * -ppm / Ppm);
+        ppm >= 0 ? Div((Int128)cash * ppm, Ppm) : -Div((Int128)cash * -ppm, Ppm);
 
     private static long Simple(long lots, long perLong, long perShort) => lots >= 0 ? lots * perLong : -lots * perShort;
 
@@ -99,7 +106,7 @@ public sealed partial class Engine
         a.ImU[u] = im;
     }
 
-    /// <summary>Rebuilds every aggregate of an account from its committed state and the markets' current figures.</summary>
+    /// <summary>Rebuilds every aggregate of an account from its committed state and the markets' current figures (restore, and the tests' cross-check of the incremental updates).</summary>
     private void RecomputeAccount(Account a)
     {
         a.CostSum = a.ValueSum = a.Mm = a.Im = a.OrderCharge = 0;

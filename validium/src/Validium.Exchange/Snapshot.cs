@@ -182,8 +182,13 @@ public sealed partial class Engine
                 for (int j = 0; j < count; j++) e.RestoreOrder(r, m, side);
             }
         if (r.BaseStream.Position != snapshot.Length) throw new FormatException("trailing bytes after the snapshot");
-        foreach (var m in e.markets) e.RefreshRiskFigures(m);
+        foreach (var m in e.markets)
+        {
+            e.groups[m.Spec.Underlying].Add(m);
+            e.RefreshRiskFigures(m);
+        }
         e.RecomputeAll();
+        e.RebuildIndexes();
         return e;
     }
 

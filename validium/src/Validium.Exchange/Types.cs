@@ -61,6 +61,8 @@ public enum RejectCode : byte
     BadInstrumentSpec,
     InstrumentLimit,
     BadOraclePrice,
+    /// <summary>The bytes were not a command's canonical encoding (<see cref="CommandCodec"/>); never produced by the engine itself.</summary>
+    MalformedCommand,
 }
 
 public enum EventKind : byte

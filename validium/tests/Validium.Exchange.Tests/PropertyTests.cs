@@ -1,4 +1,5 @@
 using CsCheck;
+using static Validium.Exchange.Tests.Fixture;
 
 namespace Validium.Exchange.Tests;
 
@@ -44,6 +45,26 @@ public class PropertyTests
                             $"{c.Kind} took account {a} from {before[a]} to {e.Account(a).FreeCollateral}");
             }
         }, iter: 300);
+    }
+
+    [Fact]
+    public void Incremental_remarking_agrees_with_a_rebuild_from_scratch_after_every_command()
+    {
+        Streams.Sample(rows =>
+        {
+            var f = Start(rows);
+            var e = f.Engine;
+            long now = f.Now, nonce = 100;
+            foreach (var r in rows)
+            {
+                // Now and then a jump of weeks, past the options' expiry, so expiries and expired orders happen too.
+                if (r[6] % 50 == 0) now += Expiry / 4;
+                var c = CommandScript.Decode(r, e, ref now, ref nonce);
+                e.Execute(c);
+                var drift = e.FindDrift();
+                Assert.True(drift is null, $"after {c.Kind}: {drift}");
+            }
+        }, iter: 150);
     }
 
     [Fact]

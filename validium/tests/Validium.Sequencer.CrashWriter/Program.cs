@@ -1,8 +1,12 @@
 using System.Text;
+using Validium.Sequencer.CrashWriter;
 using Validium.Sequencer.Journal;
+
+if (args.Length > 0 && args[0] == "exchange") return await ExchangeCrash.Run(args[1..]);
 
 // Appends from many producers until killed, printing "ack <seq> <payload>" only after each append is acknowledged,
 // so the kill -9 test can check that every acknowledged record survives. Usage: <dir> <producers> <segment bytes>
+// (or "exchange ...": the exchange behind the sequencer, see ExchangeCrash).
 if (args.Length != 3 || !int.TryParse(args[1], out int producers) || !long.TryParse(args[2], out long segmentBytes))
 {
     Console.Error.WriteLine("usage: Validium.Sequencer.CrashWriter <dir> <producers> <segment bytes>");
