@@ -120,6 +120,24 @@ public class EdDsaVerifyTests
     }
 
     [Fact]
+    public void Batch_window_digits_are_signed_radix_32_and_sum_to_the_scalar()
+    {
+        var below251 = Gen.ULong.Array[4].Select(l => new Limbs4(l[0], l[1], l[2], l[3] & ((1UL << 59) - 1)));
+        Gen.OneOf(below251, Gen.Const(EdDsaVerifier.L)).Sample(k =>
+        {
+            Span<sbyte> digits = stackalloc sbyte[51];
+            EdDsaBatchVerifier.SignedDigits(k, digits);
+            var sum = BigInteger.Zero;
+            for (int j = 0; j < digits.Length; j++)
+            {
+                if (digits[j] is < -16 or > 15) return false;
+                sum += digits[j] * BigInteger.Pow(32, j);
+            }
+            return sum == k.ToBigInteger();
+        }, iter: 300);
+    }
+
+    [Fact]
     public void Reduction_mod_l_matches_BigInteger()
     {
         GenFr.Any.Sample(h => EdDsaVerifier.ReduceModL(h.ToCanonical()).ToBigInteger() == h.ToBigInteger() % L, iter: 300);

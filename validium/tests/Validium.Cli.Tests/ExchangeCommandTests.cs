@@ -25,13 +25,15 @@ public class ExchangeCommandTests
         Assert.Equal(0, code);
         Assert.Contains("mix: amend", output);
         Assert.Contains("p99.9", output);
-        Assert.Contains("signature checks:", output);
+        Assert.Contains("orders/s verified per core in batches", output);
+        Assert.Contains("signature checks one at a time:", output);
     }
 
     [Theory]
     [InlineData("--orders", "0")]
     [InlineData("--accounts", "1")]
     [InlineData("--rate", "-5")]
+    [InlineData("--verify", "-1")]
     public async Task Bad_arguments_exit_2(string option, string value)
     {
         var (code, _, err) = await Cli.Run("exchange", "simulate", option, value);
