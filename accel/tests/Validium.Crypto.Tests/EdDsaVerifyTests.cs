@@ -6,7 +6,8 @@ namespace Validium.Crypto.Tests;
 /// <summary>
 /// The fast single verify and the 8-lane batch verify against circomlibjs' verifyPoseidon verdicts (circomlib.json,
 /// section verifyPoseidon) and against <see cref="EdDsaPoseidon.VerifyReference"/> on random genuine and corrupted
-/// signatures. Batch tests switch <see cref="FieldVec8.ForceScalar"/>, hence the collection.
+/// signatures. Batch tests run the lane code on both <see cref="FieldVec8"/> paths (switching
+/// <see cref="FieldVec8.ForceScalar"/>, hence the collection), and the public entry, which verifies one at a time without AVX-512.
 /// </summary>
 [Collection(FieldVec8Collection.Name)]
 public class EdDsaVerifyTests
@@ -173,16 +174,23 @@ public class EdDsaVerifyTests
         }, iter: 40);
     }
 
+    /// <summary>
+    /// The public batch entry and the lane code itself (which the entry skips on the scalar fallback) on the same
+    /// items; both must agree, and a sentinel past the end catches writes beyond the requested span.
+    /// </summary>
     private static bool[] Batch((Fr Message, EdDsaSignature Signature, BabyJubjubPoint Key)[] items)
     {
-        var valid = new bool[items.Length];
-        // A sentinel past the end catches writes beyond the requested span.
-        var withSentinel = new bool[items.Length + 1];
-        withSentinel[^1] = true;
-        EdDsaPoseidon.VerifyBatch([.. items.Select(x => x.Message)], [.. items.Select(x => x.Signature)], [.. items.Select(x => x.Key)], withSentinel.AsSpan(0, items.Length));
-        Assert.True(withSentinel[^1]);
-        Array.Copy(withSentinel, valid, items.Length);
-        return valid;
+        Fr[] messages = [.. items.Select(x => x.Message)];
+        EdDsaSignature[] signatures = [.. items.Select(x => x.Signature)];
+        BabyJubjubPoint[] keys = [.. items.Select(x => x.Key)];
+        var viaEntry = new bool[items.Length + 1];
+        var viaLanes = new bool[items.Length + 1];
+        viaEntry[^1] = viaLanes[^1] = true;
+        EdDsaPoseidon.VerifyBatch(messages, signatures, keys, viaEntry.AsSpan(0, items.Length));
+        EdDsaBatchVerifier.Verify(messages, signatures, keys, viaLanes.AsSpan(0, items.Length));
+        Assert.True(viaEntry[^1] && viaLanes[^1]);
+        Assert.Equal(viaEntry, viaLanes);
+        return viaEntry[..items.Length];
     }
 
     private record struct Case(Fr Message, EdDsaSignature Signature, BabyJubjubPoint Key);

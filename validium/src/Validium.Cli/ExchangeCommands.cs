@@ -164,7 +164,7 @@ internal static class ExchangeCommands
             if (OrderSigning.Verify(c, sig, key)) ok++;
         single.Stop();
         if (ok != k) throw new InvalidOperationException($"{k - ok} of {k} signatures failed to verify");
-        string lanes = FieldVec8.IsAccelerated ? "AVX-512 lanes" : "scalar fallback, no AVX-512";
+        string lanes = FieldVec8.IsAccelerated ? "eight per AVX-512 lane set" : "no AVX-512: one at a time";
         stdout.WriteLine($"signature checks: {k / batch.Elapsed.TotalSeconds:N0} orders/s verified per core in batches " +
             $"({batch.Elapsed.TotalMilliseconds / k * 1000:N1} µs each, order hash included; {lanes})");
         stdout.WriteLine($"signature checks one at a time: {k / single.Elapsed.TotalSeconds:N0} orders/s per core ({single.Elapsed.TotalMilliseconds / k * 1000:N1} µs each)");

@@ -35,13 +35,17 @@ internal static class EdDsaBatchVerifier
 
     public static void Verify(ReadOnlySpan<Fr> messages, ReadOnlySpan<EdDsaSignature> signatures, ReadOnlySpan<BabyJubjubPoint> keys, Span<bool> valid)
     {
-        var buffers = new Buffers();
+        var buffers = threadBuffers ??= new Buffers();
         for (int start = 0; start < messages.Length; start += Chunk)
         {
             int n = Math.Min(Chunk, messages.Length - start);
             VerifyChunk(messages.Slice(start, n), signatures.Slice(start, n), keys.Slice(start, n), valid.Slice(start, n), buffers);
         }
     }
+
+    /// <summary>One set per thread: an intake loop calling once per few dozen signatures allocates nothing after its first call.</summary>
+    [ThreadStatic]
+    private static Buffers? threadBuffers;
 
     /// <summary>Per-chunk inputs, laid out for the gathers; reused across chunks.</summary>
     private sealed class Buffers
