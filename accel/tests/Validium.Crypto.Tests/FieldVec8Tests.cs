@@ -106,6 +106,21 @@ public class FieldVec8Tests
     });
 
     /// <summary>
+    /// Per-lane lookups read entries stored as 32·v (Montgomery) and yield v, the same on both paths; indices repeat
+    /// and run in any order, as table digits do.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Indexed_scaled_gather_reads_each_lane_from_its_own_index(bool scalar) => VecPath.Run(scalar, () =>
+        Gen.Select(GenFr.Any.Array[20], Gen.Int[0, 19].Array[8]).Sample((values, index) =>
+        {
+            var table = values.Select(v => (v * Fr.FromUInt64(32)).MontgomeryLimbs).ToArray();
+            var lanes = new Fr[8];
+            FieldVec8.Store(FieldVec8<FrModulus>.GatherScaled(table, index), lanes);
+            return Enumerable.Range(0, 8).All(e => lanes[e] == values[index[e]]);
+        }));
+
+    /// <summary>
     /// Long mixed chains keep unreduced lanes (below 2p) flowing between operations, where a wrong bound would
     /// surface; Fr's own operators are the oracle, so equality here is bit equality with Fr.
     /// </summary>

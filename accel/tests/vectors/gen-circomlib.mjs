@@ -128,6 +128,68 @@ for (let i = 0; i < 12; i++) {
   unpackPoint.push({ packed: hex(b), point: back ? { x: str(back[0]), y: str(back[1]) } : null });
 }
 
+// --- verifyPoseidon verdicts: genuine signatures, tampered ones, and the edge cases of its acceptance rule
+// (no subgroup demand: small-order and mixed-order keys, torsion in R8, S at and past l, identity points).
+const l = babyJub.subOrder;
+const addPt = (p, q) => babyJub.addPoint(p, q);
+const mulPt = (p, k) => babyJub.mulPointEscalar(p, k);
+const negPt = (p) => [F.neg(p[0]), p[1]];
+const identity = [F.e(0n), F.e(1n)];
+const order8 = mulPt(babyJub.Generator, l); // the generator has order 8l
+const order4 = mulPt(order8, 2n), order2 = mulPt(order8, 4n);
+assert(!F.eq(order8[0], F.zero) && !F.eq(order4[0], F.zero) && F.eq(order2[0], F.zero) && !F.eq(order2[1], F.one), "small-order points");
+const verifyPoseidon = [];
+function verifyCase(name, msg, R8, S, A) {
+  verifyPoseidon.push({ name, message: msg.toString(), r8x: str(R8[0]), r8y: str(R8[1]), s: S.toString(), ax: str(A[0]), ay: str(A[1]),
+    valid: eddsa.verifyPoseidon(F.e(msg), { R8, S }, A) });
+}
+// A signature by a bare scalar x under the key x·B8 + torsion: S = r + 8·h·x, which the rule accepts whatever the torsion.
+function signWithTorsion(x, torsion, msg, r) {
+  const A = addPt(mulPt(babyJub.Base8, x), torsion);
+  const R8 = mulPt(babyJub.Base8, r);
+  const h = F.toObject(poseidon([R8[0], R8[1], A[0], A[1], F.e(msg)]));
+  return { A, R8, S: (r + 8n * h * x) % l };
+}
+for (let i = 0; i < 4; i++) {
+  const m = randomField();
+  const sig = eddsa.signPoseidon(keys[i], F.e(m));
+  const A = eddsa.prv2pub(keys[i]);
+  const other = eddsa.prv2pub(keys[i + 1]);
+  verifyCase("genuine", m, sig.R8, sig.S, A);
+  verifyCase("message + 1", (m + 1n) % P, sig.R8, sig.S, A);
+  verifyCase("R8 + B8", m, addPt(sig.R8, babyJub.Base8), sig.S, A);
+  verifyCase("R8 negated", m, negPt(sig.R8), sig.S, A);
+  verifyCase("R8 + order-2 point", m, addPt(sig.R8, order2), sig.S, A);
+  verifyCase("R8 + order-8 point", m, addPt(sig.R8, order8), sig.S, A);
+  verifyCase("R8 off the curve", m, [sig.R8[0], F.add(sig.R8[1], F.one)], sig.S, A);
+  verifyCase("S + 1", m, sig.R8, (sig.S + 1n) % l, A);
+  verifyCase("S + l", m, sig.R8, sig.S + l, A);
+  verifyCase("S + 8l", m, sig.R8, sig.S + 8n * l, A);
+  verifyCase("another key", m, sig.R8, sig.S, other);
+  verifyCase("key negated", m, sig.R8, sig.S, negPt(A));
+  verifyCase("key + order-2 point", m, sig.R8, sig.S, addPt(A, order2));
+  verifyCase("key off the curve", m, sig.R8, sig.S, [F.add(A[0], F.one), A[1]]);
+  const x = randomField() % l, r = randomField() % l;
+  const mixed = signWithTorsion(x, order8, m, r);
+  verifyCase("mixed-order key", m, mixed.R8, mixed.S, mixed.A);
+  const plain = signWithTorsion(x, identity, m, r);
+  verifyCase("bare-scalar key", m, plain.R8, plain.S, plain.A);
+  verifyCase("bare-scalar key, R8 + order-4 point", m, addPt(plain.R8, order4), plain.S, plain.A);
+}
+const anyS = randomField() % l, anyMsg = randomField();
+for (const [name, A] of [["identity", identity], ["order-2", order2], ["order-4", order4], ["order-8", order8]]) {
+  verifyCase(`${name} key, R8 = S·B8`, anyMsg, mulPt(babyJub.Base8, anyS), anyS, A);
+  verifyCase(`${name} key, R8 = S·B8 + B8`, anyMsg, mulPt(babyJub.Base8, anyS + 1n), anyS, A);
+}
+const A0 = eddsa.prv2pub(keys[0]);
+verifyCase("S = 0, R8 = identity, identity key", anyMsg, identity, 0n, identity);
+verifyCase("S = 0, R8 = identity", anyMsg, identity, 0n, A0);
+verifyCase("S = 0, R8 = order-2 point, order-2 key", anyMsg, order2, 0n, order2);
+verifyCase("S = l, R8 = identity, identity key", anyMsg, identity, l, identity);
+verifyCase("S = l - 1, R8 = (l - 1)·B8, identity key", anyMsg, mulPt(babyJub.Base8, l - 1n), l - 1n, identity);
+verifyCase("R8 = (0, 2), not on the curve", anyMsg, [F.e(0n), F.e(2n)], anyS, A0);
+verifyCase("key = (0, 0), not on the curve", anyMsg, mulPt(babyJub.Base8, anyS), anyS, [F.e(0n), F.e(0n)]);
+
 const out = {
   source: "circomlibjs 0.1.7 and blake-hash via accel/tests/vectors/gen-circomlib.mjs (seeded; do not edit by hand)",
   poseidon: poseidonVectors,
@@ -137,6 +199,7 @@ const out = {
   signPoseidon: signatures,
   packPoint,
   unpackPoint,
+  verifyPoseidon,
 };
 const target = join(process.env.VECTORS_OUT ?? dirname(fileURLToPath(import.meta.url)), "circomlib.json");
 writeFileSync(target, JSON.stringify(out, null, 1) + "\n");

@@ -42,4 +42,38 @@ public static class OrderSigning
     /// <summary>True when the command is a trader command and the signature is the key holder's over its hash.</summary>
     public static bool Verify(in Command c, EdDsaSignature signature, BabyJubjubPoint key) =>
         IsSignable(c.Kind) && EdDsaPoseidon.Verify(Hash(c), signature, key);
+
+    /// <summary>Commands hashed and checked per call of the batch primitives: bounds the scratch buffers.</summary>
+    private const int BatchChunk = 256;
+
+    /// <summary>
+    /// valid[i] = Verify(orders[i]) for every i, for an intake stage that collects commands before sequencing:
+    /// order hashes and signature checks run eight at a time (<see cref="Poseidon.HashBatch"/>,
+    /// <see cref="EdDsaPoseidon.VerifyBatch"/>), and each command still gets its own answer.
+    /// </summary>
+    public static void VerifyBatch(ReadOnlySpan<(Command Command, EdDsaSignature Signature, BabyJubjubPoint Key)> orders, Span<bool> valid)
+    {
+        if (valid.Length != orders.Length)
+            throw new ArgumentException($"{orders.Length} orders need {orders.Length} results, got {valid.Length}", nameof(valid));
+        int chunk = Math.Min(BatchChunk, orders.Length);
+        var fields = new Fr[chunk * FieldCount];
+        var hashes = new Fr[chunk];
+        var signatures = new EdDsaSignature[chunk];
+        var keys = new BabyJubjubPoint[chunk];
+        for (int start = 0; start < orders.Length; start += chunk)
+        {
+            int n = Math.Min(chunk, orders.Length - start);
+            for (int i = 0; i < n; i++)
+            {
+                var (c, signature, key) = orders[start + i];
+                Fields(c, fields.AsSpan(i * FieldCount, FieldCount));
+                signatures[i] = signature;
+                keys[i] = key;
+            }
+            Poseidon.HashBatch(fields.AsSpan(0, n * FieldCount), FieldCount, hashes.AsSpan(0, n));
+            var results = valid.Slice(start, n);
+            EdDsaPoseidon.VerifyBatch(hashes.AsSpan(0, n), signatures.AsSpan(0, n), keys.AsSpan(0, n), results);
+            for (int i = 0; i < n; i++) results[i] &= IsSignable(orders[start + i].Command.Kind);
+        }
+    }
 }

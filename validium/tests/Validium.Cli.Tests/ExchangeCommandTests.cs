@@ -26,13 +26,15 @@ public class ExchangeCommandTests
         Assert.Contains("mix: amend 82", output);
         Assert.Contains("; 0 amends/cancels found no order", output);
         Assert.Contains("p99.9", output);
-        Assert.Contains("signature checks:", output);
+        Assert.Contains("orders/s verified per core in batches", output);
+        Assert.Contains("signature checks one at a time:", output);
     }
 
     [Theory]
     [InlineData("--orders", "0")]
     [InlineData("--accounts", "1")]
     [InlineData("--rate", "-5")]
+    [InlineData("--verify", "-1")]
     public async Task Bad_arguments_exit_2(string option, string value)
     {
         var (code, _, err) = await Cli.Run("exchange", "simulate", option, value);

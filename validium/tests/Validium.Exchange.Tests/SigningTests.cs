@@ -56,6 +56,42 @@ public class SigningTests
     }
 
     [SkippableFact]
+    public void Circomlibjs_signed_order_passes_the_batch_check_and_its_tampered_copies_do_not()
+    {
+        var order = Command.Place(1_000, 7, nonce: 9, Perp, Side.Sell, OrderType.PostOnly, 51_000 * Usd, 2 * Milli, clientId: 77);
+        var (key, _, sig) = SignWithCircomlibjs(7, order);
+        var tampered = order;
+        tampered.Quantity += 1;
+        var valid = new bool[3];
+        OrderSigning.VerifyBatch([(order, sig, key), (tampered, sig, key), (order, sig with { S = sig.S + BabyJubjub.SubgroupOrder }, key)], valid);
+        Assert.Equal([true, false, false], valid);
+    }
+
+    [Fact]
+    public void Batch_check_reports_exactly_the_bad_orders_and_agrees_with_single_checks()
+    {
+        var key = EdDsaPoseidon.PrivateToPublic(PrivateKey(4));
+        var otherKey = EdDsaPoseidon.PrivateToPublic(PrivateKey(5));
+        // 19 orders: more than two lanes of eight, with a partial last group.
+        var orders = Enumerable.Range(1, 19).Select(i =>
+        {
+            var c = Command.Place(1_000 + i, 4, i, Perp, i % 2 == 0 ? Side.Buy : Side.Sell, OrderType.Limit, (49_000 + i) * Usd, Milli, i);
+            return (Command: c, Signature: OrderSigning.Sign(c, PrivateKey(4)), Key: key);
+        }).ToArray();
+        orders[2].Command.Price += 1;
+        orders[7].Key = otherKey;
+        orders[8].Signature = orders[8].Signature with { S = orders[8].Signature.S + 1 };
+        orders[15].Signature = orders[15].Signature with { R8 = orders[14].Signature.R8 };
+        orders[18].Command.Kind = CommandKind.Deposit;
+
+        var valid = new bool[orders.Length];
+        OrderSigning.VerifyBatch(orders, valid);
+        Assert.Equal([2, 7, 8, 15, 18], Enumerable.Range(0, orders.Length).Where(i => !valid[i]));
+        Assert.Equal(orders.Select(o => OrderSigning.Verify(o.Command, o.Signature, o.Key)), valid);
+        Assert.Throws<ArgumentException>(() => OrderSigning.VerifyBatch(orders, new bool[orders.Length - 1]));
+    }
+
+    [SkippableFact]
     public void Expired_signed_order_is_rejected_even_with_a_good_signature()
     {
         var f = new Fixture();

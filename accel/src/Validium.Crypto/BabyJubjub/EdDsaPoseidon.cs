@@ -59,9 +59,32 @@ public static class EdDsaPoseidon
 
     /// <summary>
     /// Same acceptance rule as circomlibjs verifyPoseidon: R8 and A on the curve, 0 ≤ S &lt; l, and the group equation.
-    /// Like circomlibjs it does not demand that R8 or A lie in the prime-order subgroup.
+    /// Like circomlibjs it does not demand that R8 or A lie in the prime-order subgroup. Runs in variable time
+    /// (every input is public): see <see cref="EdDsaVerifier"/>.
     /// </summary>
-    public static bool Verify(Fr message, EdDsaSignature signature, BabyJubjubPoint publicKey)
+    public static bool Verify(Fr message, EdDsaSignature signature, BabyJubjubPoint publicKey) =>
+        EdDsaVerifier.Verify(message, signature, publicKey);
+
+    /// <summary>
+    /// valid[i] = Verify(messages[i], signatures[i], publicKeys[i]) for every i: eight signatures at a time in AVX-512
+    /// lanes (<see cref="EdDsaBatchVerifier"/>) where the CPU has them, otherwise one at a time, since the lanes'
+    /// fixed windows on the scalar fallback cost more than the single verify's NAF. The answers are the same.
+    /// </summary>
+    public static void VerifyBatch(ReadOnlySpan<Fr> messages, ReadOnlySpan<EdDsaSignature> signatures, ReadOnlySpan<BabyJubjubPoint> publicKeys, Span<bool> valid)
+    {
+        if (signatures.Length != messages.Length || publicKeys.Length != messages.Length || valid.Length != messages.Length)
+            throw new ArgumentException($"{messages.Length} messages need as many signatures, keys and results " +
+                $"(got {signatures.Length}, {publicKeys.Length}, {valid.Length})", nameof(valid));
+        if (FieldVec8.IsAccelerated) EdDsaBatchVerifier.Verify(messages, signatures, publicKeys, valid);
+        else
+            for (int i = 0; i < messages.Length; i++) valid[i] = EdDsaVerifier.Verify(messages[i], signatures[i], publicKeys[i]);
+    }
+
+    /// <summary>
+    /// The acceptance rule written as plainly as circomlibjs writes it (two scalar multiplications and an affine
+    /// comparison): the oracle the fast verifiers are tested against.
+    /// </summary>
+    internal static bool VerifyReference(Fr message, EdDsaSignature signature, BabyJubjubPoint publicKey)
     {
         if (!signature.R8.IsOnCurve || !publicKey.IsOnCurve) return false;
         if (signature.S.Sign < 0 || signature.S >= BabyJubjub.SubgroupOrder) return false;

@@ -116,6 +116,25 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
         return r;
     }
 
+    /// <summary>
+    /// <see cref="GatherScaled(ReadOnlySpan{Limbs4}, int, int)"/> with lane e read from montgomery[index[e]]: per-lane
+    /// table lookups, as when each lane multiplies by its own scalar.
+    /// </summary>
+    internal static FieldVec8<TP> GatherScaled(ReadOnlySpan<Limbs4> montgomery, ReadOnlySpan<int> index)
+    {
+        if (index.Length != Count) throw new ArgumentException($"need {Count} indices", nameof(index));
+        if (FieldVec8.IsAccelerated)
+        {
+            foreach (int i in index) _ = montgomery[i]; // bounds checks for the unchecked reads in LoadPairAt
+            ref ulong src = ref Unsafe.As<Limbs4, ulong>(ref MemoryMarshal.GetReference(montgomery));
+            return Transpose(LoadPairAt(ref src, index[0], index[1]), LoadPairAt(ref src, index[2], index[3]),
+                LoadPairAt(ref src, index[4], index[5]), LoadPairAt(ref src, index[6], index[7]));
+        }
+        var r = default(FieldVec8<TP>);
+        for (int e = 0; e < Count; e++) r.Lanes[e] = Mont<TP>.Mul(montgomery[index[e]], ScaleDown);
+        return r;
+    }
+
     private static readonly Limbs4 ScaleDown = Limbs4.FromBigInteger(BigInteger.ModPow(2, 251, PInt));
     private static readonly Limbs4 ScaleUp = Limbs4.FromBigInteger(BigInteger.ModPow(2, 261, PInt));
 
@@ -130,8 +149,14 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
         _ = montgomery[start];
         _ = montgomery[start + (Count - 1) * stride];
         ref ulong src = ref Unsafe.As<Limbs4, ulong>(ref MemoryMarshal.GetReference(montgomery));
-        Vector512<ulong> z0 = LoadPair(ref src, start, stride), z1 = LoadPair(ref src, start + 2 * stride, stride);
-        Vector512<ulong> z2 = LoadPair(ref src, start + 4 * stride, stride), z3 = LoadPair(ref src, start + 6 * stride, stride);
+        return Transpose(LoadPair(ref src, start, stride), LoadPair(ref src, start + 2 * stride, stride),
+            LoadPair(ref src, start + 4 * stride, stride), LoadPair(ref src, start + 6 * stride, stride));
+    }
+
+    /// <summary>Lanes 2j and 2j + 1 in z_j, as four 64-bit words each, to nine limb vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FieldVec8<TP> Transpose(Vector512<ulong> z0, Vector512<ulong> z1, Vector512<ulong> z2, Vector512<ulong> z3)
+    {
         var even = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
         var odd = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
         var lo = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
@@ -205,6 +230,10 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> LoadPair(ref ulong words, int i, int stride) =>
         Vector512.Create(Vector256.LoadUnsafe(ref words, (nuint)(4 * i)), Vector256.LoadUnsafe(ref words, (nuint)(4 * (i + stride))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> LoadPairAt(ref ulong words, int i, int j) =>
+        Vector512.Create(Vector256.LoadUnsafe(ref words, (nuint)(4 * i)), Vector256.LoadUnsafe(ref words, (nuint)(4 * j)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StorePair(ref ulong words, int i, int stride, Vector512<ulong> pair)
