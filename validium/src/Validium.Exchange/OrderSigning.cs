@@ -41,7 +41,14 @@ public static class OrderSigning
 
     /// <summary>True when the command is a trader command and the signature is the key holder's over its hash.</summary>
     public static bool Verify(in Command c, EdDsaSignature signature, BabyJubjubPoint key) =>
-        IsSignable(c.Kind) && EdDsaPoseidon.Verify(Hash(c), signature, key);
+        IsSignable(c.Kind) && IsSigningKey(key) && EdDsaPoseidon.Verify(Hash(c), signature, key);
+
+    /// <summary>
+    /// The batch circuit's verifier (circomlib's) refuses a key whose 8·A has x = 0, i.e. a key of small order, for
+    /// which anyone can forge signatures; the engine refuses the same keys, so it never accepts a command that no
+    /// batch could prove.
+    /// </summary>
+    public static bool IsSigningKey(BabyJubjubPoint key) => key.IsOnCurve && !BabyJubjub.IsSmallOrder(key);
 
     /// <summary>Commands hashed and checked per call of the batch primitives: bounds the scratch buffers.</summary>
     private const int BatchChunk = 256;
@@ -73,7 +80,7 @@ public static class OrderSigning
             Poseidon.HashBatch(fields.AsSpan(0, n * FieldCount), FieldCount, hashes.AsSpan(0, n));
             var results = valid.Slice(start, n);
             EdDsaPoseidon.VerifyBatch(hashes.AsSpan(0, n), signatures.AsSpan(0, n), keys.AsSpan(0, n), results);
-            for (int i = 0; i < n; i++) results[i] &= IsSignable(orders[start + i].Command.Kind);
+            for (int i = 0; i < n; i++) results[i] &= IsSignable(orders[start + i].Command.Kind) && IsSigningKey(keys[i]);
         }
     }
 }

@@ -55,6 +55,25 @@ public class SigningTests
         Assert.Equal(RejectCode.BadNonce, f.Engine.ExecuteSigned(order, sig).Code);
     }
 
+    /// <summary>
+    /// A key of order 2 admits the forgery R8 = S·B8 for any S, which plain EdDSA-Poseidon verification (circomlibjs's
+    /// rule) accepts; the batch circuit refuses such keys, so the exchange must too.
+    /// </summary>
+    [Fact]
+    public void Small_order_keys_sign_nothing_even_where_plain_verification_would_accept()
+    {
+        var key = new BabyJubjubPoint(Fr.Zero, -Fr.One);
+        var order = Command.Place(1_000, 7, nonce: 9, Perp, Side.Sell, OrderType.PostOnly, 51_000 * Usd, 2 * Milli, clientId: 77);
+        var forged = new EdDsaSignature(BabyJubjub.MultiplyBase8(5), 5);
+        Assert.True(EdDsaPoseidon.Verify(OrderSigning.Hash(order), forged, key), "the forgery passes the plain rule");
+        Assert.True(BabyJubjub.IsSmallOrder(key));
+        Assert.False(OrderSigning.Verify(order, forged, key));
+        var valid = new bool[1];
+        OrderSigning.VerifyBatch([(order, forged, key)], valid);
+        Assert.False(valid[0]);
+        Assert.False(BabyJubjub.IsSmallOrder(BabyJubjub.Base8));
+    }
+
     [SkippableFact]
     public void Circomlibjs_signed_order_passes_the_batch_check_and_its_tampered_copies_do_not()
     {

@@ -37,6 +37,12 @@ public static class BabyJubjub
         return A * x2 + y2 == Fr.One + D * x2 * y2;
     }
 
+    /// <summary>
+    /// Order dividing 8 (8·p is the identity; for p on the curve 8·p lies in the prime-order subgroup, so x = 0
+    /// there means the identity): the keys circomlib's EdDSAPoseidonVerifier refuses. Three projective doublings.
+    /// </summary>
+    public static bool IsSmallOrder(BabyJubjubPoint p) => ExtendedPoint.FromAffine(p).Double().Double().Double().X.IsZero;
+
     /// <summary>On the curve and of order dividing l (what keys and signature points must satisfy).</summary>
     public static bool IsInSubgroup(BabyJubjubPoint p) => IsOnCurve(p) && Multiply(p, SubgroupOrder).IsIdentity;
 
