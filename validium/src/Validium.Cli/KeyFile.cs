@@ -18,7 +18,7 @@ internal static class KeyFile
         var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
         // The message never echoes the file: it may hold a key with a typo.
         if (digits.Length != 64 || !digits.All(char.IsAsciiHexDigit))
-            throw new UsageException($"--key-file {file.Name}: expected a hex private key (64 hex digits, 0x prefix optional), or a keystore");
+            throw new UsageException($"--key-file {file.Name}: expected a hex private key (64 hex digits, 0x prefix optional)");
         try
         {
             return Secp256k1PrivateKey.FromHex(digits);
