@@ -98,7 +98,7 @@ internal static class L1Commands
     {
         var rpc = RpcOption();
         var addresses = new Option<FileInfo?>("--addresses") { Description = "The addresses JSON `vld l1 deploy` wrote" };
-        var contract = new Option<string?>("--contract") { Description = "The Validium contract's address (instead of --addresses)" };
+        var contract = new Option<string?>("--contract") { Description = "The Validium contract's address (instead of --addresses; its events are then searched from block 0)" };
         var cmd = new Command("status", "Print the contract's state root, batch number, frozen flag and pending L1 operations") { rpc, addresses, contract };
         cmd.SetAction(async (r, ct) =>
         {
@@ -108,7 +108,7 @@ internal static class L1Commands
             if ((file is null) == (given is null)) throw new UsageException("give exactly one of --addresses and --contract");
             var deployed = file is null ? null : DeployedAddresses.Read(file);
             var at = deployed is null ? Address("--contract", given)!.Value : Address($"--addresses {file!.Name}: validium", deployed.Validium)!.Value;
-            await OneLineErrors(() => L1Status.Run(uri, at, deployed?.ChainId, deployed?.Block is { } b ? Math.Max(0, b - 100) : 0, stdout, ct));
+            await OneLineErrors(() => L1Status.Run(uri, at, deployed?.ChainId, deployed?.Block ?? 0, stdout, ct));
             return 0;
         });
         return cmd;

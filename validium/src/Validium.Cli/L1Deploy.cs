@@ -22,6 +22,7 @@ internal sealed record DeployRequest(
 internal sealed record DeployedAddresses
 {
     public required long ChainId { get; init; }
+    /// <summary>A block at or before Validium's deployment: where scans for its events start.</summary>
     public required long Block { get; init; }
     public required string Deployer { get; init; }
     public required string Owner { get; init; }
@@ -121,12 +122,14 @@ internal static class L1Deploy
             token, verifier, oracle, p3, p4, p5, p6, eddsa, req.AccountDepth, req.PositionsDepth, req.ForcedDelay, req.TimelockDelay,
             owner, req.Committee.Cast<object?>().ToArray(), req.Threshold,
         ];
+        // Every L1Operation comes after Validium exists, so scanning logs from this block sees them all.
+        var firstBlock = await eth.BlockNumberAsync(ct);
         var validium = await Deploy("Validium", [config]);
 
         var result = new DeployedAddresses
         {
             ChainId = chainId,
-            Block = await eth.BlockNumberAsync(ct),
+            Block = firstBlock,
             Deployer = req.Key.Address.ToString(),
             Owner = owner.ToString(),
             Token = token.ToString(),
