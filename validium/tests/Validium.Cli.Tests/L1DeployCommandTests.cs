@@ -43,7 +43,8 @@ public sealed class DeployedChain : IAsyncLifetime
     public string KeyFile(int index)
     {
         var path = Path.Combine(Dir.FullName, $"key{index}.hex");
-        File.WriteAllText(path, AnvilProcess.DevKeys[index] + "\n");
+        // Odd keys without the 0x prefix and with surrounding blanks: both forms are accepted.
+        File.WriteAllText(path, index % 2 == 0 ? AnvilProcess.DevKeys[index] + "\n" : "  " + AnvilProcess.DevKeys[index][2..] + " \n");
         return path;
     }
 
@@ -218,6 +219,13 @@ public class L1DeployCommandTests(DeployedChain chain) : IClassFixture<DeployedC
         Assert.DoesNotContain("1234", stderr);
         Assert.Single(Cli.Lines(stderr));
 
+        var keystore = Path.Combine(chain.Dir.FullName, "keystore.json");
+        File.WriteAllText(keystore, """{"version":3,"crypto":{"kdf":"scrypt"}}""");
+        (code, _, stderr) = await Cli.Run(Args(url, keystore, chain.VkFile(8)));
+        Assert.Equal(2, code);
+        Assert.Contains("is a JSON keystore", stderr);
+
+        // The key file (unprefixed, padded) passes; the verifying key is refused before anything reaches the chain.
         (code, _, stderr) = await Cli.Run(Args(url, chain.KeyFile(1), chain.VkFile(7)));
         Assert.Equal(2, code);
         Assert.Contains("has 7 public input(s); the batch circuit (SPEC.md) has 8", stderr);
