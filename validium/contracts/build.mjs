@@ -1,17 +1,34 @@
 // Compiles every contract in validium/contracts with solc (standard JSON, optimizer on) and writes one artifact per
 // contract, <Name>.json = { contractName, abi, bytecode, deployedBytecode, compiler }, for the tests and the deploy command.
 //
-//   node validium/contracts/build.mjs [--out DIR]      (default: validium/contracts/out, gitignored)
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+//   node validium/contracts/build.mjs [--out DIR] [--extra FILE.sol ...]   (default out: validium/contracts/out, gitignored)
+//
+// --extra adds a source compiled with the same settings, under its file name (e.g. the batch verifier `vld l1 deploy`
+// generates from a verification key), so the compiler settings stay in compile.mjs alone.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { compile, contractSources, solcVersion } from "./compile.mjs";
 
 const args = process.argv.slice(2);
 let outDir = new URL("./out", import.meta.url).pathname;
+const sources = contractSources();
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--out" && i + 1 < args.length) outDir = args[++i];
-  else {
-    console.error(`build.mjs: unknown argument ${args[i]} (usage: node build.mjs [--out DIR])`);
+  else if (args[i] === "--extra" && i + 1 < args.length) {
+    const file = args[++i];
+    const name = basename(file);
+    if (!name.endsWith(".sol") || sources[name]) {
+      console.error(`build.mjs: --extra ${file}: want a .sol file whose name differs from the contracts' (${Object.keys(sources).join(", ")})`);
+      process.exit(2);
+    }
+    try {
+      sources[name] = { content: readFileSync(file, "utf8") };
+    } catch (e) {
+      console.error(`build.mjs: --extra ${file}: ${e.message}`);
+      process.exit(2);
+    }
+  } else {
+    console.error(`build.mjs: unknown argument ${args[i]} (usage: node build.mjs [--out DIR] [--extra FILE.sol ...])`);
     process.exit(2);
   }
 }
@@ -19,7 +36,7 @@ for (let i = 0; i < args.length; i++) {
 const EIP170_LIMIT = 24576;
 let artifacts;
 try {
-  artifacts = compile(contractSources());
+  artifacts = compile(sources);
 } catch (e) {
   console.error(e.message);
   process.exit(1);
