@@ -105,11 +105,14 @@ public sealed class SpiTransport : IBoardTransport
                 spi.Write(request);
                 spi.Read(response);
                 var status = (SpiResponseStatus)response[0];
-                bool crcOk = SpiFrame.CrcOk(response);
-                if (crcOk && status == SpiResponseStatus.Ok)
-                    return response.AsSpan(SpiFrame.ResponseHeader, response.Length - SpiFrame.ResponseHeader - SpiFrame.CrcBytes).ToArray();
+                // Error answers carry no payload, so they are shorter than the read clocked in: the CRC covers the declared frame.
+                uint declared = BinaryPrimitives.ReadUInt32LittleEndian(response.AsSpan(1));
+                int expected = response.Length - SpiFrame.ResponseHeader - SpiFrame.CrcBytes;
+                bool crcOk = declared <= expected && SpiFrame.CrcOk(response.AsSpan(0, SpiFrame.ResponseHeader + (int)declared + SpiFrame.CrcBytes));
+                if (crcOk && status == SpiResponseStatus.Ok && declared == expected)
+                    return response.AsSpan(SpiFrame.ResponseHeader, expected).ToArray();
                 if (crcOk && status != SpiResponseStatus.BadCrc)
-                    throw new BoardException($"{Name}: board answered {status} to {cmd} at 0x{address:X8} (length {length})");
+                    throw new BoardException($"{Name}: board answered {status} with {declared} payload bytes to {cmd} at 0x{address:X8} (length {length})");
                 string side = crcOk ? "board saw a bad request CRC" : "response CRC mismatch";
                 if (attempt >= CrcRetries)
                 {
