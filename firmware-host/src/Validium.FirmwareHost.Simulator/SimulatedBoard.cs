@@ -160,11 +160,12 @@ public sealed partial class SimulatedBoard : IDisposable
         int gen = ++generation;
         var ct = jobCancel.Token;
         var delay = options.Latency.For(op, count);
-        _ = Task.Run(async () =>
+        // The engine gets its own thread, as hardware would: a host blocking pool threads while it waits must not starve it.
+        _ = Task.Factory.StartNew(() =>
         {
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
+            if (delay > TimeSpan.Zero && ct.WaitHandle.WaitOne(delay)) return;
             Execute(gen, op, (int)count, (int)arity, data);
-        }, ct);
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private BoardError Check(BoardOpcode op, uint count, uint arity, uint inputBytes)
@@ -220,8 +221,8 @@ public sealed partial class SimulatedBoard : IDisposable
     private void Abandon()
     {
         generation++;
+        // Cancelled, not disposed: the engine thread of the abandoned job may still be waiting on its token.
         jobCancel.Cancel();
-        jobCancel.Dispose();
         jobCancel = new CancellationTokenSource();
     }
 
