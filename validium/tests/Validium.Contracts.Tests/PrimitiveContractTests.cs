@@ -59,11 +59,17 @@ public class PrimitiveContractTests(ITestOutputHelper output)
     public void OnChainEdDsaAcceptsCircomlibjsSignaturesOnly()
     {
         var result = ContractScript.Run(output, null, "eddsa.mjs");
+        Assert.Equal(8, result["cases"]!.AsArray().Count);
         foreach (var c in result["cases"]!.AsArray())
         {
             Assert.True(c!["valid"]!.GetValue<bool>());
             Assert.All(c["tampered"]!.AsArray(), x => Assert.False(x!.GetValue<bool>()));
         }
+        // Keys outside the prime-order subgroup and of small order: the contract answers as circomlibjs does, both ways.
+        var differential = result["differential"]!.AsArray();
+        Assert.All(differential, d => Assert.Equal(d!["circomlibjs"]!.GetValue<bool>(), d["contract"]!.GetValue<bool>()));
+        Assert.Contains(differential, d => d!["contract"]!.GetValue<bool>());
+        Assert.Contains(differential, d => !d!["contract"]!.GetValue<bool>());
         output.WriteLine($"EdDsaPoseidonVerifier.verify: {result["gas"]} gas per transaction");
     }
 }
