@@ -100,6 +100,8 @@ public class BuildScriptTests(ITestOutputHelper output)
                 Assert.NotEmpty(artifact["abi"]!.AsArray());
                 var code = artifact["deployedBytecode"]!.GetValue<string>();
                 Assert.InRange((code.Length - 2) / 2, 100, 24_576);
+                var creation = artifact["bytecode"]!.GetValue<string>();
+                Assert.InRange((creation.Length - 2) / 2, 100, 49_152);
             }
         }
         finally
