@@ -10,6 +10,8 @@ contract PoseidonT5 {
     error InputNotInField(uint256 index);
 
     uint256 internal constant Q = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// Runs rounds 55..68: unrolled, the rounds do not fit one contract's 24,576 bytes.
     address private immutable part1;
 
     constructor() {

@@ -71,7 +71,11 @@ public static class PoseidonEmitter
                 uint256 internal constant Q = {{Fr.Modulus}};
 
             """);
-        for (int p = 1; p < parts.Count; p++) sb.AppendLine(CultureInfo.InvariantCulture, $"    address private immutable part{p};");
+        for (int p = 1; p < parts.Count; p++)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"\n    /// Runs rounds {Describe(parts, p)}: unrolled, the rounds do not fit one contract's 24,576 bytes.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    address private immutable part{p};");
+        }
         if (parts.Count > 1)
         {
             sb.AppendLine("\n    constructor() {");
@@ -92,7 +96,7 @@ public static class PoseidonEmitter
         sb.AppendLine(body + "let s0 := 0");
         for (int i = 1; i < t; i++)
             sb.AppendLine(CultureInfo.InvariantCulture, $"{body}let s{i} := add(calldataload(add(inputs, {(i - 1) * 32})), {PoseidonYulWriter.Hex(c[i])})");
-        new PoseidonYulWriter(sb, t, body, bounds, known, corner, []).Write(parts[0]);
+        new PoseidonYulWriter(sb, t, body, bounds, known, corner).Write(parts[0]);
         // The state goes to the parts through free memory, in assembly blocks of their own: the part addresses
         // would not fit on the stack beside the state and the mixing temporaries.
         if (parts.Count > 1)
@@ -131,7 +135,7 @@ public static class PoseidonEmitter
             sb.AppendLine("        assembly {");
             for (int i = 0; i < t; i++) sb.AppendLine(CultureInfo.InvariantCulture, $"{body}let s{i} := calldataload({i * 32})");
             if (last) sb.AppendLine(body + "let result := 0");
-            new PoseidonYulWriter(sb, t, body, bounds, known, corner, []).Write(parts[p]);
+            new PoseidonYulWriter(sb, t, body, bounds, known, corner).Write(parts[p]);
             sb.AppendLine(body + (last
                 ? "mstore(0, result) return(0, 32)"
                 : string.Join(' ', Enumerable.Range(0, t).Select(i => $"mstore({i * 32}, s{i})")) + $" return(0, {t * 32})"));

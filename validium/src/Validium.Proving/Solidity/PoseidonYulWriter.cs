@@ -38,22 +38,23 @@ internal sealed class PoseidonYulWriter
     /// <summary>Bound multiple of each state word; a word whose value the generator knows is held in <see cref="known"/> instead.</summary>
     private readonly int[] bound;
     private readonly Fr?[] known;
-    private readonly Dictionary<Fr, int> uses;
 
     /// <summary>The partial rounds' shared corner entry (M[0][0]), which the contract holds in the local r0.</summary>
-    private readonly Fr Corner;
+    private readonly Fr sharedCorner;
 
-    public PoseidonYulWriter(StringBuilder sb, int width, string indent, int[] bounds, Fr?[] knownValues, Fr corner, Dictionary<Fr, int> multiplierUses)
+    /// <summary>How often each multiplier has been written in this contract (see <see cref="Multiplier"/>).</summary>
+    private readonly Dictionary<Fr, int> uses = [];
+
+    /// <summary>bounds and knownValues describe the state on entry and are updated as rounds are written.</summary>
+    public PoseidonYulWriter(StringBuilder sb, int width, string indent, int[] bounds, Fr?[] knownValues, Fr corner)
     {
-        Corner = corner;
-        uses = multiplierUses;
         this.sb = sb;
         t = width;
         this.indent = indent;
         bound = bounds;
         known = knownValues;
+        sharedCorner = corner;
     }
-
 
     /// <summary>Runs steps in order; a final full round assigns the reduced hash to <c>result</c>.</summary>
     public void Write(IEnumerable<PoseidonStep> steps)
@@ -106,7 +107,7 @@ internal sealed class PoseidonYulWriter
     private void PartialRound(PoseidonStep.Partial p)
     {
         if (known[0] is not null) throw new InvalidOperationException("a partial round on a known word: the emitter folds only the first full round");
-        var corner = p.Row[0] == Corner ? "r0" : Multiplier(p.Row[0]);
+        var corner = p.Row[0] == sharedCorner ? "r0" : Multiplier(p.Row[0]);
         var terms = new List<Term> { new($"mulmod(x, {corner}, q)", 1) };
         for (int j = 1; j < t; j++) terms.Add(MulTerm(j, p.Row[j]));
         var s0 = Sum(terms, reduce: false);
@@ -161,8 +162,9 @@ internal sealed class PoseidonYulWriter
     }
 
     /// <summary>
-    /// Adds terms in order, lazily while the bound allows; with reduce, the last addition is an addmod. The sum so far
-    /// is the last argument: Yul evaluates arguments right to left, so this nesting keeps two values pending, not t.
+    /// Adds terms (at least two) in order, lazily while the bound allows; with reduce, the last addition is an addmod.
+    /// The sum so far is the last argument: Yul evaluates arguments right to left, so this nesting keeps two values
+    /// pending, not t.
     /// </summary>
     private static Term Sum(List<Term> terms, bool reduce)
     {
@@ -175,7 +177,6 @@ internal sealed class PoseidonYulWriter
                 ? new Term($"add({b.Expr}, {acc.Expr})", acc.Bound + b.Bound)
                 : new Term($"addmod({b.Expr}, {acc.Expr}, q)", 1);
         }
-        if (reduce && acc.Bound > 1) acc = new Term($"mod({acc.Expr}, q)", 1);
         return acc;
     }
 
