@@ -34,6 +34,8 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const EIP170_LIMIT = 24576;
+// Creation code (constructor + runtime + any contract it deploys, as the generated Poseidon widths do) per EIP-3860.
+const EIP3860_LIMIT = 49152;
 let artifacts;
 try {
   artifacts = compile(sources);
@@ -48,6 +50,11 @@ for (const [name, a] of Object.entries(artifacts)) {
   const size = (a.deployedBytecode.length - 2) / 2;
   if (size > EIP170_LIMIT) {
     console.error(`${name}: ${size} bytes of runtime code, over the ${EIP170_LIMIT}-byte limit (EIP-170)`);
+    tooBig = true;
+  }
+  const initSize = (a.bytecode.length - 2) / 2;
+  if (initSize > EIP3860_LIMIT) {
+    console.error(`${name}: ${initSize} bytes of creation code, over the ${EIP3860_LIMIT}-byte limit (EIP-3860)`);
     tooBig = true;
   }
   writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ contractName: name, abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode, compiler }, null, 1));

@@ -17,7 +17,7 @@ internal static class ContractsCommands
     {
         var width = new Option<int>("--width") { Description = $"Poseidon state width t (t - 1 inputs), {Validium.Crypto.PoseidonParameters.MinWidth}..{PoseidonEmitter.MaxWidth}", DefaultValueFactory = _ => 3 };
         var outFile = new Option<FileInfo>("--out") { Description = "Solidity file to write, e.g. validium/contracts/PoseidonT3.sol", Required = true };
-        var cmd = new Command("gen-poseidon", "Write a Solidity contract computing circomlib's Poseidon with our generated constants") { width, outFile };
+        var cmd = new Command("gen-poseidon", "Write the Solidity computing circomlib's Poseidon with our generated constants (one contract, plus parts it deploys where the code passes 24 KB)") { width, outFile };
         cmd.SetAction(r =>
         {
             int t = r.GetValue(width);
@@ -25,7 +25,7 @@ internal static class ContractsCommands
                 throw new UsageException($"--width must be within {Validium.Crypto.PoseidonParameters.MinWidth}..{PoseidonEmitter.MaxWidth}, got {t}");
             var file = r.GetValue(outFile)!;
             File.WriteAllText(file.FullName, PoseidonEmitter.Emit(t));
-            stdout.WriteLine($"gen-poseidon: {file.Name}, contract {PoseidonEmitter.ContractName(t)} ({t - 1} inputs)");
+            stdout.WriteLine($"gen-poseidon: {file.Name}, contracts {string.Join(", ", PoseidonEmitter.ContractNames(t))} ({t - 1} inputs)");
             return 0;
         });
         return cmd;
