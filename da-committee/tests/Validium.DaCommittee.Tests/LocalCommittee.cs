@@ -38,10 +38,13 @@ internal sealed class LocalCommittee : IAsyncDisposable
     /// <summary>Per-member overrides, applied to the options before each (re)start.</summary>
     public Action<int, MemberOptions>? Tweak { get; set; }
 
-    public static async Task<LocalCommittee> StartAsync(int n, int threshold, DacDomain? domain = null, Action<int, MemberOptions>? tweak = null)
+    public static Task<LocalCommittee> StartAsync(int n, int threshold, DacDomain? domain = null, Action<int, MemberOptions>? tweak = null) =>
+        StartAsync(Enumerable.Range(0, n).Select(_ => Secp256k1PrivateKey.Generate()).ToArray(), threshold, domain, tweak);
+
+    public static async Task<LocalCommittee> StartAsync(Secp256k1PrivateKey[] keys, int threshold, DacDomain? domain = null, Action<int, MemberOptions>? tweak = null)
     {
-        var c = new LocalCommittee(domain ?? DefaultDomain, Enumerable.Range(0, n).Select(_ => Secp256k1PrivateKey.Generate()).ToArray(), threshold) { Tweak = tweak };
-        for (int i = 0; i < n; i++) await c.StartMemberAsync(i);
+        var c = new LocalCommittee(domain ?? DefaultDomain, keys, threshold) { Tweak = tweak };
+        for (int i = 0; i < keys.Length; i++) await c.StartMemberAsync(i);
         return c;
     }
 
