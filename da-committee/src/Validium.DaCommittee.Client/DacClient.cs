@@ -70,9 +70,16 @@ public sealed class DacClient : IDisposable
     public async Task<AttestationBundle> AttestAsync(ulong batchNumber, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
-        // Our own commitment and digest: a member's claims about either are checked, never taken.
-        var commitment = PoseidonSponge.CommitBytes(data.Span);
-        var digest = domain.AttestationDigest(batchNumber, commitment);
+        // Malformed data is the caller's bug: refuse it before anything is sent (parsing is cheap; hashing is not).
+        var words = PoseidonSponge.FromBytes(data.Span);
+        if (words.Length == 0) throw new ArgumentException("batch data is empty", nameof(data));
+        // Our own commitment and digest, computed while the members compute theirs: a member's claims about either
+        // are checked against these, never taken.
+        var expected = Task.Run(() =>
+        {
+            var commitment = PoseidonSponge.Commit(words);
+            return (commitment, domain.AttestationDigest(batchNumber, commitment));
+        }, ct);
         CommitteeSnapshot members;
         try
         {
@@ -91,7 +98,7 @@ public sealed class DacClient : IDisposable
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = options.Members.Select(url => Task.Run(async () =>
         {
-            var result = await CollectAsync(url, batchNumber, data, commitment, digest, members, deadline.Token);
+            var result = await CollectAsync(url, batchNumber, data, expected, members, deadline.Token);
             if (result.Signature is { } s)
             {
                 if (!valid.TryAdd(s.Signer, s)) failures[url] = $"signer {s.Signer} already signed through another URL";
@@ -114,6 +121,7 @@ public sealed class DacClient : IDisposable
             logger.LogWarning("DA attestation of batch {Batch} failed: {Reason}", batchNumber, e.Message);
             throw e;
         }
+        var (commitment, digest) = await expected;
         var bundle = new AttestationBundle(batchNumber, commitment, digest, valid.Values.OrderBy(v => v.Signer.ToString(), StringComparer.OrdinalIgnoreCase).Take(members.Threshold));
         LatencyMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         Availability.RecordSuccess(batchNumber);
@@ -122,7 +130,7 @@ public sealed class DacClient : IDisposable
 
     private readonly record struct MemberResult(SignerSignature? Signature, string? Failure);
 
-    private async Task<MemberResult> CollectAsync(Uri member, ulong batchNumber, ReadOnlyMemory<byte> data, Fr commitment, byte[] digest, CommitteeSnapshot members, CancellationToken ct)
+    private async Task<MemberResult> CollectAsync(Uri member, ulong batchNumber, ReadOnlyMemory<byte> data, Task<(Fr, byte[])> expected, CommitteeSnapshot members, CancellationToken ct)
     {
         var backoff = options.InitialBackoff;
         string lastFailure = "no answer before the timeout";
@@ -131,7 +139,7 @@ public sealed class DacClient : IDisposable
             (SignerSignature? sig, string? failure, bool retry) outcome;
             try
             {
-                outcome = await SubmitOnceAsync(member, batchNumber, data, commitment, digest, members, ct);
+                outcome = await SubmitOnceAsync(member, batchNumber, data, expected, members, ct);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -159,7 +167,7 @@ public sealed class DacClient : IDisposable
         return new MemberResult(null, lastFailure);
     }
 
-    private async Task<(SignerSignature?, string?, bool)> SubmitOnceAsync(Uri member, ulong batchNumber, ReadOnlyMemory<byte> data, Fr commitment, byte[] digest, CommitteeSnapshot members, CancellationToken ct)
+    private async Task<(SignerSignature?, string?, bool)> SubmitOnceAsync(Uri member, ulong batchNumber, ReadOnlyMemory<byte> data, Task<(Fr, byte[])> expected, CommitteeSnapshot members, CancellationToken ct)
     {
         var (ts, nonce, signature) = SubmitAuth.Sign(sequencer, domain, batchNumber, data.Span, DateTimeOffset.UtcNow);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(member, DacRoutes.BatchPath(batchNumber)));
@@ -186,6 +194,7 @@ public sealed class DacClient : IDisposable
             answer = null;
         }
         if (answer is null) return (null, "answer is not a submission response", false);
+        var (commitment, digest) = await expected.WaitAsync(ct);
         return Check(answer, batchNumber, commitment, digest, members);
     }
 

@@ -61,8 +61,11 @@ public sealed class BatchStore : IDisposable
         }
     }
 
-    /// <summary>Stores a batch whose commitment the caller computed from <paramref name="data"/>; durable when this returns.</summary>
-    public void Put(ulong number, Fr commitment, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The record for a batch whose commitment the caller computed from <paramref name="data"/> (compressed,
+    /// checksummed): built apart from <see cref="Write"/> so it can happen outside the member's write lock.
+    /// </summary>
+    public byte[] Encode(ulong number, Fr commitment, ReadOnlySpan<byte> data)
     {
         var commitmentBytes = commitment.ToBigEndianBytes();
         using var compressor = new Compressor(compressionLevel);
@@ -73,9 +76,16 @@ public sealed class BatchStore : IDisposable
         Checksum(number, commitmentBytes, data, record.AsSpan(33, 32));
         BinaryPrimitives.WriteInt64BigEndian(record.AsSpan(65, 8), data.Length);
         frame.CopyTo(record.AsSpan(HeaderLength));
+        return record;
+    }
+
+    /// <summary>Writes a record from <see cref="Encode"/> and its commitment index entry; durable when this returns.</summary>
+    public void Write(ulong number, byte[] record)
+    {
+        Header(number, record);
         using var batch = new WriteBatch();
         batch.Put(NumberKey(number), record, batches);
-        batch.Put([.. commitmentBytes, .. NumberKey(number)], [], commitments);
+        batch.Put([.. record.AsSpan(1, 32), .. NumberKey(number)], [], commitments);
         db.Write(batch, synced);
     }
 

@@ -98,6 +98,7 @@ public sealed class MemberService
             throw new MemberRefusal(400, DacErrors.BadData, e.Message);
         }
 
+        var record = store.Encode(batchNumber, commitment, body);
         await writeGate.WaitAsync(ct);
         try
         {
@@ -106,7 +107,7 @@ public sealed class MemberService
                 if (existing.Commitment != commitment)
                     throw new MemberRefusal(409, DacErrors.Conflict, $"batch {batchNumber} is already signed for commitment {Hex.Encode(existing.Commitment.ToBigEndianBytes())}; refusing a different payload");
             }
-            else store.Put(batchNumber, commitment, body);
+            else store.Write(batchNumber, record);
         }
         finally
         {

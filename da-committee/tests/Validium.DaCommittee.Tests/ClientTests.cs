@@ -98,6 +98,8 @@ public sealed class ClientTests
     public async Task Below_threshold_the_availability_state_degrades_then_halts_sequencing_and_recovers()
     {
         await using var c = await LocalCommittee.StartAsync(3, 2);
+        // Warm every member up (JIT, first RocksDB write) so the short timeout below measures availability, not start-up.
+        using (var warm = c.Client()) await warm.AttestAsync(100, LocalCommittee.BatchData(4, 100));
         await c.StopMemberAsync(0);
         await c.StopMemberAsync(1);
         using var availability = new DacAvailability(maxUnattestedBatches: 2);
@@ -110,7 +112,7 @@ public sealed class ClientTests
         listener.SetMeasurementEventCallback<int>((i, v, _, _) => seen.Add((i.Name, v)));
         listener.Start();
 
-        using var client = c.Client(TimeSpan.FromSeconds(2), availability: availability);
+        using var client = c.Client(TimeSpan.FromSeconds(3), availability: availability);
         var e = await Assert.ThrowsAsync<AttestationUnavailableException>(() => client.AttestAsync(1, LocalCommittee.BatchData(4, 1)));
         Assert.Equal((1, 2), (e.Valid, e.Threshold));
         Assert.Contains("unreachable", e.Failures[c.Urls[0]]);
