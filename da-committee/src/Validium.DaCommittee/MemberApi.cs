@@ -49,8 +49,7 @@ internal static class MemberApi
         {
             try
             {
-                member.Store.Describe(0);
-                return Results.Json(new { status = "ok", address = member.Address.ToString() });
+                return Results.Json(new { status = "ok", address = member.Address.ToString(), storedBatches = member.Store.EstimatedCount() });
             }
             catch (Exception e) when (e is IOException or RocksDbSharp.RocksDbException)
             {
