@@ -44,7 +44,7 @@ public sealed class BatchStore : IDisposable
         nonces = db.GetColumnFamily(NoncesFamily);
     }
 
-    public static BatchStore Open(string path, int compressionLevel = 3)
+    public static BatchStore Open(string path, int compressionLevel = 1)
     {
         if (compressionLevel is < 1 or > 19) throw new ArgumentOutOfRangeException(nameof(compressionLevel), "zstd levels are 1..19");
         Directory.CreateDirectory(path);

@@ -30,7 +30,8 @@ public sealed class MemberOptions
 
     public long MaxBatchBytes { get; set; } = 16 << 20;
     public int MaxClockSkewSeconds { get; set; } = 60;
-    public int CompressionLevel { get; set; } = 3;
+    /// <summary>zstd level. 1 by default: on batch-like words it compressed better than 3 and twice as fast (bench/RESULTS.md).</summary>
+    public int CompressionLevel { get; set; } = 1;
 
     /// <summary>Fixed membership for a local committee; ignored when <see cref="L1"/> is set.</summary>
     public StaticCommitteeOptions? Committee { get; set; }
