@@ -5,6 +5,8 @@ using Validium.Crypto;
 using Validium.Exchange;
 using Command = System.CommandLine.Command;
 using ExchangeCommand = Validium.Exchange.Command;
+// vld also hosts the committee member (ASP.NET Core), whose framework brings System.Diagnostics.EventLog.
+using EventLog = Validium.Exchange.EventLog;
 using Validium.Exchange.Simulation;
 
 namespace Validium.Cli;
