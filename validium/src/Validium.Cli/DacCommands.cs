@@ -30,25 +30,8 @@ internal static class DacCommands
         return dac;
     }
 
-    private static Option<FileInfo> PasswordFileOption() =>
-        new("--password-file") { Description = $"File whose first line is the keystore password (default: ${MemberOptions.PasswordEnvironmentVariable})" };
-
     private static Option<int> ScryptNOption() =>
         new("--scrypt-n") { Description = "scrypt cost of new keystores, a power of two (lower it only for throwaway keys)", DefaultValueFactory = _ => 1 << 17 };
-
-    private static string Password(FileInfo? file)
-    {
-        if (file is not null)
-        {
-            if (!file.Exists) throw new UsageException($"password file {file.FullName} does not exist");
-            var text = File.ReadAllText(file.FullName).TrimEnd('\r', '\n');
-            if (text.Length == 0) throw new UsageException($"password file {file.FullName} is empty");
-            return text;
-        }
-        var env = Environment.GetEnvironmentVariable(MemberOptions.PasswordEnvironmentVariable);
-        if (string.IsNullOrEmpty(env)) throw new UsageException($"no keystore password: pass --password-file or set ${MemberOptions.PasswordEnvironmentVariable}");
-        return env;
-    }
 
     private static ScryptParameters Scrypt(int n)
     {
@@ -59,7 +42,7 @@ internal static class DacCommands
     private static Command Keygen(TextWriter stdout)
     {
         var output = new Option<FileInfo>("--out") { Description = "Keystore file to write (never overwritten)", Required = true };
-        var passwordFile = PasswordFileOption();
+        var passwordFile = KeyFile.PasswordFileOption();
         var scryptN = ScryptNOption();
         var cmd = new Command("keygen", "Write a new secp256k1 key as an Ethereum V3 keystore (a member's or the sequencer's) and print its address")
         { output, passwordFile, scryptN };
@@ -68,7 +51,7 @@ internal static class DacCommands
             var file = r.GetValue(output)!;
             if (file.Exists) throw new UsageException($"{file.FullName} already exists: a key file is never overwritten");
             var key = Secp256k1PrivateKey.Generate();
-            Keystore.WriteNewFile(file.FullName, key, Password(r.GetValue(passwordFile)), Scrypt(r.GetValue(scryptN)));
+            Keystore.WriteNewFile(file.FullName, key, KeyFile.Password(r.GetValue(passwordFile)), Scrypt(r.GetValue(scryptN)));
             stdout.WriteLine(key.Address.ToString());
             return 0;
         });
@@ -82,7 +65,7 @@ internal static class DacCommands
         var dir = new Option<DirectoryInfo>("--dir") { Description = "Directory to create (must be empty or absent)", Required = true };
         var chainId = new Option<string>("--chain-id") { Description = "Chain id the attestations are for", DefaultValueFactory = _ => "31337" };
         var contract = new Option<string>("--contract") { Description = "Validium contract address the attestations are for", DefaultValueFactory = _ => "0x0000000000000000000000000000000000000000" };
-        var passwordFile = PasswordFileOption();
+        var passwordFile = KeyFile.PasswordFileOption();
         var scryptN = ScryptNOption();
         var cmd = new Command("init",
             "Create a local committee: n member keystores and configs on free loopback ports (fixed membership, threshold k) and a sequencer key; " +
@@ -99,7 +82,7 @@ internal static class DacCommands
                 throw new UsageException($"--chain-id must be a positive integer, got '{r.GetValue(chainId)}'");
             if (!EthereumAddress.TryParse(r.GetValue(contract), out var validium)) throw new UsageException($"--contract must be a 0x address, got '{r.GetValue(contract)}'");
             var pwFile = r.GetValue(passwordFile);
-            var password = Password(pwFile);
+            var password = KeyFile.Password(pwFile);
             var scrypt = Scrypt(r.GetValue(scryptN));
             root.Create();
 
@@ -192,7 +175,7 @@ internal static class DacCommands
     {
         var members = new Option<string>("--members") { Description = "Member URLs, comma-separated", Required = true };
         var keyFile = new Option<FileInfo>("--key-file") { Description = "The sequencer's keystore", Required = true };
-        var passwordFile = PasswordFileOption();
+        var passwordFile = KeyFile.PasswordFileOption();
         var batch = new Option<ulong>("--batch") { Description = "Batch number", Required = true };
         var data = new Option<FileInfo>("--data") { Description = "Batch data: 32-byte big-endian field words", Required = true };
         var rpc = new Option<string?>("--rpc") { Description = "L1 JSON-RPC: take chain id and committee from the contract (else from the members' /v1/info)" };
@@ -217,15 +200,7 @@ internal static class DacCommands
             if (bytes.Length == 0) throw new UsageException($"{dataFile.FullName} is empty");
             double seconds = r.GetValue(timeout);
             if (seconds is <= 0 or > 3600) throw new UsageException("--timeout must be in (0, 3600] seconds");
-            Secp256k1PrivateKey key;
-            try
-            {
-                key = Keystore.DecryptFile(r.GetValue(keyFile)!.FullName, Password(r.GetValue(passwordFile)));
-            }
-            catch (KeystoreException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            var key = KeyFile.Read(r.GetValue(keyFile)!, r.GetValue(passwordFile));
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             JsonRpcClient? rpcClient = null;

@@ -51,7 +51,8 @@ internal static class L1Commands
     private static Command Deploy(TextWriter stdout)
     {
         var rpc = RpcOption();
-        var keyFile = new Option<FileInfo>("--key-file") { Description = "File holding the deployer's hex private key", Required = true };
+        var keyFile = new Option<FileInfo>("--key-file") { Description = "The deployer's key: a file holding a hex private key, or a V3 keystore (vld dac keygen)", Required = true };
+        var passwordFile = KeyFile.PasswordFileOption();
         var vk = new Option<FileInfo>("--vk") { Description = "The batch circuit's verification_key.json (snarkjs format)", Required = true };
         var token = new Option<string?>("--token") { Description = "Collateral ERC-20; without it a TestToken is deployed (test chains only)" };
         var committee = new Option<string>("--committee") { Description = "DA committee addresses, comma-separated", Required = true };
@@ -68,7 +69,7 @@ internal static class L1Commands
         var outFile = new Option<FileInfo>("--out") { Description = "Addresses JSON to write (the nonce state goes beside it as <name>.nonces.json)", Required = true };
         var cmd = new Command("deploy", "Compile and deploy the L1 contracts (verifier from --vk) and write their addresses")
         {
-            rpc, keyFile, vk, token, committee, threshold, reporters, reporterThreshold, instruments, accountDepth, positionsDepth,
+            rpc, keyFile, passwordFile, vk, token, committee, threshold, reporters, reporterThreshold, instruments, accountDepth, positionsDepth,
             forcedDelay, timelockDelay, owner, repo, outFile,
         };
         cmd.SetAction(async (r, ct) =>
@@ -84,7 +85,7 @@ internal static class L1Commands
             if (fd < 1 || fd > uint.MaxValue / 2) throw new UsageException($"--forced-delay must be a positive number of seconds, got {fd}");
             if (td <= fd) throw new UsageException($"--timelock-delay ({td}) must exceed --forced-delay ({fd}): a malicious change must not land before users can force their way out");
             var req = new DeployRequest(
-                uri, KeyFile.Read(r.GetValue(keyFile)!), vkFile, Address("--token", r.GetValue(token)),
+                uri, KeyFile.Read(r.GetValue(keyFile)!, r.GetValue(passwordFile)), vkFile, Address("--token", r.GetValue(token)),
                 L1Deploy.SignerSet("--committee", r.GetValue(committee)!, r.GetValue(threshold), "--threshold"), r.GetValue(threshold),
                 L1Deploy.SignerSet("--reporters", r.GetValue(reporters)!, r.GetValue(reporterThreshold), "--reporter-threshold"), r.GetValue(reporterThreshold),
                 n, ad, pd, fd, td, Address("--owner", r.GetValue(owner)), L1Deploy.FindRepo(r.GetValue(repo)), r.GetValue(outFile)!);

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Validium.Crypto;
 using Validium.L1.Abi;
 using Validium.L1.Contracts;
+using Validium.L1.Keys;
 using Validium.L1.Rpc;
 using Validium.L1.Tests;
 using Validium.L1.Transactions;
@@ -219,11 +220,23 @@ public class L1DeployCommandTests(DeployedChain chain) : IClassFixture<DeployedC
         Assert.DoesNotContain("1234", stderr);
         Assert.Single(Cli.Lines(stderr));
 
+        // A V3 keystore opens with the password file; a damaged one or a wrong password is one clear line.
+        var password = Path.Combine(chain.Dir.FullName, "password.txt");
+        File.WriteAllText(password, "correct horse\n");
         var keystore = Path.Combine(chain.Dir.FullName, "keystore.json");
-        File.WriteAllText(keystore, """{"version":3,"crypto":{"kdf":"scrypt"}}""");
-        (code, _, stderr) = await Cli.Run(Args(url, keystore, chain.VkFile(8)));
+        File.WriteAllText(keystore, Keystore.Encrypt(Secp256k1PrivateKey.FromHex(new string('1', 64)), "correct horse", ScryptParameters.Light));
+        (code, _, stderr) = await Cli.Run([.. Args(url, keystore, chain.VkFile(7)), "--password-file", password]);
         Assert.Equal(2, code);
-        Assert.Contains("is a JSON keystore", stderr);
+        Assert.Contains("has 7 public", stderr);
+        File.WriteAllText(password, "wrong horse\n");
+        (code, _, stderr) = await Cli.Run([.. Args(url, keystore, chain.VkFile(8)), "--password-file", password]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("vld: --key-file:", Cli.Lines(stderr).Single());
+        var damaged = Path.Combine(chain.Dir.FullName, "damaged.json");
+        File.WriteAllText(damaged, """{"version":3,"crypto":{"kdf":"scrypt"}}""");
+        (code, _, stderr) = await Cli.Run([.. Args(url, damaged, chain.VkFile(8)), "--password-file", password]);
+        Assert.Equal(2, code);
+        Assert.Single(Cli.Lines(stderr));
 
         // The key file (unprefixed, padded) passes; the verifying key is refused before anything reaches the chain.
         (code, _, stderr) = await Cli.Run(Args(url, chain.KeyFile(1), chain.VkFile(7)));
