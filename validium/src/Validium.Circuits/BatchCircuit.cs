@@ -1,0 +1,119 @@
+using System.Numerics;
+using Validium.Circuits.Gadgets;
+using Validium.Crypto;
+using Validium.Proving.Circuit;
+using Validium.Proving.Gadgets;
+
+namespace Validium.Circuits;
+
+/// <summary>
+/// The batch validity circuit (CIRCUIT.md). Eight public inputs in the contract's order, then the batch in fixed
+/// sections: the oracle round, L1 deposits in queue order, trades, the fee credit, withdrawals; finally the data
+/// commitment over every section's words. Each section threads the running roots, chain heads and words.
+/// </summary>
+public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefinition
+{
+    public CircuitConfig Config { get; } = config.Checked();
+
+    /// <summary>The public inputs, in the order the contract passes them (Validium.sol publicInputs).</summary>
+    public static readonly string[] PublicInputNames =
+        ["oldRoot", "newRoot", "dataCommitment", "oldOpsHead", "newOpsHead", "oracleCommitment", "withdrawalsCommitment", "batchNumber"];
+
+    /// <summary>What every section reads and advances.</summary>
+    private sealed class Running
+    {
+        public required Variable AccountsRoot, FillRoot, OpsHead, Withdrawals;
+        public Variable FeeSum;
+        public required Variable[] Prices;
+        public required Variable OracleSeconds;
+        public readonly List<Variable> Words = [];
+    }
+
+    public override void Define(ICircuitApi api)
+    {
+        var pub = PublicInputNames.Select(api.PublicInput).ToArray();
+        var (oldRoot, newRoot, dataCommitment, oldOpsHead, newOpsHead, oracleCommitment, withdrawalsCommitment, batchNumber) =
+            (pub[0], pub[1], pub[2], pub[3], pub[4], pub[5], pub[6], pub[7]);
+        var top = new Inputs(api, "");
+
+        var accountsRoot = top["accountsRoot"];
+        var fillRoot = top["fillRoot"];
+        using (api.Scope("old root"))
+            api.AssertEqual(StateRoot(api, accountsRoot, fillRoot), oldRoot);
+
+        var (prices, round, seconds) = Oracle(api, top.Sub("oracle"), oracleCommitment);
+        var s = new Running { AccountsRoot = accountsRoot, FillRoot = fillRoot, OpsHead = oldOpsHead, Withdrawals = Fr.Zero, Prices = prices, OracleSeconds = seconds };
+        s.Words.Add(api.Add(api.Add(batchNumber, api.Mul(round, Pow2(64))), api.Mul(seconds, Pow2(128))));
+
+        for (int i = 0; i < Config.Shape.Deposits; i++)
+            using (api.Scope($"deposit {i}")) Deposit(api, top.Sub($"deposit[{i}]"), s);
+        for (int i = 0; i < Config.Shape.Trades; i++)
+            using (api.Scope($"trade {i}")) Trade(api, top.Sub($"trade[{i}]"), s);
+        using (api.Scope("fee credit")) FeeCredit(api, top.Sub("fee"), s);
+        for (int i = 0; i < Config.Shape.Withdrawals; i++)
+            using (api.Scope($"withdrawal {i}")) Withdrawal(api, top.Sub($"withdrawal[{i}]"), s);
+
+        using (api.Scope("new root"))
+            api.AssertEqual(StateRoot(api, s.AccountsRoot, s.FillRoot), newRoot);
+        using (api.Scope("L1 operations"))
+            api.AssertEqual(s.OpsHead, newOpsHead);
+        using (api.Scope("withdrawals commitment"))
+            api.AssertEqual(s.Withdrawals, withdrawalsCommitment);
+        using (api.Scope("data commitment"))
+            api.AssertEqual(DataCommitment(api, s.Words), dataCommitment);
+    }
+
+    /// <summary>The state root the contract holds: Poseidon(accounts tree root, order-fill tree root).</summary>
+    public static Fr StateRoot(Fr accountsRoot, Fr fillRoot) => Poseidon.Hash(accountsRoot, fillRoot);
+
+    private static Variable StateRoot(ICircuitApi api, Variable accountsRoot, Variable fillRoot) => PoseidonGadget.Hash(api, accountsRoot, fillRoot);
+
+    internal static Fr Pow2(int k) => Fr.FromBigInteger(BigInteger.One << k);
+
+    /// <summary>
+    /// The committed round: prices (collateral micro-units per lot), each in (0, 2^64), packed and chained exactly as
+    /// PriceOracle.commit, must give the public oracle commitment.
+    /// </summary>
+    private (Variable[] Prices, Variable Round, Variable Seconds) Oracle(ICircuitApi api, Inputs inputs, Variable commitment)
+    {
+        using var scope = api.Scope("oracle");
+        var round = inputs["round"];
+        var seconds = inputs["timestamp"];
+        var prices = inputs.Many("price", Config.InstrumentCount);
+        api.AssertInRange(round, 64);
+        api.AssertInRange(seconds, 64);
+        foreach (var p in prices)
+        {
+            api.AssertInRange(p, 64);
+            api.AssertNonZero(p);
+        }
+        var words = new Variable[(prices.Length + 2) / 3];
+        for (int i = 0; i < prices.Length; i++) words[i / 3] = api.Add(words[i / 3], api.Mul(prices[i], Pow2(64 * (i % 3))));
+        var acc = api.Add(api.Mul(round, Pow2(64)), seconds);
+        for (int k = 0; k < words.Length; k += 4)
+        {
+            var chunk = new Variable[5];
+            chunk[0] = acc;
+            for (int j = 0; j < 4 && k + j < words.Length; j++) chunk[1 + j] = words[k + j];
+            acc = PoseidonGadget.Hash(api, chunk);
+        }
+        api.AssertEqual(acc, commitment);
+        return (prices, round, seconds);
+    }
+
+    private static Variable DataCommitment(ICircuitApi api, List<Variable> words)
+    {
+        Variable acc = Fr.Zero;
+        for (int k = 0; k < words.Count; k += BatchEncoding.SpongeRate)
+        {
+            var chunk = new Variable[BatchEncoding.SpongeRate + 1];
+            chunk[0] = acc;
+            for (int j = 0; j < BatchEncoding.SpongeRate && k + j < words.Count; j++) chunk[1 + j] = words[k + j];
+            acc = PoseidonGadget.Hash(api, chunk);
+        }
+        return acc;
+    }
+
+    /// <summary>en·word: the word when the slot is used, 0 (a no-op record) when not: 1 constraint.</summary>
+    private static void AddWord(ICircuitApi api, Running s, Variable en, Variable word) => s.Words.Add(api.Mul(en, word));
+}

@@ -1,0 +1,54 @@
+using Validium.Circuits.Witness;
+using Validium.Crypto;
+using Validium.Exchange;
+using Validium.State;
+using static Validium.Circuits.Tests.Scenario;
+
+namespace Validium.Circuits.Tests;
+
+/// <summary>Batches the engine produced, proven satisfiable, and the state they leave checked against the engine's own.</summary>
+public class BatchTests
+{
+    /// <summary>The state tree's view of every account equals the engine's: collateral, position size (raw quantity) and open cost.</summary>
+    private static void AssertStateMatchesEngine(Scenario s)
+    {
+        foreach (var id in s.Engine.AccountIds())
+        {
+            var data = s.Builder.Mirror.Account((ulong)id);
+            Assert.NotNull(data);
+            long expectedCollateral = s.Engine.Account(id).Collateral + (id == (int)s.Config.FeeAccount ? s.Engine.FeePool : 0);
+            Assert.Equal(expectedCollateral, data.Collateral);
+            for (int i = 0; i < s.Config.InstrumentCount; i++)
+            {
+                var (quantity, cost) = s.Engine.Position(id, i);
+                Assert.Equal(quantity, data.Positions[i].Size * s.Engine.Instrument(i).LotSize);
+                Assert.Equal(cost, data.Positions[i].OpenNotional);
+            }
+        }
+    }
+
+    [Fact]
+    public void DepositsTradesAndAWithdrawalMakeASatisfiedBatchWhoseStateIsTheEngines()
+    {
+        using var s = new Scenario(new BatchShape(4, 2, 1));
+        s.Deposit(0, 1).Deposit(1, 100_000).Deposit(2, 100_000).Deposit(3, 5_000);
+        s.Place(1, BtcPerp, Side.Sell, 50_000 * Usd, 20 * Milli);
+        s.Place(2, BtcPerp, Side.Buy, 50_010 * Usd, 15 * Milli, OrderType.Ioc);
+        s.Withdraw(3, 1, 1_000 * Usd);
+        Assert.Equal(1, s.Recorder.PendingTrades);
+
+        using var batch = s.Build();
+        var solution = s.Prove(batch);
+        Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
+
+        var empty = BatchCircuit.StateRoot(ZeroHashes.EmptyRoot(s.Config.AccountDepth), ZeroHashes.EmptyRoot(s.Config.FillDepth));
+        Assert.Equal(empty, batch.PublicInputs[0]);
+        Assert.Equal(s.Builder.StateRoot, batch.PublicInputs[1]);
+        Assert.Equal(s.OpsHead, batch.PublicInputs[4]);
+        Assert.Equal(BatchEncoding.WithdrawalsCommitment([(Address(3), 1_000UL * Usd)]), batch.PublicInputs[6]);
+        Assert.Equal((Fr)1UL, batch.PublicInputs[7]);
+        // The public signals a verifier sees are the contract's eight, in its order.
+        Assert.Equal(batch.PublicInputs, solution.PublicSignals.ToArray());
+        AssertStateMatchesEngine(s);
+    }
+}
