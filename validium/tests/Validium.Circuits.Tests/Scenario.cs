@@ -41,7 +41,7 @@ internal sealed class Scenario : IDisposable
     private readonly Dictionary<int, long> nonces = [];
     private long clientIds = 1;
 
-    public Scenario(BatchShape shape, bool skipChecks = false, int fillDepth = 8)
+    public Scenario(BatchShape shape, int fillDepth = 8)
     {
         Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256 });
         Recorder = new ExchangeRecorder(Engine);
@@ -54,7 +54,8 @@ internal sealed class Scenario : IDisposable
             AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
         };
         Store = StateStore.Open(dir, Cpu, new StateStoreOptions { SyncWrites = false });
-        Builder = new BatchBuilder(Config, Store) { SkipChecks = skipChecks };
+        Builder = new BatchBuilder(Config, Store);
+        Unchecked = new BatchBuilder(Config, Store, Builder.Mirror) { SkipChecks = true };
     }
 
     public Engine Engine { get; }
@@ -62,6 +63,9 @@ internal sealed class Scenario : IDisposable
     public CircuitConfig Config { get; }
     public StateStore Store { get; }
     public BatchBuilder Builder { get; }
+
+    /// <summary>The same state without the builder's own checks: how a test hands the circuit a batch it must refuse.</summary>
+    public BatchBuilder Unchecked { get; }
     public long Now { get; set; } = 1_000_000;
     public ulong BatchNumber { get; private set; }
 
@@ -122,14 +126,57 @@ internal sealed class Scenario : IDisposable
 
     public OracleRound Oracle => Recorder.OracleRound(1, (ulong)(Now / 1000));
 
-    /// <summary>Builds the next batch from everything recorded, continuing the chain from the last built batch's head.</summary>
-    public PendingBatch Build(Fr? fromHead = null)
+    /// <summary>
+    /// Builds the next batch from everything recorded (after <paramref name="edit"/>, where a test plays a cheating
+    /// operator), continuing the chain from the last committed batch's head.
+    /// </summary>
+    public PendingBatch Build(Action<List<DepositOp>, List<TradeOp>, List<WithdrawalOp>>? edit = null)
     {
         var (d, t, w) = Recorder.TakeBatch();
-        return Builder.Build(++BatchNumber, Oracle, fromHead ?? lastHead, d, t, w);
+        edit?.Invoke(d, t, w);
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, t, w);
+    }
+
+    /// <summary>
+    /// A cheating operator's batch: the builder refuses it with a message containing <paramref name="refusal"/>, and
+    /// built without the builder's checks it leaves the circuit unsatisfied; returns the first failing constraint's label.
+    /// </summary>
+    public string Refused(string refusal, Action<List<DepositOp>, List<TradeOp>, List<WithdrawalOp>> edit)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        edit(d, t, w);
+        var number = BatchNumber + 1;
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, t, w));
+        Assert.Contains(refusal, e.Message);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, t, w);
+        return Unsatisfied(batch.Assignment);
+    }
+
+    /// <summary>Solves and returns the label of the first unsatisfied constraint (failing the test if all hold).</summary>
+    public string Unsatisfied(IReadOnlyDictionary<string, Fr> assignment)
+    {
+        var solution = Circuit.Solve(assignment);
+        Assert.False(solution.IsSatisfied, "the circuit accepted a batch it must refuse");
+        return solution.Failure!.Label;
+    }
+
+    /// <summary>The batch's assignment with one input replaced.</summary>
+    public static Dictionary<string, Fr> Tampered(PendingBatch batch, string name, Func<Fr, Fr> change)
+    {
+        var values = new Dictionary<string, Fr>(batch.Assignment);
+        Assert.True(values.ContainsKey(name), $"no input {name}");
+        values[name] = change(values[name]);
+        return values;
     }
 
     private Fr lastHead;
+
+    /// <summary>Commits a batch without solving: set-up for a test whose subject is a later batch.</summary>
+    public void Commit(PendingBatch batch)
+    {
+        batch.Commit();
+        lastHead = batch.NewOpsHead;
+    }
 
     /// <summary>Solves the circuit on the batch, then commits it when satisfied.</summary>
     public Solution Prove(PendingBatch batch)
