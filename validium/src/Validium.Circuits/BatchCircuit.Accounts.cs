@@ -30,7 +30,7 @@ public sealed partial class BatchCircuit
         using (api.Scope("L1 chain"))
             s.OpsHead = api.Select(en, PoseidonGadget.Hash(api, s.OpsHead, word, ax, ay, amount), s.OpsHead);
 
-        var bits = api.ToBits(account, Config.AccountDepth);
+        var bits = AccountBits(api, account);
         api.AssertBoolean(isNew);
         api.AssertProduct(isNew, nonce, Fr.Zero);
         api.AssertProduct(isNew, collateral, Fr.Zero);
@@ -54,8 +54,7 @@ public sealed partial class BatchCircuit
         var isEmpty = i["isEmpty"];
         var (ax, ay, nonce, collateral, positionsRoot) = (i["ax"], i["ay"], i["nonce"], i["collateral"], i["positionsRoot"]);
         var siblings = i.Many("siblings", Config.AccountDepth);
-        var bits = new Variable[Config.AccountDepth];
-        for (int l = 0; l < bits.Length; l++) bits[l] = (Config.FeeAccount >> l & 1) == 1 ? Fr.One : Fr.Zero;
+        var bits = ConstantBits(Config.FeeAccount, Config.AccountDepth);
 
         api.AssertBoolean(isEmpty);
         var present = api.Sub(Fr.One, isEmpty);
@@ -85,7 +84,7 @@ public sealed partial class BatchCircuit
         api.AssertInRange(amount, 64);
         api.AssertNonZero(amount);
         api.AssertInRange(recipient, BatchEncoding.AddressBits);
-        var bits = api.ToBits(account, Config.AccountDepth);
+        var bits = AccountBits(api, account);
         var positionsRoot = AccountGadget.PositionsRoot(api, Config, acc.Size, acc.Notional, acc.Funding);
         var leaf = AccountGadget.Leaf(api, acc.Ax, acc.Ay, acc.Nonce, acc.Collateral, positionsRoot);
         AccountGadget.AssertInTree(api, en, s.AccountsRoot, leaf, acc.Siblings, bits);

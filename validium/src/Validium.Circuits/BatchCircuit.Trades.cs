@@ -70,7 +70,7 @@ public sealed partial class BatchCircuit
     private void Settle(ICircuitApi api, Variable en, Running s, OrderVars order, AccountVars acc, Variable hash, Variable[] sel,
         Variable lots, Variable pricePerLot, Variable cash, Variable fee)
     {
-        var bits = api.ToBits(order.Account, Config.AccountDepth);
+        var bits = AccountBits(api, order.Account);
         var leaf = AccountGadget.Leaf(api, acc.Ax, acc.Ay, acc.Nonce, acc.Collateral, AccountGadget.PositionsRoot(api, Config, acc.Size, acc.Notional, acc.Funding));
         AccountGadget.AssertInTree(api, en, s.AccountsRoot, leaf, acc.Siblings, bits);
         OrderGadget.VerifySignature(api, order, acc.Key, hash);

@@ -14,9 +14,6 @@ public static class BatchEncoding
     public const int TradeKind = 2;
     public const int WithdrawalKind = 3;
 
-    /// <summary>Words absorbed per sponge step: Poseidon's widest instance takes the running value plus fifteen.</summary>
-    public const int SpongeRate = Poseidon.MaxInputs - 1;
-
     public const int DepositWords = 1;
     public const int TradeWords = 4;
     public const int WithdrawalWords = 2;
@@ -112,44 +109,6 @@ public static class BatchEncoding
         Fr.FromBigInteger(WithdrawalKind + ((BigInteger)account << 8) + ((BigInteger)amount << 72)),
         Fr.FromBigInteger(recipient + ((BigInteger)nonce << AddressBits)),
     ];
-
-    /// <summary>acc = 0, then acc = Poseidon(acc, next fifteen words) until the words run out, the last group zero-padded.</summary>
-    public static Fr DataCommitment(ReadOnlySpan<Fr> words)
-    {
-        var acc = Fr.Zero;
-        var inputs = new Fr[SpongeRate + 1];
-        for (int k = 0; k < words.Length; k += SpongeRate)
-        {
-            Array.Clear(inputs);
-            inputs[0] = acc;
-            for (int j = 0; j < SpongeRate && k + j < words.Length; j++) inputs[1 + j] = words[k + j];
-            acc = Poseidon.Hash(inputs);
-        }
-        return acc;
-    }
-
-    /// <summary>The bytes the committee stores: each word as 32 big-endian bytes.</summary>
-    public static byte[] DataBytes(ReadOnlySpan<Fr> words)
-    {
-        var bytes = new byte[32 * words.Length];
-        for (int i = 0; i < words.Length; i++) words[i].WriteBigEndian(bytes.AsSpan(32 * i, 32));
-        return bytes;
-    }
-
-    /// <summary>The commitment of stored bytes, refusing a length that is not whole words or a word not below the field modulus.</summary>
-    public static Fr DataCommitment(ReadOnlySpan<byte> data)
-    {
-        if (data.Length % 32 != 0) throw new FormatException($"batch data is {data.Length} bytes, not a whole number of 32-byte words");
-        var words = new Fr[data.Length / 32];
-        for (int i = 0; i < words.Length; i++)
-        {
-            var slice = data.Slice(32 * i, 32);
-            var value = new BigInteger(slice, isUnsigned: true, isBigEndian: true);
-            if (value >= Fr.Modulus) throw new FormatException($"batch data word {i} is not below the field modulus");
-            words[i] = Fr.ReadBigEndian(slice);
-        }
-        return DataCommitment(words);
-    }
 
     private static void CheckAddress(BigInteger a, string name)
     {

@@ -71,6 +71,7 @@ public sealed record CircuitConfig
         for (int i = 0; i < Instruments.Length; i++)
             if (Instruments[i].Validate() is { } err) return $"instrument {i}: {err}";
         if (!TreeShape.Contains(AccountDepth, FeeAccount)) return $"fee account {FeeAccount} is outside an account tree of depth {AccountDepth}";
+        if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
         return Shape is null ? "a batch shape is required" : Shape.Validate();
     }
 

@@ -41,9 +41,16 @@ public class BatchTests
         var solution = s.Prove(batch);
         Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
 
-        var empty = BatchCircuit.StateRoot(ZeroHashes.EmptyRoot(s.Config.AccountDepth), ZeroHashes.EmptyRoot(s.Config.FillDepth));
-        Assert.Equal(empty, batch.PublicInputs[0]);
+        // Genesis is the contract's: the empty account tree.
+        Assert.Equal(ZeroHashes.EmptyRoot(s.Config.AccountDepth), batch.PublicInputs[0]);
         Assert.Equal(s.Builder.StateRoot, batch.PublicInputs[1]);
+        // The account tree's last leaf carries the order-fill tree's root; an account leaf proves against the root as in an escape.
+        var accountsTree = s.Store.Tree(TreeId.Accounts, s.Config.AccountDepth);
+        var fillsRoot = s.Store.Tree(TreeId.OrderFills, s.Config.FillDepth).Root;
+        Assert.NotEqual(ZeroHashes.EmptyRoot(s.Config.FillDepth), fillsRoot);
+        Assert.Equal(fillsRoot, accountsTree.Get(BatchCircuit.FillRootIndex(s.Config.AccountDepth)));
+        var leaf = s.Builder.Mirror.Account(2)!.Leaf(s.Config.PositionsDepth).Hash();
+        Assert.True(MerkleProof.Verify(batch.PublicInputs[1], 2, leaf, accountsTree.Prove(2).Siblings));
         Assert.Equal(s.OpsHead, batch.PublicInputs[4]);
         Assert.Equal(BatchEncoding.WithdrawalsCommitment([(Address(3), 1_000UL * Usd)]), batch.PublicInputs[6]);
         Assert.Equal((Fr)1UL, batch.PublicInputs[7]);

@@ -133,7 +133,7 @@ public class NegativeTests
         var queueHead = s.OpsHead;
         // The operator consumes the second deposit but not the first; the contract's head after both is public.
         using var batch = s.Build((d, _, _) => d.RemoveAt(0));
-        var label = s.Unsatisfied(Tampered(batch, "newOpsHead", _ => queueHead));
+        var label = s.Unsatisfied(Tampered(batch, "opsHeadAfter", _ => queueHead));
         Assert.StartsWith("L1 operations: assert equal", label);
     }
 }

@@ -34,8 +34,8 @@ public sealed partial class BatchBuilder
 
     public StateMirror Mirror { get; }
 
-    /// <summary>The committed state root: Poseidon(accounts root, order-fill root).</summary>
-    public Fr StateRoot => BatchCircuit.StateRoot(accounts.Root, fills.Root);
+    /// <summary>The committed state root: the account tree's, whose reserved last leaf carries the order-fill tree's root.</summary>
+    public Fr StateRoot => accounts.Root;
 
     /// <summary>Skipping the up-front checks lets tests hand the circuit a batch it must refuse.</summary>
     internal bool SkipChecks { get; init; }
@@ -75,9 +75,9 @@ public sealed partial class BatchBuilder
         {
             var c = new Context(batch, Mirror.Clone(), oracle, opsHead);
             var a = new Assignment(c.Values);
-            var oldRoot = BatchCircuit.StateRoot(batch.Root(accounts), batch.Root(fills));
-            a["accountsRoot"] = batch.Root(accounts);
-            a["fillRoot"] = batch.Root(fills);
+            var oldRoot = batch.Root(accounts);
+            var oldFillRoot = batch.Root(fills);
+            a["fillRoot"] = oldFillRoot;
             var o = a.Sub("oracle");
             o["round"] = oracle.Round;
             o["timestamp"] = oracle.Timestamp;
@@ -106,11 +106,12 @@ public sealed partial class BatchBuilder
                 }
             }
 
-            var newRoot = BatchCircuit.StateRoot(batch.Root(accounts), batch.Root(fills));
+            FillRootLeaf(c, a.Sub("fillLeaf"), oldFillRoot);
+            var newRoot = batch.Root(accounts);
             var words = c.Words.ToArray();
             Fr[] publicInputs =
             [
-                oldRoot, newRoot, BatchEncoding.DataCommitment(words), opsHead, c.OpsHead, oracleCommitment,
+                oldRoot, newRoot, PoseidonSponge.Commit(words), opsHead, c.OpsHead, oracleCommitment,
                 BatchEncoding.WithdrawalsCommitment(c.Withdrawals), batchNumber,
             ];
             for (int i = 0; i < publicInputs.Length; i++) c.Values[BatchCircuit.PublicInputNames[i]] = publicInputs[i];
@@ -121,6 +122,16 @@ public sealed partial class BatchBuilder
             batch.Dispose();
             throw;
         }
+    }
+
+    private void FillRootLeaf(Context c, Assignment a, Fr oldFillRoot)
+    {
+        var index = BatchCircuit.FillRootIndex(cfg.AccountDepth);
+        var proof = c.Batch.Prove(accounts, index);
+        if (proof.Leaf != BatchCircuit.FillRootLeafValue(oldFillRoot, cfg.FillDepth))
+            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root: the trees are not this circuit's state");
+        a.Many("siblings", proof.Siblings);
+        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.FillRootLeafValue(c.Batch.Root(fills), cfg.FillDepth))]);
     }
 
     private void Deposit(Context c, Assignment a, DepositOp? d, int slot)
@@ -225,6 +236,7 @@ public sealed partial class BatchBuilder
     private void CheckAccountNumber(ulong id, string what)
     {
         if (!TreeShape.Contains(cfg.AccountDepth, id)) throw new ArgumentException($"{what}: account {id} is outside an account tree of depth {cfg.AccountDepth}");
+        if (id == BatchCircuit.FillRootIndex(cfg.AccountDepth)) throw new ArgumentException($"{what}: account {id} is reserved for the order-fill tree's root");
     }
 
     private void CheckMirror(AccountData? data, MerkleProof proof, ulong id)

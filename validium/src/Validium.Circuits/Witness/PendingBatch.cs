@@ -32,13 +32,13 @@ public sealed class PendingBatch : IDisposable
     /// <summary>Every input of the circuit by name, public ones included.</summary>
     public IReadOnlyDictionary<string, Fr> Assignment { get; }
 
-    /// <summary>oldRoot, newRoot, dataCommitment, oldOpsHead, newOpsHead, oracleCommitment, withdrawalsCommitment, batchNumber.</summary>
+    /// <summary>oldRoot, newRoot, dataCommitment, opsHeadBefore, opsHeadAfter, oracleCommitment, withdrawalsCommitment, batchNumber.</summary>
     public IReadOnlyList<Fr> PublicInputs { get; }
 
     public IReadOnlyList<Fr> DataWords { get; }
 
     /// <summary>What the committee stores: the data words as 32-byte big-endian numbers.</summary>
-    public byte[] DataBytes() => BatchEncoding.DataBytes([.. DataWords]);
+    public byte[] DataBytes() => PoseidonSponge.ToBytes([.. DataWords]);
 
     public IReadOnlyList<(BigInteger Recipient, ulong Amount)> Withdrawals { get; }
 
