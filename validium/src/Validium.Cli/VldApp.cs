@@ -14,6 +14,7 @@ public static class VldApp
         root.Subcommands.Add(JournalCommands.Build(stdout));
         root.Subcommands.Add(StateCommands.Build(stdout, stderr));
         root.Subcommands.Add(ExchangeCommands.Build(stdout));
+        root.Subcommands.Add(BatchCommands.Build(stdout, stderr));
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
         return root;
     }
