@@ -2,5 +2,6 @@ using BenchmarkDotNet.Running;
 using Validium.Bench;
 
 if (args.Length > 0 && args[0] == "journal") return await JournalThroughput.Run(args[1..]);
+if (args.Length > 0 && args[0] == "batch") return BatchProving.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Validium.Accel;
+using Validium.Circuits;
+using Validium.Circuits.Witness;
+using Validium.Proving.Groth16;
+using Validium.State;
+
+namespace Validium.Bench;
+
+/// <summary>
+/// The batch circuit's size and proving time. First the constraints each operation type adds (a slot of that type
+/// over the empty shape's fixed part), then per batch size: `vld batch demo`'s exchange settles N trades, and the
+/// circuit is compiled, set up (development seed), solved and proven on the CPU, each proof verified before its time
+/// is reported. A console measurement rather than BenchmarkDotNet: one proof at these sizes takes seconds to minutes.
+/// Usage: batch [--trades 1,4,16,64] [--account-depth 16] [--fill-depth 24] [--counts-only]
+/// </summary>
+internal static class BatchProving
+{
+    public static int Run(string[] args)
+    {
+        var sizes = (ArgText(args, "--trades") ?? "1,4,16,64").Split(',').Select(int.Parse).ToArray();
+        int accountDepth = int.Parse(ArgText(args, "--account-depth") ?? "16");
+        int fillDepth = int.Parse(ArgText(args, "--fill-depth") ?? "24");
+        bool countsOnly = args.Contains("--counts-only");
+
+        var table = new DemoExchange(1, accountDepth, fillDepth).Config;
+        int Count(BatchShape shape) => new BatchCircuit(table with { Shape = shape }).Compile().R1cs.Constraints.Count;
+        int fixedPart = Count(new BatchShape(0, 0, 0));
+        Console.WriteLine($"account depth {accountDepth}, fill depth {fillDepth}, positions depth {table.PositionsDepth} ({table.InstrumentCount} instruments)");
+        Console.WriteLine($"| part | constraints |\n|---|---:|\n| fixed (oracle round, fee credit, fill-root leaf, commitments) | {fixedPart:N0} |");
+        foreach (var (name, shape) in new[] { ("deposit slot", new BatchShape(1, 0, 0)), ("trade slot", new BatchShape(0, 1, 0)), ("withdrawal slot", new BatchShape(0, 0, 1)) })
+            Console.WriteLine($"| {name} | {Count(shape) - fixedPart:N0} |");
+        if (countsOnly) return 0;
+
+        var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
+        Console.WriteLine("\n| trades | constraints | domain | compile | setup | witness | prove | trades/s (witness + prove) |\n|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (int n in sizes)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "vld-batch-bench-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var exchange = new DemoExchange(n, accountDepth, fillDepth);
+                using var store = StateStore.Open(dir, accel, new StateStoreOptions { SyncWrites = false });
+                using var batch = exchange.Build(store);
+                var circuit = new BatchCircuit(exchange.Config);
+                var sw = Stopwatch.StartNew();
+                var compiled = circuit.Compile();
+                var compile = sw.Elapsed;
+                sw.Restart();
+                var pk = Setup.Run(compiled.R1cs, 1);
+                var setup = sw.Elapsed;
+                sw.Restart();
+                var solution = circuit.Solve(batch.Assignment).ThrowIfUnsatisfied();
+                var witness = sw.Elapsed;
+                sw.Restart();
+                var proof = new Prover(accel).Prove(pk, solution.Witness);
+                var prove = sw.Elapsed;
+                if (!Verifier.Verify(pk.VerifyingKey, proof, solution.PublicSignals, out var reason)) throw new InvalidOperationException($"proof of {n} trades does not verify: {reason}");
+                Console.WriteLine($"| {n} | {compiled.R1cs.Constraints.Count:N0} | 2^{pk.DomainLog} | {compile.TotalSeconds:0.0} s | {setup.TotalSeconds:0.0} s | " +
+                    $"{witness.TotalSeconds:0.0} s | {prove.TotalSeconds:0.0} s | {n / (witness + prove).TotalSeconds:0.00} |");
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        return 0;
+    }
+
+    private static string? ArgText(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
