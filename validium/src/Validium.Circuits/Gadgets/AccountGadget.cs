@@ -1,4 +1,3 @@
-using System.Numerics;
 using Validium.Crypto;
 using Validium.Proving.Circuit;
 using Validium.Proving.Gadgets;
@@ -105,5 +104,4 @@ internal static class AccountGadget
         // shortfall wraps to above p − 2^156 and fails a 160-bit range check.
         api.AssertInRange(api.Sub(api.Mul(value, Fr.FromUInt64(1_000_000)), requirement), 160);
     }
-
 }
