@@ -5,5 +5,6 @@ if (args.Length > 0 && args[0] == "journal") return await JournalThroughput.Run(
 if (args.Length > 0 && args[0] == "exchange-journal") return await ExchangeJournalThroughput.Run(args[1..]);
 if (args.Length > 0 && args[0] == "dac") return await DacBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "jitter") return Jitter.Run(args[1..]);
+if (args.Length > 0 && args[0] == "batch") return BatchProving.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

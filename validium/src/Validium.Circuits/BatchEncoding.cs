@@ -1,0 +1,117 @@
+using System.Numerics;
+using Validium.Crypto;
+
+namespace Validium.Circuits;
+
+/// <summary>
+/// The hashes and packings the circuit recomputes, here outside it: the L1-operations chain and oracle commitment the
+/// contract computes (its SPEC.md), the withdrawals commitment it checks, the signed withdrawal message, and the
+/// batch data the committee stores with its commitment. CIRCUIT.md states each; the circuit's copies are in-circuit.
+/// </summary>
+public static class BatchEncoding
+{
+    public const int DepositKind = 1;
+    public const int TradeKind = 2;
+    public const int WithdrawalKind = 3;
+
+    public const int DepositWords = 1;
+    public const int TradeWords = 4;
+    public const int WithdrawalWords = 2;
+
+    /// <summary>Recipients and depositors are Ethereum addresses.</summary>
+    public const int AddressBits = 160;
+
+    public static readonly BigInteger AddressLimit = BigInteger.One << AddressBits;
+
+    /// <summary>The contract's deposit word: kind 1, account field 0, the depositor's address at bit 72.</summary>
+    public static Fr DepositL1Word(BigInteger depositor)
+    {
+        CheckAddress(depositor, nameof(depositor));
+        return Fr.FromBigInteger(DepositKind + (depositor << 72));
+    }
+
+    /// <summary>One step of the contract's L1-operations chain: head' = Poseidon(head, word, a, b, c).</summary>
+    public static Fr ChainL1(Fr head, Fr word, Fr a, Fr b, Fr c) => Poseidon.Hash([head, word, a, b, c]);
+
+    /// <summary>
+    /// PriceOracle.commit: acc = round·2^64 + timestamp, prices packed three to a word from the low end, then
+    /// acc = Poseidon(acc, w[4k..4k+3]) per group of four words, the last group zero-padded.
+    /// </summary>
+    public static Fr OracleCommitment(ulong round, ulong timestamp, IReadOnlyList<ulong> prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        if (prices.Count == 0) throw new ArgumentException("the oracle commits at least one price", nameof(prices));
+        for (int i = 0; i < prices.Count; i++)
+            if (prices[i] == 0) throw new ArgumentException($"price {i} is zero; the oracle refuses zero prices", nameof(prices));
+        var acc = Fr.FromBigInteger(((BigInteger)round << 64) + timestamp);
+        var words = PriceWords(prices);
+        for (int k = 0; k < words.Length; k += 4)
+        {
+            var inputs = new Fr[5];
+            inputs[0] = acc;
+            for (int j = 0; j < 4 && k + j < words.Length; j++) inputs[1 + j] = words[k + j];
+            acc = Poseidon.Hash(inputs);
+        }
+        return acc;
+    }
+
+    private static Fr[] PriceWords(IReadOnlyList<ulong> prices)
+    {
+        var words = new Fr[(prices.Count + 2) / 3];
+        for (int j = 0; j < words.Length; j++)
+        {
+            BigInteger w = 0;
+            for (int m = 0; m < 3 && 3 * j + m < prices.Count; m++) w += (BigInteger)prices[3 * j + m] << (64 * m);
+            words[j] = Fr.FromBigInteger(w);
+        }
+        return words;
+    }
+
+    /// <summary>The contract's withdrawals commitment: w = 0, then w = Poseidon(w, amount·2^160 + recipient) per withdrawal.</summary>
+    public static Fr WithdrawalsCommitment(IEnumerable<(BigInteger Recipient, ulong Amount)> withdrawals)
+    {
+        var w = Fr.Zero;
+        foreach (var (recipient, amount) in withdrawals) w = Poseidon.Hash(w, WithdrawalEntry(recipient, amount));
+        return w;
+    }
+
+    public static Fr WithdrawalEntry(BigInteger recipient, ulong amount)
+    {
+        CheckAddress(recipient, nameof(recipient));
+        if (amount == 0) throw new ArgumentException("a withdrawal moves a positive amount", nameof(amount));
+        return Fr.FromBigInteger(((BigInteger)amount << AddressBits) + recipient);
+    }
+
+    /// <summary>What an account's key signs to withdraw: Poseidon(11, account, nonce, amount, recipient); 11 is CommandKind.Withdraw.</summary>
+    public static Fr WithdrawalMessage(ulong account, ulong nonce, ulong amount, BigInteger recipient)
+    {
+        CheckAddress(recipient, nameof(recipient));
+        return Poseidon.Hash([(ulong)Exchange.CommandKind.Withdraw, account, nonce, amount, Fr.FromBigInteger(recipient)]);
+    }
+
+    /// <summary>The batch data's first word: batch number, oracle round and oracle timestamp, 64 bits each.</summary>
+    public static Fr HeaderWord(ulong batchNumber, ulong round, ulong timestamp) =>
+        Fr.FromBigInteger(batchNumber + ((BigInteger)round << 64) + ((BigInteger)timestamp << 128));
+
+    public static Fr DepositDataWord(ulong account, ulong amount) =>
+        Fr.FromBigInteger(DepositKind + ((BigInteger)account << 8) + ((BigInteger)amount << 72));
+
+    public static Fr[] TradeDataWords(ulong taker, ulong maker, int instrument, bool takerSells, ulong ticks, ulong lots, Fr takerOrderHash, Fr makerOrderHash) =>
+    [
+        Fr.FromBigInteger(TradeKind + ((BigInteger)taker << 8) + ((BigInteger)maker << 72) + ((BigInteger)instrument << 136) + ((takerSells ? BigInteger.One : 0) << 152)),
+        Fr.FromBigInteger(ticks + ((BigInteger)lots << 64)),
+        takerOrderHash,
+        makerOrderHash,
+    ];
+
+    public static Fr[] WithdrawalDataWords(ulong account, ulong amount, BigInteger recipient, ulong nonce) =>
+    [
+        Fr.FromBigInteger(WithdrawalKind + ((BigInteger)account << 8) + ((BigInteger)amount << 72)),
+        Fr.FromBigInteger(recipient + ((BigInteger)nonce << AddressBits)),
+    ];
+
+    private static void CheckAddress(BigInteger a, string name)
+    {
+        if (a.Sign < 0 || a >= AddressLimit) throw new ArgumentOutOfRangeException(name, "an address is a 160-bit unsigned number");
+    }
+}

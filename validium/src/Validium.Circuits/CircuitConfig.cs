@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Validium.Exchange;
+using Validium.State;
+
+namespace Validium.Circuits;
+
+/// <summary>
+/// What the circuit knows of one instrument: the constants of <see cref="InstrumentSpec"/> it needs to turn signed
+/// order fields (raw prices and quantities) into the state's units (lots, collateral micro-units) and to charge fees
+/// and margin. Only perpetuals: the option margin rule needs the underlying's spot, which the committed feed lacks.
+/// </summary>
+public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerTickLot, int MakerFeePpm, int TakerFeePpm, int InitialMarginPpm, int MaintenanceMarginPpm)
+{
+    public static InstrumentParams FromSpec(InstrumentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Validate() is { } err) throw new ArgumentException($"instrument spec: {err}", nameof(spec));
+        if (spec.IsOption) throw new ArgumentException("the batch circuit settles perpetuals only (CIRCUIT.md, what is missing)", nameof(spec));
+        return new(spec.TickSize, spec.LotSize, spec.CashPerTickLot, spec.MakerFeePpm, spec.TakerFeePpm, spec.InitialMarginPpm, spec.MaintenanceMarginPpm);
+    }
+
+    public string? Validate()
+    {
+        if (TickSize <= 0 || LotSize <= 0 || CashPerTickLot <= 0) return "tick, lot and cash per tick-lot must be positive";
+        if (TakerFeePpm is < 0 or > 100_000 || Math.Abs((long)MakerFeePpm) > TakerFeePpm) return "fees: 0 ≤ taker ≤ 10%, |maker| ≤ taker";
+        if (MaintenanceMarginPpm is <= 0 or > 1_000_000 || InitialMarginPpm < MaintenanceMarginPpm || InitialMarginPpm > 1_000_000)
+            return "margins: 0 < maintenance ≤ initial ≤ 100%";
+        return null;
+    }
+}
+
+/// <summary>How many slots of each operation type one batch has; unused slots are no-ops.</summary>
+public sealed record BatchShape(int Deposits, int Trades, int Withdrawals)
+{
+    public const int MaxSlots = 4096;
+
+    public string? Validate() =>
+        Deposits is < 0 or > MaxSlots || Trades is < 0 or > MaxSlots || Withdrawals is < 0 or > MaxSlots
+            ? $"slot counts must be 0..{MaxSlots}"
+            : null;
+
+    public override string ToString() => $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals";
+}
+
+/// <summary>
+/// Everything the circuit is compiled for: tree depths, the instrument table (its length is the oracle's instrument
+/// count), the account that collects fees, and the batch shape. A different configuration is a different circuit
+/// with its own keys.
+/// </summary>
+public sealed record CircuitConfig
+{
+    public required int AccountDepth { get; init; }
+    public required int PositionsDepth { get; init; }
+    public required int FillDepth { get; init; }
+    public required ImmutableArray<InstrumentParams> Instruments { get; init; }
+    public required ulong FeeAccount { get; init; }
+    public required BatchShape Shape { get; init; }
+
+    /// <summary>The positions subtree is opened whole on every account access, so it stays small.</summary>
+    public const int MaxPositionsDepth = 4;
+
+    public int InstrumentCount => Instruments.Length;
+
+    public string? Validate()
+    {
+        // The contract keeps account numbers in a uint64 and the L1 words give them 64 bits.
+        if (AccountDepth is < 1 or > 64) return "account depth must be 1..64";
+        if (PositionsDepth is < 1 or > MaxPositionsDepth) return $"positions depth must be 1..{MaxPositionsDepth}";
+        if (FillDepth is < 1 or > 64) return "fill depth must be 1..64";
+        if (Instruments.IsDefaultOrEmpty || Instruments.Length > 1 << PositionsDepth) return $"1..{1 << PositionsDepth} instruments for positions depth {PositionsDepth}";
+        for (int i = 0; i < Instruments.Length; i++)
+            if (Instruments[i].Validate() is { } err) return $"instrument {i}: {err}";
+        if (!TreeShape.Contains(AccountDepth, FeeAccount)) return $"fee account {FeeAccount} is outside an account tree of depth {AccountDepth}";
+        if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
+        return Shape is null ? "a batch shape is required" : Shape.Validate();
+    }
+
+    public CircuitConfig Checked() => Validate() is { } err ? throw new ArgumentException($"circuit configuration: {err}") : this;
+}

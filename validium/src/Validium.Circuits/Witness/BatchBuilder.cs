@@ -1,0 +1,283 @@
+using System.Numerics;
+using Validium.Crypto;
+using Validium.State;
+
+namespace Validium.Circuits.Witness;
+
+/// <summary>
+/// Applies one batch of operations to the state (the Validium.State trees plus the <see cref="StateMirror"/> of leaf
+/// preimages) and records, slot by slot, every private input the <see cref="BatchCircuit"/> needs: Merkle paths come
+/// from the staged <see cref="StateBatch"/>, so each operation's proof is against the root the previous one left.
+/// An operation the circuit would refuse is refused here first, naming the slot and the rule. Nothing changes until
+/// <see cref="PendingBatch.Commit"/>.
+/// </summary>
+public sealed partial class BatchBuilder
+{
+    private readonly CircuitConfig cfg;
+    private readonly StateStore store;
+    private readonly SparseMerkleTree accounts;
+    private readonly SparseMerkleTree fills;
+    private readonly Lazy<NoOps> noOps;
+
+    public BatchBuilder(CircuitConfig config, StateStore store, StateMirror? mirror = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        cfg = config.Checked();
+        this.store = store;
+        accounts = store.Tree(TreeId.Accounts, cfg.AccountDepth);
+        fills = store.Tree(TreeId.OrderFills, cfg.FillDepth);
+        Mirror = mirror ?? new StateMirror();
+        noOps = new(() => new NoOps(cfg));
+    }
+
+    public CircuitConfig Config => cfg;
+
+    public StateMirror Mirror { get; }
+
+    /// <summary>The committed state root: the account tree's, whose reserved last leaf carries the order-fill tree's root.</summary>
+    public Fr StateRoot => accounts.Root;
+
+    /// <summary>Skipping the up-front checks lets tests hand the circuit a batch it must refuse.</summary>
+    internal bool SkipChecks { get; init; }
+
+    private sealed class Context(StateBatch batch, StateMirror mirror, OracleRound oracle, Fr opsHead)
+    {
+        public StateBatch Batch { get; } = batch;
+        public StateMirror Mirror { get; } = mirror;
+        public OracleRound Oracle { get; } = oracle;
+        public Dictionary<string, Fr> Values { get; } = [];
+        public List<Fr> Words { get; } = [];
+        public List<(BigInteger Recipient, ulong Amount)> Withdrawals { get; } = [];
+        public Fr OpsHead = opsHead;
+        public long FeeSum;
+    }
+
+    /// <summary>
+    /// Builds batch <paramref name="batchNumber"/> on the committed state: the deposits (in L1 queue order, continuing
+    /// the chain from <paramref name="opsHead"/>), trades and withdrawals must fit the configured shape.
+    /// </summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades,
+        IReadOnlyList<WithdrawalOp> withdrawals)
+    {
+        ArgumentNullException.ThrowIfNull(oracle);
+        ArgumentNullException.ThrowIfNull(deposits);
+        ArgumentNullException.ThrowIfNull(trades);
+        ArgumentNullException.ThrowIfNull(withdrawals);
+        var shape = cfg.Shape;
+        if (deposits.Count > shape.Deposits || trades.Count > shape.Trades || withdrawals.Count > shape.Withdrawals)
+            throw new ArgumentException($"{deposits.Count} deposits, {trades.Count} trades, {withdrawals.Count} withdrawals do not fit a batch of {shape}");
+        if (oracle.Prices.Length != cfg.InstrumentCount)
+            throw new ArgumentException($"the oracle round has {oracle.Prices.Length} prices, the circuit's table {cfg.InstrumentCount} instruments");
+        var oracleCommitment = oracle.Commitment;
+
+        var batch = store.BeginBatch(batchNumber);
+        try
+        {
+            var c = new Context(batch, Mirror.Clone(), oracle, opsHead);
+            var a = new Assignment(c.Values);
+            var oldRoot = batch.Root(accounts);
+            var oldFillRoot = batch.Root(fills);
+            a["fillRoot"] = oldFillRoot;
+            var o = a.Sub("oracle");
+            o["round"] = oracle.Round;
+            o["timestamp"] = oracle.Timestamp;
+            o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
+            c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
+
+            for (int i = 0; i < shape.Deposits; i++)
+                Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
+            for (int i = 0; i < shape.Trades; i++)
+            {
+                if (i < trades.Count) Trade(c, a.Sub($"trade[{i}]"), trades[i], i);
+                else
+                {
+                    noOps.Value.Trade(a.Sub($"trade[{i}]"));
+                    c.Words.AddRange(new Fr[BatchEncoding.TradeWords]);
+                }
+            }
+            FeeCredit(c, a.Sub("fee"));
+            for (int i = 0; i < shape.Withdrawals; i++)
+            {
+                if (i < withdrawals.Count) Withdrawal(c, a.Sub($"withdrawal[{i}]"), withdrawals[i], i);
+                else
+                {
+                    noOps.Value.Withdrawal(a.Sub($"withdrawal[{i}]"));
+                    c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
+                }
+            }
+
+            FillRootLeaf(c, a.Sub("fillLeaf"), oldFillRoot);
+            var newRoot = batch.Root(accounts);
+            var words = c.Words.ToArray();
+            Fr[] publicInputs =
+            [
+                oldRoot, newRoot, PoseidonSponge.Commit(words), opsHead, c.OpsHead, oracleCommitment,
+                BatchEncoding.WithdrawalsCommitment(c.Withdrawals), batchNumber,
+            ];
+            for (int i = 0; i < publicInputs.Length; i++) c.Values[BatchCircuit.PublicInputNames[i]] = publicInputs[i];
+            return new PendingBatch(batch, Mirror, c.Mirror, c.Values, publicInputs, words, c.Withdrawals);
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+    }
+
+    private void FillRootLeaf(Context c, Assignment a, Fr oldFillRoot)
+    {
+        var index = BatchCircuit.FillRootIndex(cfg.AccountDepth);
+        var proof = c.Batch.Prove(accounts, index);
+        if (proof.Leaf != BatchCircuit.FillRootLeafValue(oldFillRoot, cfg.FillDepth))
+            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root: the trees are not this circuit's state");
+        a.Many("siblings", proof.Siblings);
+        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.FillRootLeafValue(c.Batch.Root(fills), cfg.FillDepth))]);
+    }
+
+    private void Deposit(Context c, Assignment a, DepositOp? d, int slot)
+    {
+        var siblings = new Fr[cfg.AccountDepth];
+        if (d is null)
+        {
+            // A no-op slot: the circuit still hashes a would-be new account, which needs only the empty positions root.
+            a["enabled"] = Fr.Zero;
+            foreach (var name in (string[])["depositor", "ax", "ay", "amount", "account", "nonce", "collateral"]) a[name] = Fr.Zero;
+            a["isNew"] = Fr.One;
+            a["positionsRoot"] = ZeroHashes.EmptyRoot(cfg.PositionsDepth);
+            a.Many("siblings", siblings);
+            c.Words.Add(Fr.Zero);
+            return;
+        }
+        string what = $"deposit {slot}";
+        CheckAccountNumber(d.Account, what);
+        if (d.Amount == 0 || d.Amount > long.MaxValue) throw new ArgumentException($"{what}: amount {d.Amount} is not a positive 63-bit amount");
+        var proof = c.Batch.Prove(accounts, d.Account);
+        var existing = c.Mirror.Account(d.Account);
+        CheckMirror(existing, proof, d.Account);
+        if (existing is not null && existing.Key != d.Key && !SkipChecks)
+            throw new InvalidOperationException($"{what}: account {d.Account} belongs to another key; credit the deposit to an account with its key or to an empty one");
+        var old = existing ?? AccountData.Open(d.Key, 0, cfg.InstrumentCount);
+        long credited = old.Collateral + (long)d.Amount;
+        if (credited < old.Collateral) throw new InvalidOperationException($"{what}: account {d.Account}'s collateral would overflow 64 bits");
+        var updated = old with { Collateral = credited };
+
+        a["enabled"] = Fr.One;
+        a["depositor"] = Fr.FromBigInteger(d.Depositor);
+        a["ax"] = d.Key.X;
+        a["ay"] = d.Key.Y;
+        a["amount"] = d.Amount;
+        a["account"] = d.Account;
+        a["isNew"] = existing is null ? Fr.One : Fr.Zero;
+        a["nonce"] = old.Nonce;
+        a["collateral"] = FieldEncoding.Signed(old.Collateral);
+        a["positionsRoot"] = old.PositionsRoot(cfg.PositionsDepth);
+        a.Many("siblings", proof.Siblings);
+        WriteAccount(c, d.Account, existing, updated);
+
+        c.OpsHead = BatchEncoding.ChainL1(c.OpsHead, BatchEncoding.DepositL1Word(d.Depositor), d.Key.X, d.Key.Y, d.Amount);
+        c.Words.Add(BatchEncoding.DepositDataWord(d.Account, d.Amount));
+    }
+
+    private void FeeCredit(Context c, Assignment a)
+    {
+        var proof = c.Batch.Prove(accounts, cfg.FeeAccount);
+        var existing = c.Mirror.Account(cfg.FeeAccount);
+        CheckMirror(existing, proof, cfg.FeeAccount);
+        if (existing is null && c.FeeSum != 0)
+            throw new InvalidOperationException($"the batch collects fees of {c.FeeSum} but fee account {cfg.FeeAccount} does not exist; open it with a deposit first");
+        var old = existing ?? AccountData.Open(default, 0, cfg.InstrumentCount);
+        a["isEmpty"] = existing is null ? Fr.One : Fr.Zero;
+        a["ax"] = existing is null ? Fr.Zero : old.Key.X;
+        a["ay"] = existing is null ? Fr.Zero : old.Key.Y;
+        a["nonce"] = old.Nonce;
+        a["collateral"] = FieldEncoding.Signed(old.Collateral);
+        a["positionsRoot"] = old.PositionsRoot(cfg.PositionsDepth);
+        a.Many("siblings", proof.Siblings);
+        if (existing is not null)
+            WriteAccount(c, cfg.FeeAccount, existing, existing with { Collateral = checked(existing.Collateral + c.FeeSum) });
+    }
+
+    private void Withdrawal(Context c, Assignment a, WithdrawalOp w, int slot)
+    {
+        string what = $"withdrawal {slot}";
+        var (data, proof) = OpenAccount(c, w.Account, what);
+        if (w.Amount == 0 || w.Amount > long.MaxValue) throw new ArgumentException($"{what}: amount {w.Amount} is not a positive 63-bit amount");
+        if (w.Recipient.Sign < 0 || w.Recipient >= BatchEncoding.AddressLimit) throw new ArgumentException($"{what}: the recipient is not a 160-bit address");
+        var left = data.Collateral - (long)w.Amount;
+        if (!SkipChecks)
+        {
+            if (w.Nonce <= data.Nonce) throw new InvalidOperationException($"{what}: nonce {w.Nonce} is not above account {w.Account}'s last nonce {data.Nonce}");
+            var message = BatchEncoding.WithdrawalMessage(w.Account, w.Nonce, w.Amount, w.Recipient);
+            if (!EdDsaPoseidon.Verify(message, w.Signature, data.Key)) throw new InvalidOperationException($"{what}: the signature is not account {w.Account}'s");
+            if (!Settlement.MeetsMargin(cfg, c.Oracle.Prices, left, data.Positions, initial: true))
+                throw new InvalidOperationException($"{what}: {w.Amount} is more than account {w.Account}'s free collateral at the batch's prices");
+        }
+        a["enabled"] = Fr.One;
+        a["account"] = w.Account;
+        a["nonce"] = w.Nonce;
+        a["amount"] = w.Amount;
+        a["recipient"] = Fr.FromBigInteger(w.Recipient);
+        AssignSignature(a, w.Signature, what);
+        AssignAccount(a.Sub("account"), data, proof.Siblings);
+        WriteAccount(c, w.Account, data, data with { Nonce = w.Nonce, Collateral = left });
+        c.Withdrawals.Add((w.Recipient, w.Amount));
+        c.Words.AddRange(BatchEncoding.WithdrawalDataWords(w.Account, w.Amount, w.Recipient, w.Nonce));
+    }
+
+    private (AccountData Data, MerkleProof Proof) OpenAccount(Context c, ulong id, string what)
+    {
+        CheckAccountNumber(id, what);
+        var proof = c.Batch.Prove(accounts, id);
+        var data = c.Mirror.Account(id);
+        CheckMirror(data, proof, id);
+        return data is null ? throw new InvalidOperationException($"{what}: account {id} does not exist") : (data, proof);
+    }
+
+    private void CheckAccountNumber(ulong id, string what)
+    {
+        if (!TreeShape.Contains(cfg.AccountDepth, id)) throw new ArgumentException($"{what}: account {id} is outside an account tree of depth {cfg.AccountDepth}");
+        if (id == BatchCircuit.FillRootIndex(cfg.AccountDepth)) throw new ArgumentException($"{what}: account {id} is reserved for the order-fill tree's root");
+    }
+
+    private void CheckMirror(AccountData? data, MerkleProof proof, ulong id)
+    {
+        var expected = data is null ? Fr.Zero : data.Leaf(cfg.PositionsDepth).Hash();
+        if (proof.Leaf != expected) throw new InvalidOperationException($"the state mirror and the account tree disagree on account {id}");
+    }
+
+    /// <summary>Writes the changed positions into the account's positions tree, then the account leaf; both must agree with the mirror.</summary>
+    private void WriteAccount(Context c, ulong id, AccountData? old, AccountData updated)
+    {
+        var changed = new List<LeafUpdate>();
+        for (int j = 0; j < updated.Positions.Length; j++)
+            if (old is null ? !updated.Positions[j].IsFlat : old.Positions[j] != updated.Positions[j])
+                changed.Add(new LeafUpdate((ulong)j, updated.Positions[j].Hash()));
+        if (changed.Count > 0)
+        {
+            var root = c.Batch.Update(store.Tree(TreeId.Positions(id), cfg.PositionsDepth), changed);
+            if (root != updated.PositionsRoot(cfg.PositionsDepth)) throw new InvalidOperationException($"account {id}'s positions tree disagrees with the mirror");
+        }
+        c.Batch.Update(accounts, [new LeafUpdate(id, updated.Leaf(cfg.PositionsDepth).Hash())]);
+        c.Mirror.SetAccount(id, updated);
+    }
+
+    internal static void AssignAccount(Assignment a, AccountData d, ReadOnlySpan<Fr> siblings)
+    {
+        a["ax"] = d.Key.X;
+        a["ay"] = d.Key.Y;
+        a["nonce"] = d.Nonce;
+        a["collateral"] = FieldEncoding.Signed(d.Collateral);
+        a.Many("size", [.. d.Positions.Select(p => FieldEncoding.Signed(p.Size))]);
+        a.Many("notional", [.. d.Positions.Select(p => FieldEncoding.Signed(p.OpenNotional))]);
+        a.Many("funding", [.. d.Positions.Select(p => FieldEncoding.Signed(p.FundingIndex))]);
+        a.Many("siblings", siblings);
+    }
+
+    internal static void AssignSignature(Assignment a, EdDsaSignature sig, string what)
+    {
+        if (sig.S.Sign < 0 || sig.S >= Fr.Modulus) throw new ArgumentException($"{what}: signature scalar S is not below the field modulus");
+        a["r8x"] = sig.R8.X;
+        a["r8y"] = sig.R8.Y;
+        a["s"] = Fr.FromBigInteger(sig.S);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using Validium.Crypto;
+using Validium.Exchange;
+
+namespace Validium.Circuits.Witness;
+
+/// <summary>
+/// Drives an <see cref="Engine"/> and turns what it reports into batch operations: deposits as the L1 queued them,
+/// each Trade event as a <see cref="TradeOp"/> carrying the two signed orders behind it, accepted withdrawals with
+/// their signed requests, and the oracle round of the engine's current marks. The engine decides; the circuit checks
+/// what its events claim. Batches are cut at oracle commits: a batch is proven against one committed round.
+/// </summary>
+public sealed class ExchangeRecorder(Engine engine)
+{
+    private readonly Dictionary<long, SignedOrder> orders = [];
+    private readonly List<DepositOp> deposits = [];
+    private readonly List<TradeOp> trades = [];
+    private readonly List<WithdrawalOp> withdrawals = [];
+    private int seen = engine.Events.Count;
+
+    public Engine Engine { get; } = engine;
+
+    /// <summary>The circuit's instrument table for the engine's listed instruments (perpetuals only).</summary>
+    public ImmutableArray<InstrumentParams> Instruments() =>
+        [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => InstrumentParams.FromSpec(Engine.Instrument(i)))];
+
+    /// <summary>Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot.</summary>
+    public OracleRound OracleRound(ulong round, ulong timestampSeconds) =>
+        new(round, timestampSeconds, [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i =>
+        {
+            var s = Engine.Instrument(i);
+            return checked((ulong)(Engine.MarkPrice(i) / s.TickSize * s.CashPerTickLot));
+        })]);
+
+    public Outcome Deposit(long time, int account, BabyJubjubPoint key, long amount, BigInteger depositor)
+    {
+        var outcome = Engine.Execute(Command.Deposit(time, account, key, amount));
+        Drain(null);
+        if (outcome.Accepted) deposits.Add(new DepositOp((ulong)account, key, (ulong)amount, depositor));
+        return outcome;
+    }
+
+    /// <summary>A signed place order: the engine verifies it and matches it; every resulting trade is recorded.</summary>
+    public Outcome Place(in Command order, EdDsaSignature signature)
+    {
+        var outcome = Engine.ExecuteSigned(order, signature);
+        Drain(new SignedOrder(order, signature));
+        return outcome;
+    }
+
+    public Outcome Execute(in Command command)
+    {
+        var outcome = Engine.Execute(command);
+        Drain(null);
+        return outcome;
+    }
+
+    /// <summary>A withdrawal the account's key signed (<see cref="BatchEncoding.WithdrawalMessage"/>); recorded when the engine allows it.</summary>
+    public Outcome Withdraw(long time, int account, long amount, ulong nonce, BigInteger recipient, EdDsaSignature signature)
+    {
+        var outcome = Engine.Execute(Command.Withdraw(time, account, amount));
+        Drain(null);
+        if (outcome.Accepted) withdrawals.Add(new WithdrawalOp((ulong)account, nonce, (ulong)amount, recipient, signature));
+        return outcome;
+    }
+
+    public int PendingDeposits => deposits.Count;
+    public int PendingTrades => trades.Count;
+    public int PendingWithdrawals => withdrawals.Count;
+
+    /// <summary>Everything recorded since the last call, in the engine's order within each kind.</summary>
+    public (List<DepositOp> Deposits, List<TradeOp> Trades, List<WithdrawalOp> Withdrawals) TakeBatch()
+    {
+        var r = (deposits.ToList(), trades.ToList(), withdrawals.ToList());
+        deposits.Clear();
+        trades.Clear();
+        withdrawals.Clear();
+        return r;
+    }
+
+    private void Drain(SignedOrder? current)
+    {
+        var events = Engine.Events.Events;
+        if (seen > events.Length) throw new InvalidOperationException("the engine's event log was cleared behind the recorder's back; it must be the log's only reader");
+        for (; seen < events.Length; seen++)
+        {
+            ref readonly var e = ref events[seen];
+            if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = current;
+            else if (e.Kind == EventKind.Trade)
+            {
+                var spec = Engine.Instrument(e.Instrument);
+                if (!orders.TryGetValue(e.OrderId, out var taker) || !orders.TryGetValue(e.CounterOrderId, out var maker))
+                    throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder did not see placed");
+                trades.Add(new TradeOp(taker, maker, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using Validium.Crypto;
+using Validium.Exchange;
+
+namespace Validium.Circuits.Witness;
+
+/// <summary>
+/// An L1 deposit as the contract queued it (Validium.sol deposit: the depositor's address, the key, the amount), with
+/// the account number the operator credits: an account with that key, or an empty leaf that becomes one.
+/// </summary>
+public sealed record DepositOp(ulong Account, BabyJubjubPoint Key, ulong Amount, BigInteger Depositor);
+
+/// <summary>A place command (ORDERS.md) with the signature its account's key made over its hash.</summary>
+public sealed record SignedOrder(Command Order, EdDsaSignature Signature)
+{
+    public Fr Hash => OrderSigning.Hash(Order);
+}
+
+/// <summary>A fill of <paramref name="Lots"/> lots at <paramref name="PriceTicks"/> ticks between a taker's and a maker's order.</summary>
+public sealed record TradeOp(SignedOrder Taker, SignedOrder Maker, long PriceTicks, long Lots);
+
+/// <summary>
+/// A withdrawal the account's key signed (<see cref="BatchEncoding.WithdrawalMessage"/>): amount to an L1 recipient,
+/// with a nonce above the account's last.
+/// </summary>
+public sealed record WithdrawalOp(ulong Account, ulong Nonce, ulong Amount, BigInteger Recipient, EdDsaSignature Signature);
+
+/// <summary>One committed PriceOracle round: prices per instrument in collateral micro-units per lot, timestamp in seconds.</summary>
+public sealed record OracleRound(ulong Round, ulong Timestamp, ImmutableArray<ulong> Prices)
+{
+    public Fr Commitment => BatchEncoding.OracleCommitment(Round, Timestamp, Prices);
+}

@@ -1,0 +1,46 @@
+using System.Numerics;
+using Validium.State;
+
+namespace Validium.Circuits.Witness;
+
+/// <summary>
+/// The circuit's arithmetic outside it, on integers: how a fill moves a position (Engine.ApplyFill), fees
+/// (Engine.Fee), and the simple margin rule. The witness builder uses it to compute the state after each operation
+/// and to refuse, with a reason, an operation the circuit would not accept.
+/// </summary>
+public static class Settlement
+{
+    public readonly record struct FillResult(long To, long Keep, long Realised);
+
+    public static FillResult ApplyFill(long from, long cost, bool sell, long lots, long pricePerLot)
+    {
+        long d = sell ? -lots : lots;
+        long cash = checked(lots * pricePerLot);
+        long costNew = checked(cost + (sell ? -cash : cash));
+        long to = checked(from + d);
+        long keep;
+        if (from == 0 || from > 0 == d > 0) keep = costNew;
+        else if (to == 0) keep = 0;
+        else if (to > 0 == from > 0) keep = (long)((Int128)cost * to / from);
+        else keep = checked(to * pricePerLot);
+        return new FillResult(to, keep, checked(costNew - keep));
+    }
+
+    /// <summary>Rounded toward zero: floor for a fee, the same magnitude for a rebate.</summary>
+    public static long Fee(long cash, int ppm) =>
+        ppm >= 0 ? (long)((Int128)cash * ppm / 1_000_000) : -(long)((Int128)cash * -ppm / 1_000_000);
+
+    /// <summary>10^6·(collateral + Σ size·price − notional) ≥ Σ |size|·price·factor (MARGIN.md's simple rule, exact).</summary>
+    public static bool MeetsMargin(CircuitConfig cfg, IReadOnlyList<ulong> prices, long collateral, IReadOnlyList<PositionLeaf> positions, bool initial)
+    {
+        BigInteger value = collateral, requirement = 0;
+        for (int j = 0; j < positions.Count; j++)
+        {
+            var p = positions[j];
+            value += (BigInteger)p.Size * prices[j] - p.OpenNotional;
+            var factor = initial ? cfg.Instruments[j].InitialMarginPpm : cfg.Instruments[j].MaintenanceMarginPpm;
+            requirement += BigInteger.Abs(p.Size) * prices[j] * factor;
+        }
+        return value * 1_000_000 >= requirement;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Validium.Accel;
+using Validium.Circuits.Witness;
+using Validium.Crypto;
+using Validium.Exchange;
+using Validium.Proving.Circuit;
+using Validium.State;
+
+namespace Validium.Circuits.Tests;
+
+/// <summary>
+/// A small exchange (BTC and ETH perpetuals) driven through the real engine, its batches built on real state trees
+/// in a temporary RocksDB, and the L1 chain head tracked as the contract computes it. Account 0 collects fees.
+/// </summary>
+internal sealed class Scenario : IDisposable
+{
+    public const long Usd = 1_000_000;
+    public const long Btc = 100_000_000;
+    public const long Milli = Btc / 1000;
+    public const int BtcPerp = 0, EthPerp = 1;
+
+    public static readonly InstrumentSpec BtcSpec = new()
+    {
+        Kind = InstrumentKind.Perpetual, Underlying = 0, TickSize = Usd / 2, LotSize = Milli, QuantityDecimals = 8,
+        MinQuantity = Milli, MaxQuantity = 10 * Btc, MaxPrice = 200_000 * Usd, MaxPosition = 100 * Btc,
+        MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 100_000, MaintenanceMarginPpm = 50_000, BandPpm = 100_000,
+        PremiumCapPpm = 5_000, FundingCapPpm = 750,
+    };
+
+    public static readonly InstrumentSpec EthSpec = BtcSpec with
+    {
+        Underlying = 1, TickSize = Usd / 20, LotSize = Btc / 100, MinQuantity = Btc / 100, MaxPrice = 20_000 * Usd, MakerFeePpm = 200,
+    };
+
+    public static readonly AccelDispatcher Cpu = new(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
+
+    private static readonly ConcurrentDictionary<CircuitConfig, Lazy<BatchCircuit>> circuits = new();
+
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "validium-circuits-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<int, long> nonces = [];
+    private long clientIds = 1;
+
+    public Scenario(BatchShape shape, int fillDepth = 8)
+    {
+        Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256 });
+        Recorder = new ExchangeRecorder(Engine);
+        Recorder.Execute(Command.List(Now, BtcSpec));
+        Recorder.Execute(Command.List(Now, EthSpec));
+        Recorder.Execute(Command.OracleIndex(Now, 0, 50_000 * Usd));
+        Recorder.Execute(Command.OracleIndex(Now, 1, 3_000 * Usd));
+        Config = new CircuitConfig
+        {
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
+        };
+        Store = StateStore.Open(dir, Cpu, new StateStoreOptions { SyncWrites = false });
+        Builder = new BatchBuilder(Config, Store);
+        Unchecked = new BatchBuilder(Config, Store, Builder.Mirror) { SkipChecks = true };
+    }
+
+    public Engine Engine { get; }
+    public ExchangeRecorder Recorder { get; }
+    public CircuitConfig Config { get; }
+    public StateStore Store { get; }
+    public BatchBuilder Builder { get; }
+
+    /// <summary>The same state without the builder's own checks: how a test hands the circuit a batch it must refuse.</summary>
+    public BatchBuilder Unchecked { get; }
+    public long Now { get; set; } = 1_000_000;
+    public ulong BatchNumber { get; private set; }
+
+    /// <summary>The contract's L1-operations chain head after every queued operation, deposits here.</summary>
+    public Fr OpsHead { get; private set; }
+
+    public BatchCircuit Circuit => circuits.GetOrAdd(Config, c => new Lazy<BatchCircuit>(() => new BatchCircuit(c))).Value;
+
+    public static byte[] PrivateKey(int account)
+    {
+        var k = new byte[32];
+        k[0] = (byte)(account + 1);
+        k[31] = 0x42;
+        return k;
+    }
+
+    public static BabyJubjubPoint KeyOf(int account) => EdDsaPoseidon.PrivateToPublic(PrivateKey(account));
+
+    public static BigInteger Address(int account) => (BigInteger.One << 159) + 0x1000 + account;
+
+    /// <summary>Queues an L1 deposit (the chain head moves as the contract's) and lets the engine credit it.</summary>
+    public Scenario Deposit(int account, long usd)
+    {
+        var key = KeyOf(account);
+        Assert.True(Recorder.Deposit(Now, account, key, usd * Usd, Address(account)).Accepted);
+        OpsHead = BatchEncoding.ChainL1(OpsHead, BatchEncoding.DepositL1Word(Address(account)), key.X, key.Y, (ulong)(usd * Usd));
+        return this;
+    }
+
+    public SignedOrder Sign(int account, int instrument, Side side, long price, long quantity, OrderType type = OrderType.Limit, long expiresAt = 0)
+    {
+        long nonce = nonces[account] = nonces.GetValueOrDefault(account) + 1;
+        var c = Command.Place(Now, account, nonce, instrument, side, type, price, quantity, clientIds++, expiresAt);
+        return new SignedOrder(c, OrderSigning.Sign(c, PrivateKey(account)));
+    }
+
+    public Outcome Place(int account, int instrument, Side side, long price, long quantity, OrderType type = OrderType.Limit)
+    {
+        Now += 10;
+        var o = Sign(account, instrument, side, price, quantity, type);
+        var outcome = Recorder.Place(o.Order, o.Signature);
+        Assert.True(outcome.Accepted, $"order refused: {outcome.Code}");
+        return outcome;
+    }
+
+    public WithdrawalOp SignWithdrawal(int account, ulong nonce, long amount)
+    {
+        var message = BatchEncoding.WithdrawalMessage((ulong)account, nonce, (ulong)amount, Address(account));
+        return new WithdrawalOp((ulong)account, nonce, (ulong)amount, Address(account), EdDsaPoseidon.Sign(PrivateKey(account), message));
+    }
+
+    public Scenario Withdraw(int account, ulong nonce, long amount)
+    {
+        var w = SignWithdrawal(account, nonce, amount);
+        Assert.True(Recorder.Withdraw(Now, account, amount, nonce, w.Recipient, w.Signature).Accepted);
+        return this;
+    }
+
+    public OracleRound Oracle => Recorder.OracleRound(1, (ulong)(Now / 1000));
+
+    /// <summary>
+    /// Builds the next batch from everything recorded (after <paramref name="edit"/>, where a test plays a cheating
+    /// operator), continuing the chain from the last committed batch's head.
+    /// </summary>
+    public PendingBatch Build(Action<List<DepositOp>, List<TradeOp>, List<WithdrawalOp>>? edit = null)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        edit?.Invoke(d, t, w);
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, t, w);
+    }
+
+    /// <summary>
+    /// A cheating operator's batch: the builder refuses it with a message containing <paramref name="refusal"/>, and
+    /// built without the builder's checks it leaves the circuit unsatisfied; returns the first failing constraint's label.
+    /// </summary>
+    public string Refused(string refusal, Action<List<DepositOp>, List<TradeOp>, List<WithdrawalOp>> edit)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        edit(d, t, w);
+        var number = BatchNumber + 1;
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, t, w));
+        Assert.Contains(refusal, e.Message);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, t, w);
+        return Unsatisfied(batch.Assignment);
+    }
+
+    /// <summary>Solves and returns the label of the first unsatisfied constraint (failing the test if all hold).</summary>
+    public string Unsatisfied(IReadOnlyDictionary<string, Fr> assignment)
+    {
+        var solution = Circuit.Solve(assignment);
+        Assert.False(solution.IsSatisfied, "the circuit accepted a batch it must refuse");
+        return solution.Failure!.Label;
+    }
+
+    /// <summary>The batch's assignment with one input replaced.</summary>
+    public static Dictionary<string, Fr> Tampered(PendingBatch batch, string name, Func<Fr, Fr> change)
+    {
+        var values = new Dictionary<string, Fr>(batch.Assignment);
+        Assert.True(values.ContainsKey(name), $"no input {name}");
+        values[name] = change(values[name]);
+        return values;
+    }
+
+    private Fr lastHead;
+
+    /// <summary>Commits a batch without solving: set-up for a test whose subject is a later batch.</summary>
+    public void Commit(PendingBatch batch)
+    {
+        batch.Commit();
+        lastHead = batch.NewOpsHead;
+    }
+
+    /// <summary>Solves the circuit on the batch, then commits it when satisfied.</summary>
+    public Solution Prove(PendingBatch batch)
+    {
+        var solution = Circuit.Solve(batch.Assignment);
+        if (solution.IsSatisfied)
+        {
+            batch.Commit();
+            lastHead = batch.NewOpsHead;
+        }
+        return solution;
+    }
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless; failing the test over it would hide the real result.
+        }
+    }
+}
