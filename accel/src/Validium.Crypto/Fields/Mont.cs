@@ -11,7 +11,7 @@ namespace Validium.Crypto;
 public static class Mont<TP> where TP : struct, IModulus
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong AddCarry(ulong a, ulong b, ref ulong carry)
+    internal static ulong AddCarry(ulong a, ulong b, ref ulong carry)
     {
         ulong s = a + b + carry;
         carry = ((a & b) | ((a | b) & ~s)) >> 63;
@@ -19,7 +19,7 @@ public static class Mont<TP> where TP : struct, IModulus
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SubBorrow(ulong a, ulong b, ref ulong borrow)
+    internal static ulong SubBorrow(ulong a, ulong b, ref ulong borrow)
     {
         ulong d = a - b - borrow;
         borrow = ((~a & b) | (~(a ^ b) & d)) >> 63;

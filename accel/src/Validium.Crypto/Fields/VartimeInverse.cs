@@ -73,10 +73,10 @@ public static class VartimeInverse<TP> where TP : struct, IModulus
         public ulong Sub(in U o)
         {
             ulong b = 0;
-            a0 = SubBorrow(a0, o.a0, ref b);
-            a1 = SubBorrow(a1, o.a1, ref b);
-            a2 = SubBorrow(a2, o.a2, ref b);
-            a3 = SubBorrow(a3, o.a3, ref b);
+            a0 = Mont<TP>.SubBorrow(a0, o.a0, ref b);
+            a1 = Mont<TP>.SubBorrow(a1, o.a1, ref b);
+            a2 = Mont<TP>.SubBorrow(a2, o.a2, ref b);
+            a3 = Mont<TP>.SubBorrow(a3, o.a3, ref b);
             return b;
         }
 
@@ -84,10 +84,10 @@ public static class VartimeInverse<TP> where TP : struct, IModulus
         private void Add(in U o)
         {
             ulong c = 0;
-            a0 = AddCarry(a0, o.a0, ref c);
-            a1 = AddCarry(a1, o.a1, ref c);
-            a2 = AddCarry(a2, o.a2, ref c);
-            a3 = AddCarry(a3, o.a3, ref c);
+            a0 = Mont<TP>.AddCarry(a0, o.a0, ref c);
+            a1 = Mont<TP>.AddCarry(a1, o.a1, ref c);
+            a2 = Mont<TP>.AddCarry(a2, o.a2, ref c);
+            a3 = Mont<TP>.AddCarry(a3, o.a3, ref c);
         }
 
         /// <summary>this = this/2 mod p for this &lt; p: odd values get p added first, which keeps the sum below 2^255.</summary>
@@ -102,20 +102,6 @@ public static class VartimeInverse<TP> where TP : struct, IModulus
         public void SubMod(in U o, in U p)
         {
             if (Sub(o) != 0) Add(p);
-        }
-
-        private static ulong SubBorrow(ulong a, ulong b, ref ulong borrow)
-        {
-            ulong d = a - b - borrow;
-            borrow = ((~a & b) | (~(a ^ b) & d)) >> 63;
-            return d;
-        }
-
-        private static ulong AddCarry(ulong a, ulong b, ref ulong carry)
-        {
-            ulong s = a + b + carry;
-            carry = ((a & b) | ((a | b) & ~s)) >> 63;
-            return s;
         }
     }
 }
