@@ -63,7 +63,12 @@ internal static class MemberApi
         if (!ParseNumber(number, out var n)) return BadRequest($"batch number '{number}' is not an unsigned integer");
         long max = member.Options.Raw.MaxBatchBytes;
         if (request.ContentLength is { } declared && declared > max)
+        {
+            // The unread body makes Kestrel drop the connection after this reply; saying so keeps the
+            // client from reusing it for its next request, which would otherwise end without a response.
+            request.HttpContext.Response.Headers.Connection = "close";
             return Error(413, DacErrors.TooLarge, $"batch data is {declared} bytes, over the limit of {max}");
+        }
         byte[] body;
         try
         {
@@ -73,6 +78,7 @@ internal static class MemberApi
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            request.HttpContext.Response.Headers.Connection = "close";
             return Error(413, DacErrors.TooLarge, $"batch data is over the limit of {max} bytes");
         }
         try
