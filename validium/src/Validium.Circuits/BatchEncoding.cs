@@ -13,10 +13,16 @@ public static class BatchEncoding
     public const int DepositKind = 1;
     public const int TradeKind = 2;
     public const int WithdrawalKind = 3;
+    public const int ForcedWithdrawalKind = 4;
+    public const int ForcedTradeKind = 5;
+
+    /// <summary>The contract's L1-operation kinds (SPEC.md), a different numbering from the batch data's records.</summary>
+    public const int L1Deposit = 1, L1ForcedWithdrawal = 2, L1ForcedTrade = 3;
 
     public const int DepositWords = 1;
     public const int TradeWords = 4;
     public const int WithdrawalWords = 2;
+    public const int ForcedWords = 2;
 
     /// <summary>Recipients and depositors are Ethereum addresses.</summary>
     public const int AddressBits = 160;
@@ -29,6 +35,20 @@ public static class BatchEncoding
         CheckAddress(depositor, nameof(depositor));
         return Fr.FromBigInteger(DepositKind + (depositor << 72));
     }
+
+    /// <summary>The contract's forced-withdrawal word: kind 2, the account at bit 8, the recipient at bit 72.</summary>
+    public static Fr ForcedWithdrawalL1Word(ulong account, BigInteger recipient)
+    {
+        CheckAddress(recipient, nameof(recipient));
+        return Fr.FromBigInteger(L1ForcedWithdrawal + ((BigInteger)account << 8) + (recipient << 72));
+    }
+
+    /// <summary>The contract's forced-trade word: kind 3, account A at bit 8, then account B + instrument·2^64 at bit 72.</summary>
+    public static Fr ForcedTradeL1Word(ulong accountA, ulong accountB, uint instrument) =>
+        Fr.FromBigInteger(L1ForcedTrade + ((BigInteger)accountA << 8) + (((BigInteger)accountB + ((BigInteger)instrument << 64)) << 72));
+
+    /// <summary>The forced trade's a: Poseidon(AxA, AyA, AxB, AyB) of the keys both requesters signed with.</summary>
+    public static Fr ForcedTradeKeys(BabyJubjubPoint a, BabyJubjubPoint b) => Poseidon.Hash([a.X, a.Y, b.X, b.Y]);
 
     /// <summary>One step of the contract's L1-operations chain: head' = Poseidon(head, word, a, b, c).</summary>
     public static Fr ChainL1(Fr head, Fr word, Fr a, Fr b, Fr c) => Poseidon.Hash([head, word, a, b, c]);
@@ -108,6 +128,18 @@ public static class BatchEncoding
     [
         Fr.FromBigInteger(WithdrawalKind + ((BigInteger)account << 8) + ((BigInteger)amount << 72)),
         Fr.FromBigInteger(recipient + ((BigInteger)nonce << AddressBits)),
+    ];
+
+    /// <summary>
+    /// A forced request's record: kind (4 withdrawal, 5 trade) + executed·2^8 + account·2^16 + amount-or-price·2^80, and for a
+    /// trade + lots·2^144 + (A sells)·2^208; then the word's y (recipient, or account B + instrument·2^64). With the
+    /// L1 event and the previous state this says what the request did; a refused one changes nothing.
+    /// </summary>
+    public static Fr[] ForcedDataWords(bool trade, bool executed, ulong account, ulong amountOrPrice, ulong lots, bool aSells, BigInteger y) =>
+    [
+        Fr.FromBigInteger((trade ? ForcedTradeKind : ForcedWithdrawalKind) + ((executed ? BigInteger.One : 0) << 8) + ((BigInteger)account << 16)
+            + ((BigInteger)amountOrPrice << 80) + (trade ? ((BigInteger)lots << 144) + ((aSells ? BigInteger.One : 0) << 208) : 0)),
+        Fr.FromBigInteger(y),
     ];
 
     private static void CheckAddress(BigInteger a, string name)

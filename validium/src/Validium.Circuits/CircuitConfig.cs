@@ -29,17 +29,20 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
     }
 }
 
-/// <summary>How many slots of each operation type one batch has; unused slots are no-ops.</summary>
-public sealed record BatchShape(int Deposits, int Trades, int Withdrawals)
+/// <summary>
+/// How many slots of each operation type one batch has; unused slots are no-ops. Forced slots take L1 forced
+/// withdrawals and forced trades, after the deposits in the L1 queue (0: the batch consumes deposits only).
+/// </summary>
+public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0)
 {
     public const int MaxSlots = 4096;
 
     public string? Validate() =>
-        Deposits is < 0 or > MaxSlots || Trades is < 0 or > MaxSlots || Withdrawals is < 0 or > MaxSlots
+        new[] { Deposits, Trades, Withdrawals, Forced }.Any(n => n is < 0 or > MaxSlots)
             ? $"slot counts must be 0..{MaxSlots}"
             : null;
 
-    public override string ToString() => $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals";
+    public override string ToString() => $"{Deposits} deposits, {Forced} forced requests, {Trades} trades, {Withdrawals} withdrawals";
 }
 
 /// <summary>

@@ -69,7 +69,7 @@ internal sealed class Scenario : IDisposable
     public long Now { get; set; } = 1_000_000;
     public ulong BatchNumber { get; private set; }
 
-    /// <summary>The contract's L1-operations chain head after every queued operation, deposits here.</summary>
+    /// <summary>The contract's L1-operations chain head after every queued operation.</summary>
     public Fr OpsHead { get; private set; }
 
     public BatchCircuit Circuit => circuits.GetOrAdd(Config, c => new Lazy<BatchCircuit>(() => new BatchCircuit(c))).Value;
@@ -124,6 +124,31 @@ internal sealed class Scenario : IDisposable
         return this;
     }
 
+    /// <summary>Forced requests queued on L1 since the last build, consumed by the next one after its deposits.</summary>
+    public List<ForcedOp> Forced { get; } = [];
+
+    /// <summary>Queues a forced withdrawal to the account's address (the chain head moves as the contract's), signed by <paramref name="key"/>.</summary>
+    public ForcedOp ForceWithdrawal(ulong account, long amount, BabyJubjubPoint key) =>
+        Queue(ForcedOp.Withdrawal(account, key, (ulong)amount, Address((int)account)));
+
+    /// <summary>Queues a forced trade: account a buys <paramref name="size"/> lots (sells when negative) from b at <paramref name="pricePerLot"/>.</summary>
+    public ForcedOp ForceTrade(int a, int b, int instrument, long size, ulong pricePerLot, BabyJubjubPoint? keyB = null) =>
+        Queue(ForcedOp.Trade((ulong)a, (ulong)b, (uint)instrument, size, pricePerLot, KeyOf(a), keyB ?? KeyOf(b)));
+
+    private ForcedOp Queue(ForcedOp op)
+    {
+        OpsHead = BatchEncoding.ChainL1(OpsHead, op.Word, op.A, op.B, op.C);
+        Forced.Add(op);
+        return op;
+    }
+
+    private List<ForcedOp> TakeForced()
+    {
+        var f = Forced.ToList();
+        Forced.Clear();
+        return f;
+    }
+
     public OracleRound Oracle => Recorder.OracleRound(1, (ulong)(Now / 1000));
 
     /// <summary>
@@ -134,7 +159,7 @@ internal sealed class Scenario : IDisposable
     {
         var (d, t, w) = Recorder.TakeBatch();
         edit?.Invoke(d, t, w);
-        return Builder.Build(++BatchNumber, Oracle, lastHead, d, t, w);
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w);
     }
 
     /// <summary>
@@ -146,9 +171,10 @@ internal sealed class Scenario : IDisposable
         var (d, t, w) = Recorder.TakeBatch();
         edit(d, t, w);
         var number = BatchNumber + 1;
-        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, t, w));
+        var f = TakeForced();
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, f, t, w));
         Assert.Contains(refusal, e.Message);
-        using var batch = Unchecked.Build(number, Oracle, lastHead, d, t, w);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, f, t, w);
         return Unsatisfied(batch.Assignment);
     }
 

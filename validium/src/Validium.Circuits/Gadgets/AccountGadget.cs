@@ -92,6 +92,25 @@ internal static class AccountGadget
     public static void AssertMargin(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
     {
         using var scope = api.Scope(initial ? "margin (initial)" : "margin (maintenance)");
+        // |value|·10^6 and the requirement stay below 2^155 (64-bit sizes, prices and collateral, ≤ 16 instruments), so a
+        // shortfall wraps to above p − 2^156 and fails a 160-bit range check.
+        api.AssertInRange(Surplus(api, cfg, prices, collateral, size, notional, initial), 160);
+    }
+
+    /// <summary>
+    /// The same rule as a boolean, for operations that become no-ops instead of failing (L1 forced requests): the
+    /// surplus lies in (−2^156, 2^156), so bit 157 of surplus + 2^157 is its sign. 159 constraints more than the sums.
+    /// </summary>
+    public static Variable MarginHolds(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
+    {
+        using var scope = api.Scope(initial ? "margin holds (initial)" : "margin holds (maintenance)");
+        var surplus = Surplus(api, cfg, prices, collateral, size, notional, initial);
+        return api.ToBits(api.Add(surplus, BatchCircuit.Pow2(157)), 158)[157];
+    }
+
+    /// <summary>10^6·value − requirement, all inputs 64-bit signed (each size's sign bit asserts its own range).</summary>
+    private static Variable Surplus(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
+    {
         Variable value = collateral, requirement = default;
         for (int j = 0; j < cfg.InstrumentCount; j++)
         {
@@ -100,8 +119,6 @@ internal static class AccountGadget
             var factor = initial ? cfg.Instruments[j].InitialMarginPpm : cfg.Instruments[j].MaintenanceMarginPpm;
             requirement = api.Add(requirement, api.Mul(api.Mul(Arith.Abs(api, size[j], neg), prices[j]), Fr.FromUInt64((ulong)factor)));
         }
-        // |value|·10^6 and the requirement stay below 2^155 (64-bit sizes, prices and collateral, ≤ 16 instruments), so a
-        // shortfall wraps to above p − 2^156 and fails a 160-bit range check.
-        api.AssertInRange(api.Sub(api.Mul(value, Fr.FromUInt64(1_000_000)), requirement), 160);
+        return api.Sub(api.Mul(value, Fr.FromUInt64(1_000_000)), requirement);
     }
 }

@@ -19,6 +19,24 @@ internal static class Arith
     /// <summary>1 when v &lt; 0, with v ∈ [−2^63, 2^63) enforced: 65 constraints.</summary>
     public static Variable SignBit(ICircuitApi api, Variable v) => api.Sub(Fr.One, api.ToBits(api.Add(v, Half), 64)[63]);
 
+    /// <summary>
+    /// 1 when v ∈ [−2^63, 2^63), else 0, for any v with |v| &lt; 2^bound (64 ≤ bound ≤ 248): w = v + 2^63 + 2^bound lies in
+    /// (0, 2^(bound+2)), and v fits exactly when w's bit bound is set, bit bound + 1 is clear and bits 64..bound−1 are
+    /// clear. bound + 6 constraints. Where an overflow must be refused as a provable no-op rather than left unsatisfiable.
+    /// </summary>
+    public static Variable FitsSigned64(ICircuitApi api, Variable v, int bound)
+    {
+        if (bound is < 64 or > 248) throw new ArgumentOutOfRangeException(nameof(bound));
+        var bits = api.ToBits(api.Add(api.Add(v, Half), Fr.FromBigInteger(BigInteger.One << bound)), bound + 2);
+        Variable high = default;
+        for (int i = 64; i < bound; i++) high = api.Add(high, bits[i]);
+        var inWindow = api.Mul(bits[bound], api.Sub(Fr.One, bits[bound + 1]));
+        return bound == 64 ? inWindow : api.Mul(inWindow, api.IsZero(high));
+    }
+
+    /// <summary>v &lt; 2^bits when cond, anything when not (cond boolean): bits + 2 constraints.</summary>
+    public static void InRangeIf(ICircuitApi api, Variable cond, Variable v, int bits) => api.AssertInRange(api.Mul(cond, v), bits);
+
     /// <summary>v·(1 − 2·neg) = |v| for neg the sign bit of v: 1 constraint.</summary>
     public static Variable Abs(ICircuitApi api, Variable v, Variable neg) => api.Mul(v, api.Sub(Fr.One, api.Add(neg, neg)));
 

@@ -52,20 +52,27 @@ public sealed partial class BatchBuilder
         public long FeeSum;
     }
 
-    /// <summary>
-    /// Builds batch <paramref name="batchNumber"/> on the committed state: the deposits (in L1 queue order, continuing
-    /// the chain from <paramref name="opsHead"/>), trades and withdrawals must fit the configured shape.
-    /// </summary>
+    /// <summary>A batch with no forced requests: see the overload below.</summary>
     public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades,
-        IReadOnlyList<WithdrawalOp> withdrawals)
+        IReadOnlyList<WithdrawalOp> withdrawals) => Build(batchNumber, oracle, opsHead, deposits, [], trades, withdrawals);
+
+    /// <summary>
+    /// Builds batch <paramref name="batchNumber"/> on the committed state. The L1 operations continue the chain from
+    /// <paramref name="opsHead"/> in queue order: the deposits, then the forced requests, so the caller cuts the L1
+    /// queue where a deposit follows a forced request (the rest waits for the next batch). Deposits, forced requests,
+    /// trades and withdrawals must fit the configured shape.
+    /// </summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals)
     {
         ArgumentNullException.ThrowIfNull(oracle);
         ArgumentNullException.ThrowIfNull(deposits);
+        ArgumentNullException.ThrowIfNull(forced);
         ArgumentNullException.ThrowIfNull(trades);
         ArgumentNullException.ThrowIfNull(withdrawals);
         var shape = cfg.Shape;
-        if (deposits.Count > shape.Deposits || trades.Count > shape.Trades || withdrawals.Count > shape.Withdrawals)
-            throw new ArgumentException($"{deposits.Count} deposits, {trades.Count} trades, {withdrawals.Count} withdrawals do not fit a batch of {shape}");
+        if (deposits.Count > shape.Deposits || forced.Count > shape.Forced || trades.Count > shape.Trades || withdrawals.Count > shape.Withdrawals)
+            throw new ArgumentException($"{deposits.Count} deposits, {forced.Count} forced requests, {trades.Count} trades, {withdrawals.Count} withdrawals do not fit a batch of {shape}");
         if (oracle.Prices.Length != cfg.InstrumentCount)
             throw new ArgumentException($"the oracle round has {oracle.Prices.Length} prices, the circuit's table {cfg.InstrumentCount} instruments");
         var oracleCommitment = oracle.Commitment;
@@ -86,6 +93,8 @@ public sealed partial class BatchBuilder
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
+            for (int i = 0; i < shape.Forced; i++)
+                ForcedRequest(c, a.Sub($"forced[{i}]"), i < forced.Count ? forced[i] : null, i);
             for (int i = 0; i < shape.Trades; i++)
             {
                 if (i < trades.Count) Trade(c, a.Sub($"trade[{i}]"), trades[i], i);

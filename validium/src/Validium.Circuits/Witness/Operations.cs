@@ -31,3 +31,25 @@ public sealed record OracleRound(ulong Round, ulong Timestamp, ImmutableArray<ul
 {
     public Fr Commitment => BatchEncoding.OracleCommitment(Round, Timestamp, Prices);
 }
+
+/// <summary>
+/// A forced request exactly as the contract queued it (the L1Operation event's word, a, b, c): kind 2, a withdrawal
+/// of c from account x to recipient y by key (a, b); kind 3, a trade of signed(b) lots of an instrument at c per lot
+/// between accounts x and y mod 2^64 whose keys hash to a. The batch consumes it whether it executes or not.
+/// </summary>
+public sealed record ForcedOp(Fr Word, Fr A, Fr B, Fr C)
+{
+    public static ForcedOp Withdrawal(ulong account, BabyJubjubPoint key, ulong amount, BigInteger recipient) =>
+        new(BatchEncoding.ForcedWithdrawalL1Word(account, recipient), key.X, key.Y, amount);
+
+    public static ForcedOp Trade(ulong accountA, ulong accountB, uint instrument, long size, ulong price, BabyJubjubPoint keyA, BabyJubjubPoint keyB) =>
+        new(BatchEncoding.ForcedTradeL1Word(accountA, accountB, instrument), BatchEncoding.ForcedTradeKeys(keyA, keyB), State.FieldEncoding.Signed(size), price);
+
+    public int Kind => (int)(Word.ToBigInteger() & 0xff);
+
+    /// <summary>The word's x field: the account of a withdrawal, account A of a trade.</summary>
+    public ulong X => (ulong)(Word.ToBigInteger() >> 8 & ulong.MaxValue);
+
+    /// <summary>The word's y field: the recipient, or account B + instrument·2^64.</summary>
+    public BigInteger Y => Word.ToBigInteger() >> 72;
+}

@@ -26,6 +26,25 @@ public static class Settlement
         return new FillResult(to, keep, checked(costNew - keep));
     }
 
+    /// <summary>
+    /// <see cref="ApplyFill"/> on unbounded integers, for forced trades whose results may leave 64 bits (the circuit
+    /// then refuses them): the same branches, the shrinking share truncated toward zero as Int128 division.
+    /// </summary>
+    public static (BigInteger To, BigInteger Keep, BigInteger Realised) ApplyFillWide(BigInteger from, BigInteger cost, bool sell, BigInteger lots, BigInteger pricePerLot)
+    {
+        var d = sell ? -lots : lots;
+        var costNew = cost + d * pricePerLot;
+        var to = from + d;
+        BigInteger keep;
+        if (from.IsZero || from.Sign == d.Sign) keep = costNew;
+        else if (to.IsZero) keep = 0;
+        else if (to.Sign == from.Sign) keep = BigInteger.Divide(cost * BigInteger.Abs(to), BigInteger.Abs(from));
+        else keep = to * pricePerLot;
+        return (to, keep, costNew - keep);
+    }
+
+    public static bool FitsInt64(BigInteger v) => v >= long.MinValue && v <= long.MaxValue;
+
     /// <summary>Rounded toward zero: floor for a fee, the same magnitude for a rebate.</summary>
     public static long Fee(long cash, int ppm) =>
         ppm >= 0 ? (long)((Int128)cash * ppm / 1_000_000) : -(long)((Int128)cash * -ppm / 1_000_000);
