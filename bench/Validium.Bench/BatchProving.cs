@@ -28,7 +28,8 @@ internal static class BatchProving
         int fixedPart = Count(new BatchShape(0, 0, 0));
         Console.WriteLine($"account depth {accountDepth}, fill depth {fillDepth}, positions depth {table.PositionsDepth} ({table.InstrumentCount} instruments)");
         Console.WriteLine($"| part | constraints |\n|---|---:|\n| fixed (oracle round, fee credit, fill-root leaf, commitments) | {fixedPart:N0} |");
-        foreach (var (name, shape) in new[] { ("deposit slot", new BatchShape(1, 0, 0)), ("trade slot", new BatchShape(0, 1, 0)), ("withdrawal slot", new BatchShape(0, 0, 1)) })
+        foreach (var (name, shape) in new[] { ("deposit slot", new BatchShape(1, 0, 0)), ("trade slot", new BatchShape(0, 1, 0)), ("withdrawal slot", new BatchShape(0, 0, 1)),
+            ("forced-request slot", new BatchShape(0, 0, 0, Forced: 1)) })
             Console.WriteLine($"| {name} | {Count(shape) - fixedPart:N0} |");
         if (countsOnly) return 0;
 

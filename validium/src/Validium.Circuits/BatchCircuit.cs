@@ -9,7 +9,8 @@ namespace Validium.Circuits;
 
 /// <summary>
 /// The batch validity circuit (CIRCUIT.md). Eight public inputs in the contract's order, then the batch in fixed
-/// sections: the oracle round, L1 deposits then L1 forced requests in queue order, trades, the fee credit, withdrawals, the fill-tree root's
+/// sections: the oracle round, L1 deposits in queue order, trades, the fee credit, withdrawals, L1 forced requests (the
+/// queue's next operations after the deposits), the fill-tree root's
 /// leaf; finally the data commitment over every section's words. Each section threads the running roots, chain heads and words.
 /// </summary>
 public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefinition
@@ -44,13 +45,13 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
 
         for (int i = 0; i < Config.Shape.Deposits; i++)
             using (api.Scope($"deposit {i}")) Deposit(api, top.Sub($"deposit[{i}]"), s);
-        for (int i = 0; i < Config.Shape.Forced; i++)
-            using (api.Scope($"forced {i}")) Forced(api, top.Sub($"forced[{i}]"), s);
         for (int i = 0; i < Config.Shape.Trades; i++)
             using (api.Scope($"trade {i}")) Trade(api, top.Sub($"trade[{i}]"), s);
         using (api.Scope("fee credit")) FeeCredit(api, top.Sub("fee"), s);
         for (int i = 0; i < Config.Shape.Withdrawals; i++)
             using (api.Scope($"withdrawal {i}")) Withdrawal(api, top.Sub($"withdrawal[{i}]"), s);
+        for (int i = 0; i < Config.Shape.Forced; i++)
+            using (api.Scope($"forced {i}")) Forced(api, top.Sub($"forced[{i}]"), s);
 
         using (api.Scope("fill root leaf"))
             api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s), newRoot);

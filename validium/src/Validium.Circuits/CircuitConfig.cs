@@ -31,7 +31,7 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
 
 /// <summary>
 /// How many slots of each operation type one batch has; unused slots are no-ops. Forced slots take L1 forced
-/// withdrawals and forced trades, after the deposits in the L1 queue (0: the batch consumes deposits only).
+/// withdrawals and forced trades, the L1 queue's next operations after the deposits (0: the batch consumes deposits only).
 /// </summary>
 public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0)
 {
@@ -42,7 +42,7 @@ public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int F
             ? $"slot counts must be 0..{MaxSlots}"
             : null;
 
-    public override string ToString() => $"{Deposits} deposits, {Forced} forced requests, {Trades} trades, {Withdrawals} withdrawals";
+    public override string ToString() => $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests";
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Validium.Circuits.Witness;
 using Validium.Crypto;
+using Validium.Exchange;
 using static Validium.Circuits.Tests.Scenario;
 
 namespace Validium.Circuits.Tests;
@@ -28,8 +29,8 @@ public class ForcedTests
         Fr.FromBigInteger(kind + ((executed ? BigInteger.One : 0) << 8) + ((BigInteger)account << 16) + ((BigInteger)amountOrPrice << 80)
             + ((BigInteger)lots << 144) + ((aSells ? BigInteger.One : 0) << 208));
 
-    /// <summary>The first data word of forced slot k: after the header and the deposit slots.</summary>
-    private static int ForcedWordIndex(int k) => 1 + Shape.Deposits + 2 * k;
+    /// <summary>The first data word of forced slot k: after the header, deposit, trade and withdrawal records.</summary>
+    private static int ForcedWordIndex(int k) => 1 + Shape.Deposits + 4 * Shape.Trades + 2 * Shape.Withdrawals + 2 * k;
 
     [Fact]
     public void ForcedWithdrawalWithinFreeCollateralIsPaid()
@@ -59,6 +60,20 @@ public class ForcedTests
         Assert.Equal(batch.PublicInputs[0], batch.NewStateRoot);
         Assert.Equal(ForcedWord(4, false, 3, 2_001 * Usd), batch.DataWords[ForcedWordIndex(0)]);
         Assert.Equal(ForcedWord(4, false, 15, 1 * Usd), batch.DataWords[ForcedWordIndex(3)]);
+        Assert.True(s.Prove(batch).IsSatisfied);
+    }
+
+    [Fact]
+    public void ForcedWithdrawalIsDecidedOnTheStateTheBatchLeaves()
+    {
+        using var s = Funded();
+        // Without the trade, 99,990 of account 2's 100,000 would be free; long 15 lots (75 of initial margin) after it, not.
+        s.Place(1, BtcPerp, Side.Sell, 50_000 * Usd, 20 * Milli);
+        s.Place(2, BtcPerp, Side.Buy, 50_000 * Usd, 15 * Milli, OrderType.Ioc);
+        s.ForceWithdrawal(2, 99_990 * Usd, KeyOf(2));
+        using var batch = s.Build();
+        Assert.Empty(batch.Withdrawals);
+        Assert.Equal(ForcedWord(4, false, 2, 99_990 * Usd), batch.DataWords[ForcedWordIndex(0)]);
         Assert.True(s.Prove(batch).IsSatisfied);
     }
 

@@ -93,8 +93,6 @@ public sealed partial class BatchBuilder
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
-            for (int i = 0; i < shape.Forced; i++)
-                ForcedRequest(c, a.Sub($"forced[{i}]"), i < forced.Count ? forced[i] : null, i);
             for (int i = 0; i < shape.Trades; i++)
             {
                 if (i < trades.Count) Trade(c, a.Sub($"trade[{i}]"), trades[i], i);
@@ -114,6 +112,8 @@ public sealed partial class BatchBuilder
                     c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
                 }
             }
+            for (int i = 0; i < shape.Forced; i++)
+                ForcedRequest(c, a.Sub($"forced[{i}]"), i < forced.Count ? forced[i] : null, i);
 
             FillRootLeaf(c, a.Sub("fillLeaf"), oldFillRoot);
             var newRoot = batch.Root(accounts);
