@@ -9,7 +9,7 @@ namespace Validium.Circuits.Witness;
 /// <summary>
 /// A small exchange that settles a chosen number of trades in one batch: a BTC and an ETH perpetual, an operator
 /// account 0 that collects fees, four makers resting one-lot sells up the book and four takers lifting them with IOC
-/// buys, all funded by L1 deposits in the same batch. The engine matches; its events become the batch. What
+/// buys, all funded by L1 deposits in the same batch, then one L1 forced withdrawal. The engine matches; its events become the batch. What
 /// `vld batch demo` proves and the batch benchmark measures.
 /// </summary>
 public sealed class DemoExchange
@@ -45,7 +45,7 @@ public sealed class DemoExchange
         Config = new CircuitConfig
         {
             AccountDepth = accountDepth, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0,
-            Shape = new BatchShape(1 + Makers + Takers, trades, 0),
+            Shape = new BatchShape(1 + Makers + Takers, trades, 0, Forced: 1),
         };
     }
 
@@ -71,7 +71,10 @@ public sealed class DemoExchange
             Check(Place(1 + Makers + k % Takers, Side.Buy, 50_000 * Usd + k * (Usd / 2), OrderType.Ioc), "taker buy");
         var (deposits, trades, withdrawals) = Recorder.TakeBatch();
         if (trades.Count != Trades) throw new InvalidOperationException($"the engine made {trades.Count} trades, not {Trades}");
-        return builder.Build(1, Recorder.OracleRound(1, (ulong)(now / 1000)), Fr.Zero, deposits, trades, withdrawals);
+        // Queued on L1 after the deposits: maker 1 forces out 1,000 of its free collateral (the engine has no forced
+        // commands yet; the circuit decides the request from the state alone).
+        var forced = ForcedOp.Withdrawal(1, EdDsaPoseidon.PrivateToPublic(PrivateKey(1)), 1_000 * Usd, Address(1));
+        return builder.Build(1, Recorder.OracleRound(1, (ulong)(now / 1000)), Fr.Zero, deposits, [forced], trades, withdrawals);
     }
 
     private static void Check(Outcome o, string what)
