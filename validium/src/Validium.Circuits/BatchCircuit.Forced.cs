@@ -7,8 +7,9 @@ namespace Validium.Circuits;
 
 /// <summary>
 /// L1 forced requests (SPEC.md): a forced withdrawal or a forced trade, consumed from the L1-operations chain after the
-/// batch's deposits (the section runs last, on the state the batch's other operations left). The contract checked the signatures; the circuit decides, from the state alone, whether
-/// the request executes, and a refused request is consumed all the same. The operator has no say: every reason to
+/// batch's deposits (the section runs last, on the state the batch's other operations left). The contract checked the
+/// signatures; the circuit decides, from the state alone, whether the request executes, and a refused request is
+/// consumed all the same. The operator has no say: every reason to
 /// refuse (wrong key, empty or reserved account, an instrument outside the table, a value leaving 64 bits, the initial
 /// margin rule) is computed as a flag, never asserted, so an honest request cannot stall the chain and a valid one
 /// cannot be refused.

@@ -93,6 +93,26 @@ public class ForcedTests
     }
 
     [Fact]
+    public void ForcedTradeAcrossZeroRealisesTheClosedPart()
+    {
+        using var s = Funded();
+        var p = s.Oracle.Prices[BtcPerp];
+        var q = p + 3 * (ulong)Usd;
+        s.ForceTrade(2, 1, BtcPerp, 10, p);   // 2 long 10 at p, 1 short 10
+        s.ForceTrade(2, 1, BtcPerp, -15, q);  // 2 sells 15 at q: closes its 10 (gain 10·(q − p)) and opens 5 short at q
+        using var batch = s.Build();
+        Assert.Equal(ForcedWord(5, true, 2, q, 15, aSells: true), batch.DataWords[ForcedWordIndex(1)]);
+        Assert.True(s.Prove(batch).IsSatisfied);
+        long gain = 10 * (long)(q - p);
+        var a2 = s.Builder.Mirror.Account(2)!;
+        var a1 = s.Builder.Mirror.Account(1)!;
+        Assert.Equal(new PositionLeafView(-5, -5 * (long)q), PositionLeafView.Of(a2, BtcPerp));
+        Assert.Equal(new PositionLeafView(5, 5 * (long)q), PositionLeafView.Of(a1, BtcPerp));
+        Assert.Equal(100_000 * Usd + gain, a2.Collateral);
+        Assert.Equal(100_000 * Usd - gain, a1.Collateral);
+    }
+
+    [Fact]
     public void RefusedForcedTradesAreConsumedAsNoOps()
     {
         using var s = Funded();
