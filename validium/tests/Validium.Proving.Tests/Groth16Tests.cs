@@ -109,4 +109,14 @@ public class Groth16Tests
         w[0] = Fr.Zero;
         Assert.Throws<ArgumentException>(() => Cpu.Prove(pk, w));
     }
+
+    /// <summary>The G2 MSM runs on a task of its own; a cancelled proof must still end in the caller's exception.</summary>
+    [Fact]
+    public void ACancelledProofThrowsCancellation()
+    {
+        var pk = Setup.Run(Cubic(), devSeed: 13);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Cpu.Prove(pk, Witness(3), null, cts.Token));
+    }
 }

@@ -7,8 +7,8 @@ namespace Validium.Accel.Cpu;
 /// <see cref="BatchAffineAdder{TA, TF}"/> (one shared inversion; eight lanes at a time for G1 on AVX-512).
 /// A point whose bucket is already queued in the current batch waits in a deferred list for the next batch
 /// (a Jacobian addition costs about four queued ones, and some 3% of points meet a queued bucket); once that
-/// list is full, and always when the abscissa equals the bucket's (doubling or cancellation), it goes to a
-/// Jacobian side bucket, so every queued addition is a regular one and a skewed input (many equal digits)
+/// list is full the batch runs early if it holds enough points, and otherwise, or always when the abscissa
+/// equals the bucket's (doubling or cancellation), the point goes to a Jacobian side bucket, so every queued addition is a regular one and a skewed input (many equal digits)
 /// costs mixed additions, never extra batches.
 /// The final Σ (j+1)·bucket[j] is batched too: the buckets are cut into segments whose running sums advance
 /// together, one batched affine addition per step for all segments, so the reduction costs a few Jacobian
@@ -39,6 +39,12 @@ internal sealed class AffineBuckets<TJ, TA, TF>
     /// </summary>
     private const int MaxSegments = 512;
 
+    /// <summary>
+    /// The smallest batch worth an inversion of its own rather than Jacobian side additions (each costs about
+    /// four queued ones): below it, as with many points on one hot bucket, the points go to the side buckets.
+    /// </summary>
+    private const int MinEarlyFlush = 32;
+
     public AffineBuckets(int buckets, int batchSize)
     {
         bucket = new TA[buckets];
@@ -61,6 +67,9 @@ internal sealed class AffineBuckets<TJ, TA, TF>
             filled[b] = true;
             return;
         }
+        // A window with few buckets (the top one, when the scalar's 254 bits leave it only a few) fills the
+        // deferred list long before the batch; running the batch early keeps those points affine.
+        if (queuedIn[b] == batch && deferred == dBucket.Length && count >= MinEarlyFlush) Flush();
         if (queuedIn[b] == batch && deferred < dBucket.Length)
         {
             dBucket[deferred] = b;

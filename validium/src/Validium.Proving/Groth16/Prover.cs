@@ -10,9 +10,10 @@ public enum ProveStage
     Ntt,
     MsmA,
     MsmB1,
-    MsmB2,
     MsmC,
     MsmH,
+    /// <summary>Waiting for the G2 MSM, which runs beside every other stage from the start.</summary>
+    MsmB2,
     Done,
 }
 
@@ -27,9 +28,30 @@ public sealed class Prover(AccelDispatcher accel)
     {
         if (witness.Length != pk.NumVars) throw new ArgumentException($"the witness has {witness.Length} values, the key expects {pk.NumVars}");
         if (!witness[0].IsOne) throw new ArgumentException("wire 0 of a witness must be the constant 1");
-        int n = pk.DomainSize;
         var w = witness.ToArray();
 
+        // The G2 MSM needs only the witness, so it runs beside everything else: the QAP, the NTTs' serial passes
+        // and each G1 MSM's recoding and final sums leave a core idle, which it fills.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var g2 = Task.Run(() => accel.MsmG2(pk.B2, w, stop.Token), stop.Token);
+        try
+        {
+            return ProveBesideG2(pk, w, g2, progress, ct);
+        }
+        finally
+        {
+            if (!g2.IsCompleted)
+            {
+                // Failing or cancelled: nothing of the proof may keep running once Prove returns.
+                stop.Cancel();
+                Task.WhenAny(g2).GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private Proof ProveBesideG2(ProvingKey pk, Fr[] w, Task<G2Jacobian> g2, IProgress<ProveStage>? progress, CancellationToken ct)
+    {
+        int n = pk.DomainSize;
         progress?.Report(ProveStage.Qap);
         var a = new Fr[n];
         var b = new Fr[n];
@@ -58,8 +80,6 @@ public sealed class Prover(AccelDispatcher accel)
         var piA = accel.MsmG1(pk.A, w, ct).AddMixed(pk.Alpha1).Add(pk.Delta1.ToJacobian().Multiply(r));
         progress?.Report(ProveStage.MsmB1);
         var b1 = accel.MsmG1(pk.B1, w, ct).AddMixed(pk.Beta1).Add(pk.Delta1.ToJacobian().Multiply(s));
-        progress?.Report(ProveStage.MsmB2);
-        var piB = accel.MsmG2(pk.B2, w, ct).AddMixed(pk.Beta2).Add(pk.Delta2.ToJacobian().Multiply(s));
         progress?.Report(ProveStage.MsmC);
         var piC = accel.MsmG1(pk.C, w.AsSpan(pk.NumPublic + 1), ct);
         progress?.Report(ProveStage.MsmH);
@@ -67,6 +87,8 @@ public sealed class Prover(AccelDispatcher accel)
             .Add(piA.Multiply(s))
             .Add(b1.Multiply(r))
             .Add(pk.Delta1.ToJacobian().Multiply(-(r * s)));
+        progress?.Report(ProveStage.MsmB2);
+        var piB = g2.GetAwaiter().GetResult().AddMixed(pk.Beta2).Add(pk.Delta2.ToJacobian().Multiply(s));
         progress?.Report(ProveStage.Done);
         return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
     }
