@@ -185,7 +185,7 @@ public static class Reports
                 if (row?.SpeedupVsCpu is not { } x) continue;
                 bars.Add(new Bar { Position = g + (d - (devices.Count - 1) / 2.0) * width, Value = x, Size = width * 0.95, FillColor = palette.GetColor(d), Label = F(x) + "×" });
             }
-        plot.Add.Bars(bars);
+        plot.Add.Bars(bars).ValueLabelStyle.FontSize = 10;
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, groups.Count).Select(i => (double)i)], [.. groups.Select(g => $"{g.Op}\nn={g.Size}")]);
         var line = plot.Add.HorizontalLine(1);
         line.LinePattern = LinePattern.Dashed;
@@ -193,12 +193,13 @@ public static class Reports
         plot.Title("Speed relative to the CPU backend (above 1: faster than the CPU)");
         plot.YLabel("CPU median / device median");
         plot.Axes.Margins(bottom: 0);
-        return (Math.Max(800, 120 * groups.Count), 480);
+        return (Math.Max(900, 140 * groups.Count), 480);
     }
 
     private static void Legend(Plot plot, params (string Label, Color Color)[] items)
     {
         foreach (var (label, color) in items) plot.Legend.ManualItems.Add(new LegendItem { LabelText = label, FillColor = color });
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the data area: bars of any height stay readable.
+        plot.ShowLegend(Edge.Right);
     }
 }
