@@ -20,6 +20,8 @@ public static class HwBenchRunner
     /// <summary>Bound on one size: the harness is a bench check, not a load test (BenchmarkDotNet suites do that).</summary>
     public const int MaxSize = 1 << 16;
 
+    private static readonly TimeSpan BenchJobTimeout = TimeSpan.FromSeconds(60);
+
     public static BenchReport Run(HarnessOptions options, IReadOnlyList<int>? sizes = null, int repeat = 3, IReadOnlyList<string>? devices = null, ProbeReport? probe = null)
     {
         sizes = sizes is null || sizes.Count == 0 ? DefaultSizes : sizes;
@@ -36,7 +38,8 @@ public static class HwBenchRunner
                 foreach (var op in Ops) rows.AddRange(sizes.Select(n => new BenchRow(t.Target.Id, OpName(op), n, CheckStatus.Skipped, 0, 0, null, t.Reason)));
                 continue;
             }
-            using var s = DeviceSession.Open(t.Target, options);
+            // Timings are not fault rehearsals: a big job on a loaded machine must not trip the simulator's short job timeout.
+            using var s = DeviceSession.Open(t.Target, options with { SimulatorJobTimeout = BenchJobTimeout, HardwareJobTimeout = BenchJobTimeout });
             foreach (var op in Ops)
                 foreach (int n in sizes)
                     rows.Add(Time(s, op, n, repeat, options.Seed));
