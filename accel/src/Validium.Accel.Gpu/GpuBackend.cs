@@ -75,7 +75,9 @@ public sealed partial class GpuBackend : IAccelBackend
             context = CreateContext();
             var candidates = context.Devices
                 .Select((d, i) => (Device: d, Index: i))
-                .Where(c => Rank(c.Device.AcceleratorType) < 2 || options.AllowCpuEmulation)
+                .Where(c => options.CpuEmulationOnly
+                    ? c.Device.AcceleratorType == AcceleratorType.CPU
+                    : Rank(c.Device.AcceleratorType) < 2 || options.AllowCpuEmulation)
                 .OrderBy(c => Rank(c.Device.AcceleratorType))
                 .ThenByDescending(c => c.Device.MemorySize)
                 .ToList();

@@ -10,6 +10,12 @@ public sealed record GpuBackendOptions
     public bool AllowCpuEmulation { get; init; }
 
     /// <summary>
+    /// Use ILGPU's CPU accelerator even when a GPU is present, so the hardware harness can run the kernels
+    /// emulated beside the real device. Implies <see cref="AllowCpuEmulation"/>.
+    /// </summary>
+    public bool CpuEmulationOnly { get; init; }
+
+    /// <summary>
     /// Poseidon constants per arity; without it the backend does not offer PoseidonBatch or MerkleLayer.
     /// Defaults to circomlib's, the ones Validium.Crypto's Poseidon uses.
     /// </summary>

@@ -97,6 +97,18 @@ public class BackendTests(GpuFixture fixture)
         Assert.Throws<ObjectDisposedException>(() => backend.MsmG1([G1Affine.Generator], [Fr.One]));
     }
 
+    /// <summary>The hardware harness tests the emulated kernels beside a real GPU, so this must not need AllowCpuEmulation.</summary>
+    [Fact]
+    public void CpuEmulationOnlyPicksTheCpuAccelerator()
+    {
+        Assert.True(GpuBackend.TryCreate(new GpuBackendOptions { CpuEmulationOnly = true }, null, out var backend));
+        using (backend)
+        {
+            Assert.Contains("ILGPU CPU emulation", backend.Device.Name);
+            Assert.Equal("CPU", backend.AcceleratorType.ToString());
+        }
+    }
+
     /// <summary>The same checks as the emulated suite, on real hardware when this machine has it.</summary>
     [SkippableFact]
     public void RealDeviceMatchesReference()

@@ -52,6 +52,18 @@ public sealed class BoardClient : IDisposable
     /// <summary>Resets held since start: each one followed a hang or a cancelled job.</summary>
     public int Resets { get; private set; }
 
+    /// <summary>Jobs that gave neither READY nor DONE within the job timeout (each was followed by a reset).</summary>
+    public int Hangs { get; private set; }
+
+    /// <summary>Jobs whose READY signal never came although STATUS showed DONE; their results were used.</summary>
+    public int LostReadySignals { get; private set; }
+
+    /// <summary>Jobs held back because the die was at or above the throttle point.</summary>
+    public int ThermalHolds { get; private set; }
+
+    /// <summary>Jobs refused because the die did not cool within the throttle wait.</summary>
+    public int ThermalRefusals { get; private set; }
+
     /// <summary>Checks the board is ours and its firmware is compatible, then arms the ready signal.</summary>
     public BoardInfo Initialise()
     {
@@ -115,12 +127,14 @@ public sealed class BoardClient : IDisposable
             {
                 if ((status & BoardStatus.Done) == 0)
                 {
+                    Hangs++;
                     string dump = DumpRegisters();
                     logger.LogError("{Link}: {Opcode} job of {Count} gave no ready signal within {Timeout} ms; resetting. Registers: {Registers}",
                         transport.Name, opcode, count, options.JobTimeout.TotalMilliseconds, dump);
                     Recover($"{opcode} job hung");
                     throw new BoardTimeoutException($"{transport.Name}: {opcode} job of {count} did not finish within {options.JobTimeout.TotalMilliseconds:0} ms; board reset. Registers: {dump}");
                 }
+                LostReadySignals++;
                 logger.LogWarning("{Link}: ready signal lost although STATUS shows DONE; using the result. Registers: {Registers}", transport.Name, DumpRegisters());
             }
             if ((status & BoardStatus.Error) != 0)
@@ -182,11 +196,13 @@ public sealed class BoardClient : IDisposable
             }
             if (!logged)
             {
+                ThermalHolds++;
                 logger.LogWarning("{Link}: die at {Temp} m°C, at or above the {Limit} m°C throttle point; holding jobs", transport.Name, t, options.ThrottleMilliCelsius);
                 logged = true;
             }
             if (waited.Elapsed >= options.ThrottleWait)
             {
+                ThermalRefusals++;
                 string dump = DumpRegisters();
                 logger.LogError("{Link}: die still at {Temp} m°C after {Ms} ms; refusing the job. Registers: {Registers}", transport.Name, t, waited.ElapsedMilliseconds, dump);
                 throw new BoardOverTemperatureException($"{transport.Name}: die at {t} m°C did not cool below {options.ThrottleMilliCelsius} m°C within {options.ThrottleWait.TotalMilliseconds:0} ms. Registers: {dump}");

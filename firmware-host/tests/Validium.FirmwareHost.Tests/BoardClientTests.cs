@@ -104,6 +104,8 @@ public class BoardClientTests
         Assert.Contains("STATUS=0x00000002", ex.Message);
         Assert.Equal(1, b.Board.Resets);
         Assert.Equal(1, b.Client.Resets);
+        Assert.Equal(1, b.Client.Hangs);
+        Assert.Equal(0, b.Client.LostReadySignals);
         Assert.True(b.Log.Has(LogLevel.Error, "gave no ready signal"));
         Assert.Equal(Poseidon.Hash([Fr.One]), Fr.ReadBigEndian(b.Hash([Fr.One], 1)));
     }
@@ -128,6 +130,8 @@ public class BoardClientTests
         Assert.Equal(Poseidon.Hash([Fr.One]), Fr.ReadBigEndian(b.Hash([Fr.One], 1)));
         Assert.True(b.Log.Has(LogLevel.Warning, "ready signal lost"));
         Assert.Equal(0, b.Board.Resets);
+        Assert.Equal(1, b.Client.LostReadySignals);
+        Assert.Equal(0, b.Client.Hangs);
     }
 
     [Fact]
@@ -159,6 +163,8 @@ public class BoardClientTests
         Assert.Equal(Poseidon.Hash([Fr.One]), Fr.ReadBigEndian(b.Hash([Fr.One], 1)));
         Assert.True(b.Log.Has(LogLevel.Warning, "holding jobs"));
         Assert.True(b.Log.Has(LogLevel.Information, "die cooled"));
+        Assert.Equal(1, b.Client.ThermalHolds);
+        Assert.Equal(0, b.Client.ThermalRefusals);
     }
 
     [Fact]
@@ -170,6 +176,8 @@ public class BoardClientTests
         var ex = Assert.Throws<BoardOverTemperatureException>(() => b.Hash([Fr.One], 1));
         Assert.Contains("TEMPERATURE=0x00017318", ex.Message);
         Assert.Equal(0, b.Board.JobsStarted);
+        Assert.Equal(1, b.Client.ThermalHolds);
+        Assert.Equal(1, b.Client.ThermalRefusals);
     }
 
     [Fact]
