@@ -60,4 +60,19 @@ public class HardwareDocTests
         Assert.Equal($"{DataWindow.InputBytes >> 20} MiB", rows[0][2]);
         Assert.Equal($"{DataWindow.OutputBytes >> 20} MiB", rows[1][2]);
     }
+
+    [Fact]
+    public void GpioLinesMatchTheDefaultPins()
+    {
+        var pins = Table("| GPIO line | Default pin | Direction | Meaning |").ToDictionary(r => r[0], r => int.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        var board = new SpiBoardPins();
+        var config = new ConfigPins();
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["RESET_N"] = board.ResetN, ["READY"] = board.Ready, ["ERROR"] = board.Error,
+            ["PROG_B"] = config.ProgB, ["INIT_B"] = config.InitB, ["DONE"] = config.Done,
+        }, pins);
+        var header = Table("| Signal | Host pin (BCM) | Header pin | Board side |").ToDictionary(r => r[0], r => r[1]);
+        foreach (var (line, pin) in pins) Assert.Equal($"GPIO{pin}", header[line]);
+    }
 }
