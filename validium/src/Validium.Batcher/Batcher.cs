@@ -22,7 +22,9 @@ namespace Validium.Batcher;
 /// <para>
 /// Start-up rebuilds the state trees from the persisted batches (checking each rebuilds to its recorded public
 /// inputs) and proves the batches cut before a crash but not proven, in order, from their persisted inputs; nothing
-/// is cut again. <see cref="ResumeAfter"/> tells the feeder where in the sequencer's stream to resume.
+/// is cut again. <see cref="ResumeAfter"/> tells the feeder where in the sequencer's stream to resume. Batches proven
+/// before the restart are not released again: a consumer (DAC submission, L1 poster) resumes from its own cursor
+/// with <see cref="BatchStore.Read"/>.
 /// </para>
 /// </summary>
 public sealed partial class Batcher : IAsyncDisposable
@@ -203,7 +205,9 @@ public sealed partial class Batcher : IAsyncDisposable
         ThrowIfStopped();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await intake.Writer.WriteAsync(new Intake(IntakeKind.Flush, options.Time.GetTimestamp(), Done: done), ct).ConfigureAwait(false);
-        await done.Task.WaitAsync(ct).ConfigureAwait(false);
+        await Task.WhenAny(done.Task, Completion).WaitAsync(ct).ConfigureAwait(false);
+        if (!done.Task.IsCompleted) ThrowIfStopped();
+        await done.Task.ConfigureAwait(false);
     }
 
     private void ThrowIfStopped()
@@ -238,11 +242,13 @@ public sealed partial class Batcher : IAsyncDisposable
     private async Task CutLoop()
     {
         var ct = stop.Token;
+        Task<bool>? read = null;
         try
         {
             while (true)
             {
-                if (pending.Count > 0)
+                read ??= intake.Reader.WaitToReadAsync(ct).AsTask();
+                if (pending.Count > 0 && !read.IsCompleted)
                 {
                     var age = options.Time.GetElapsedTime(pending[0].Arrived);
                     if (age >= options.MaxBatchAge)
@@ -250,15 +256,14 @@ public sealed partial class Batcher : IAsyncDisposable
                         await CutAsync(CutReason.Time, ct).ConfigureAwait(false);
                         continue;
                     }
-                    var read = intake.Reader.WaitToReadAsync(ct).AsTask();
                     using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     var delay = Task.Delay(options.MaxBatchAge - age, options.Time, timer.Token);
                     var first = await Task.WhenAny(read, delay).ConfigureAwait(false);
                     await timer.CancelAsync().ConfigureAwait(false);
                     if (first == delay) continue;
-                    if (!await read.ConfigureAwait(false)) return;
                 }
-                else if (!await intake.Reader.WaitToReadAsync(ct).ConfigureAwait(false)) return;
+                if (!await read.ConfigureAwait(false)) return;
+                read = null;
                 while (intake.Reader.TryRead(out var item)) await HandleAsync(item, ct).ConfigureAwait(false);
             }
         }
@@ -436,6 +441,8 @@ public sealed partial class Batcher : IAsyncDisposable
         if (Interlocked.CompareExchange(ref fault, e, null) is not null) return;
         LogFaulted(logger, e);
         stop.Cancel();
+        // Writers waiting for room in the intake get the reason instead of waiting for ever.
+        intake.Writer.TryComplete(e);
         released.Writer.TryComplete(e);
     }
 
