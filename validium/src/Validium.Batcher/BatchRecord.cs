@@ -27,7 +27,7 @@ public enum CutReason
     /// <summary>A new oracle round was committed: a batch is proven against one round (CIRCUIT.md).</summary>
     Oracle,
 
-    /// <summary>Asked for by <see cref="Batcher.FlushAsync"/>.</summary>
+    /// <summary>Asked for by <see cref="BatchPipeline.FlushAsync"/>.</summary>
     Flush,
 }
 

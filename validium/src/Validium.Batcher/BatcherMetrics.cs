@@ -15,6 +15,7 @@ public sealed class BatcherMetrics : IDisposable
     private readonly Counter<long> waits;
     private readonly Histogram<double> waitSeconds;
     private readonly Histogram<double> proveSeconds;
+    private readonly Histogram<double> cutSeconds;
     private readonly Counter<long> proofs;
 
     internal BatcherMetrics(Func<int> queueDepth, Func<long> unproven)
@@ -25,6 +26,7 @@ public sealed class BatcherMetrics : IDisposable
         cuts = Meter.CreateCounter<long>("validium.batcher.batches.cut", description: "batches cut, by reason (size, time, oracle, flush)");
         waits = Meter.CreateCounter<long>("validium.batcher.backpressure.waits", description: "cut batches that found the prover's queue full and waited");
         waitSeconds = Meter.CreateHistogram<double>("validium.batcher.backpressure.wait", "s", "time cutting waited for room in the prover's queue");
+        cutSeconds = Meter.CreateHistogram<double>("validium.batcher.cut.duration", "s", "witness inputs built on the state trees, the batch persisted and the state committed");
         proveSeconds = Meter.CreateHistogram<double>("validium.batcher.prove.duration", "s", "witness, proof and self-verification of one batch");
         proofs = Meter.CreateCounter<long>("validium.batcher.proofs", description: "proof attempts by result (released, rejected)");
     }
@@ -32,7 +34,11 @@ public sealed class BatcherMetrics : IDisposable
     /// <summary>This batcher's meter: one per instance, so several batchers in a process are told apart.</summary>
     public Meter Meter { get; }
 
-    internal void Cut(CutReason reason) => cuts.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+    internal void Cut(CutReason reason, TimeSpan time)
+    {
+        cuts.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+        cutSeconds.Record(time.TotalSeconds);
+    }
 
     internal void Waited(TimeSpan time)
     {

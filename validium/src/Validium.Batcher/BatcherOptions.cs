@@ -9,7 +9,7 @@ public sealed record BatcherOptions
 
     /// <summary>
     /// Cut batches waiting for the prover. When it is full, cutting waits (back-pressure), then the intake fills and
-    /// <see cref="Batcher.AddAsync"/> waits: the operations wait in the sequencer's journal rather than in memory.
+    /// <see cref="BatchPipeline.AddAsync"/> waits: the operations wait in the sequencer's journal rather than in memory.
     /// </summary>
     public int QueueCapacity { get; init; } = 2;
 

@@ -34,7 +34,7 @@ internal sealed class Fixture : IDisposable
 
     public BatchStore Store { get; }
 
-    public Batcher Start(BatcherOptions? options = null) => Batcher.Start(BatchStore.Open(Dir), Cpu, options ?? new BatcherOptions { MaxBatchAge = TimeSpan.FromHours(1) });
+    public BatchPipeline Start(BatcherOptions? options = null) => BatchPipeline.Start(BatchStore.Open(Dir), Cpu, options ?? new BatcherOptions { MaxBatchAge = TimeSpan.FromHours(1) });
 
     public static byte[] PrivateKey(int account)
     {
@@ -68,12 +68,12 @@ internal sealed class Fixture : IDisposable
     }
 
     /// <summary>One deposit per sequenced command, from <paramref name="first"/>.</summary>
-    public static async Task AddDeposits(Batcher b, int first, int count)
+    public static async Task AddDeposits(BatchPipeline b, int first, int count)
     {
         for (int i = first; i < first + count; i++) await b.AddAsync(i + 1, [Deposit(i)], [], []);
     }
 
-    public static async Task<List<BatchRecord>> Released(Batcher b, int count, TimeSpan? timeout = null)
+    public static async Task<List<BatchRecord>> Released(BatchPipeline b, int count, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         var list = new List<BatchRecord>();

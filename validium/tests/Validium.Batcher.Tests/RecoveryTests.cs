@@ -99,7 +99,7 @@ public class RecoveryTests
         Assert.Equal(BatchStatus.Cut, f.Store.Read(1).Status);
     }
 
-    private static IDisposable Listen(Batcher b, string name, string result, Action<long> add)
+    private static IDisposable Listen(BatchPipeline b, string name, string result, Action<long> add)
     {
         var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (i, l) =>

@@ -57,7 +57,7 @@ public class StoreTests
         {
             if (content is null) File.Delete(path);
             else File.WriteAllBytes(path, content);
-            var e = Assert.Throws<InvalidDataException>(() => Batcher.Start(BatchStore.Open(f.Dir), Fixture.Cpu));
+            var e = Assert.Throws<InvalidDataException>(() => BatchPipeline.Start(BatchStore.Open(f.Dir), Fixture.Cpu));
             Assert.Contains(reason, e.Message);
             File.WriteAllBytes(path, good);
         }

@@ -26,7 +26,7 @@ public class BatchProveCommandTests
         var dir = Directory.CreateTempSubdirectory("vld-batch-prove-test-").FullName;
         var store = BatchStore.Initialize(dir, Config, Setup.Run(new BatchCircuit(Config).Compile().R1cs, devSeed: 3));
         var cpu = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
-        await using var b = Validium.Batcher.Batcher.Start(store, cpu, new BatcherOptions { MaxBatchAge = TimeSpan.FromHours(1) });
+        await using var b = BatchPipeline.Start(store, cpu, new BatcherOptions { MaxBatchAge = TimeSpan.FromHours(1) });
         await b.OracleCommittedAsync(new OracleRound(1, 1_700_000_000, [50_000]));
         for (int i = 1; i <= 2; i++)
         {

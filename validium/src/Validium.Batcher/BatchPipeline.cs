@@ -27,7 +27,7 @@ namespace Validium.Batcher;
 /// with <see cref="BatchStore.Read"/>.
 /// </para>
 /// </summary>
-public sealed partial class Batcher : IAsyncDisposable
+public sealed partial class BatchPipeline : IAsyncDisposable
 {
     private readonly BatchStore store;
     private readonly BatcherOptions options;
@@ -61,7 +61,7 @@ public sealed partial class Batcher : IAsyncDisposable
 
     private readonly record struct PendingOp(object Op, StreamPosition Position, long Arrived);
 
-    private Batcher(BatchStore store, AccelDispatcher accel, BatcherOptions options, ILogger logger)
+    private BatchPipeline(BatchStore store, AccelDispatcher accel, BatcherOptions options, ILogger logger)
     {
         this.store = store;
         this.options = options;
@@ -110,13 +110,13 @@ public sealed partial class Batcher : IAsyncDisposable
     }
 
     /// <summary>Starts on an initialised data directory (<see cref="BatchStore.Initialize"/>).</summary>
-    public static Batcher Start(BatchStore store, AccelDispatcher accel, BatcherOptions? options = null, ILogger? logger = null)
+    public static BatchPipeline Start(BatchStore store, AccelDispatcher accel, BatcherOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(accel);
         options ??= new BatcherOptions();
         if (options.Validate() is { } err) throw new ArgumentException($"batcher options: {err}", nameof(options));
-        return new Batcher(store, accel, options, logger ?? NullLogger.Instance);
+        return new BatchPipeline(store, accel, options, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Proven batches, in order, each persisted with its verified proof before it appears here.</summary>
@@ -328,6 +328,7 @@ public sealed partial class Batcher : IAsyncDisposable
 
     private async Task CutAsync(CutReason reason, CancellationToken ct)
     {
+        long started = options.Time.GetTimestamp();
         int k = FitsThrough(out _);
         var ops = pending.GetRange(0, k);
         var deposits = ops.Select(p => p.Op).OfType<DepositOp>().ToList();
@@ -346,14 +347,14 @@ public sealed partial class Batcher : IAsyncDisposable
         nextNumber++;
         pending.RemoveRange(0, k);
         Interlocked.Increment(ref unproven);
-        Metrics.Cut(reason);
+        Metrics.Cut(reason, options.Time.GetElapsedTime(started));
         LogCut(logger, record.Number, reason, deposits.Count, trades.Count, withdrawals.Count);
         if (!queue.Writer.TryWrite(record))
         {
-            long started = options.Time.GetTimestamp();
+            long waitStarted = options.Time.GetTimestamp();
             Interlocked.Increment(ref waits);
             await queue.Writer.WriteAsync(record, ct).ConfigureAwait(false);
-            var waited = options.Time.GetElapsedTime(started);
+            var waited = options.Time.GetElapsedTime(waitStarted);
             Metrics.Waited(waited);
             LogBackPressure(logger, record.Number, waited.TotalMilliseconds);
         }
@@ -431,7 +432,7 @@ public sealed partial class Batcher : IAsyncDisposable
     }
 
     /// <summary>Reports synchronously on the prover's thread (System.Progress would post to the thread pool).</summary>
-    private sealed class Progress(Batcher owner) : IProgress<ProveStage>
+    private sealed class Progress(BatchPipeline owner) : IProgress<ProveStage>
     {
         public void Report(ProveStage value) => Volatile.Write(ref owner.stage, (int)value);
     }
