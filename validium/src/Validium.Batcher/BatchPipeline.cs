@@ -180,20 +180,20 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var shape = Config.Shape;
         if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0)
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
+        var all = deposits.Cast<object>().Concat(trades).Concat(withdrawals).ToList();
+        if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
         long now = options.Time.GetTimestamp();
-        var ops = new List<PendingOp>(deposits.Count + trades.Count + withdrawals.Count);
+        var ops = new List<PendingOp>(all.Count);
         lock (addGate)
         {
             if (sequence <= lastSequence) throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"sequence numbers must increase (the last was {lastSequence})");
-            if (!oracleKnown && deposits.Count + trades.Count + withdrawals.Count > 0)
+            if (!oracleKnown && all.Count > 0)
                 throw new InvalidOperationException("no oracle round is known yet: a batch is proven against a committed round (OracleCommittedAsync first)");
             lastSequence = sequence;
-            int index = 0;
-            foreach (var op in deposits.Cast<object>().Concat(trades).Concat(withdrawals))
+            for (int index = 0; index < all.Count; index++)
             {
-                var position = new StreamPosition(sequence, index++);
-                ArgumentNullException.ThrowIfNull(op);
-                if (resumeAfter is not { } r || position > r) ops.Add(new PendingOp(op, position, now));
+                var position = new StreamPosition(sequence, index);
+                if (resumeAfter is not { } r || position > r) ops.Add(new PendingOp(all[index], position, now));
             }
         }
         return ops.Count == 0 ? ValueTask.CompletedTask : intake.Writer.WriteAsync(new Intake(IntakeKind.Operations, now, Ops: ops), ct);
