@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Validium.Accel;
+using Validium.Batcher;
 using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.Proving.Formats;
@@ -16,7 +17,53 @@ internal static class BatchCommands
     {
         var batch = new Command("batch", "The batch validity circuit: build, prove and verify batches");
         batch.Subcommands.Add(Demo(stdout, stderr));
+        batch.Subcommands.Add(Prove(stdout, stderr));
         return batch;
+    }
+
+    private static Command Prove(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "The batcher's data directory", Required = true };
+        var number = new Option<ulong>("--batch") { Description = "The batch number", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for proof.json, public.json and verification_key.json (default: the current directory)" };
+        var backend = new Option<string>("--backend") { Description = "auto, cpu, gpu or fpga for the prover's MSMs and NTTs", DefaultValueFactory = _ => "auto" };
+        var cmd = new Command("prove", "Prove a persisted batch again from its recorded inputs alone; the files in --out pass `snarkjs groth16 verify`")
+        {
+            data, number, outDir, backend,
+        };
+        cmd.SetAction(r =>
+        {
+            var dir = r.GetValue(data)!;
+            if (!dir.Exists) throw new UsageException($"--data {dir.FullName}: no such directory");
+            ulong n = r.GetValue(number);
+            if (n == 0) throw new UsageException("--batch: batches are numbered from 1");
+            var store = BatchStore.Open(dir.FullName);
+            var record = store.Read(n);
+            var pk = store.LoadProvingKey();
+            using var registry = AccelSetup.CreateRegistry(allowEmulation: false, stderr);
+            var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
+            var sw = Stopwatch.StartNew();
+            Proving.Groth16.Proof proof;
+            try
+            {
+                proof = new BatchProver(new BatchCircuit(store.Config), pk, store.VerifyingKey, accel).Prove(record);
+            }
+            catch (BatchProofException e)
+            {
+                throw new InvalidDataException(e.Message, e);
+            }
+            var target = r.GetValue(outDir) ?? new DirectoryInfo(Directory.GetCurrentDirectory());
+            target.Create();
+            File.WriteAllText(Path.Combine(target.FullName, "proof.json"), SnarkjsJson.WriteProof(proof));
+            File.WriteAllText(Path.Combine(target.FullName, "public.json"), SnarkjsJson.WritePublicSignals(record.PublicInputs));
+            File.WriteAllText(Path.Combine(target.FullName, "verification_key.json"), SnarkjsJson.WriteVerificationKey(store.VerifyingKey));
+            stdout.WriteLine($"batch {n} ({record.Status.ToString().ToLowerInvariant()}, cut by {record.Reason.ToString().ToLowerInvariant()}): " +
+                $"{record.Deposits.Length} deposits, {record.Trades.Length} trades, {record.Withdrawals.Length} withdrawals; proven and verified in {sw.Elapsed.TotalSeconds:0.00} s");
+            for (int i = 0; i < BatchCircuit.PublicInputNames.Length; i++) stdout.WriteLine($"{BatchCircuit.PublicInputNames[i]} = {record.PublicInputs[i]}");
+            stdout.WriteLine($"wrote proof.json, public.json, verification_key.json to {target.FullName}");
+            return 0;
+        });
+        return cmd;
     }
 
     private static Command Demo(TextWriter stdout, TextWriter stderr)

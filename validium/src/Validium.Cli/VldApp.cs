@@ -35,7 +35,7 @@ public static class VldApp
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is UsageException or FormatException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             await stderr.WriteLineAsync($"vld: {ex.Message}");
             return 2;

@@ -6,9 +6,27 @@ namespace Validium.Sequencer;
 /// What .NET lacks for crash-safe files: a new, renamed or deleted directory entry survives a crash only once
 /// the directory itself is fsynced, and .NET refuses to open a directory as a file, so this goes to libc.
 /// </summary>
-internal static partial class Durability
+public static partial class Durability
 {
     private const int ORdOnly = 0;
+
+    /// <summary>
+    /// Replaces a file whole: temp file, fsync, rename over the old one, directory fsync. A crash leaves the old or
+    /// the new content, never a mix.
+    /// </summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        var tmp = full + ".tmp";
+        using (var handle = File.OpenHandle(tmp, FileMode.Create, FileAccess.Write))
+        {
+            RandomAccess.Write(handle, content, 0);
+            RandomAccess.FlushToDisk(handle);
+        }
+        File.Move(tmp, full, overwrite: true);
+        FlushDirectory(dir);
+    }
 
     public static void FlushDirectory(string directory)
     {
