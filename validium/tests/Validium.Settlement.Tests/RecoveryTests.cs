@@ -64,11 +64,13 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         Assert.Equal(4UL, snapshot.OpsProcessed);
         Assert.Equal(chain.Roots[^1], snapshot.Root);
         Assert.Equal(chain.Roots[^1].ToBigInteger(), await chain.Validium.CallSingleAsync("stateRoot"));
-        using var store = StateStore.Open(Path.Combine(dir, StateRecovery.StateDirectory), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }));
-        var accounts = store.Tree(TreeId.Accounts, chain.Config.AccountDepth);
-        // The root after every batch, not just the last, is the one the operator's state had.
-        for (int b = 0; b < chain.Roots.Count; b++) Assert.Equal(chain.Roots[b], accounts.RootAt((ulong)b + 1));
-        snapshot.CheckAgainst(store);
+        using (var store = StateStore.Open(Path.Combine(dir, StateRecovery.StateDirectory), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })))
+        {
+            var accounts = store.Tree(TreeId.Accounts, chain.Config.AccountDepth);
+            // The root after every batch, not just the last, is the one the operator's state had.
+            for (int b = 0; b < chain.Roots.Count; b++) Assert.Equal(chain.Roots[b], accounts.RootAt((ulong)b + 1));
+            snapshot.CheckAgainst(store);
+        }
         // The leaves' preimages equal the operator's, and the engine's balances and positions.
         Assert.Equal(chain.Mirror.Accounts.Keys.Order(), snapshot.Mirror.Accounts.Keys.Order());
         foreach (var id in chain.Engine.AccountIds())
@@ -84,10 +86,58 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         }
         Assert.Equal(chain.Mirror.Fills.OrderBy(kv => kv.Key), snapshot.Mirror.Fills.OrderBy(kv => kv.Key));
 
+        // The recovered directory is what escape-proof reads: an account's proof is against the root L1 holds.
+        (code, stdout, stderr) = await Vld("escape-proof", "--state", dir, "--account", "1");
+        Assert.True(code == 0, stderr);
+        using (var proof = JsonDocument.Parse(stdout))
+        {
+            var siblings = proof.RootElement.GetProperty("siblings").EnumerateArray().Select(x => Fr.Parse(x.GetString()!)).ToArray();
+            Assert.Equal(chain.Config.AccountDepth, siblings.Length);
+            var leaf = snapshot.Mirror.Account(1)!.Leaf(chain.Config.PositionsDepth).Hash();
+            Assert.True(MerkleProof.Verify(chain.Roots[^1], 1, leaf, siblings));
+            Assert.Equal(chain.Engine.Account(1).Collateral, proof.RootElement.GetProperty("leaf").GetProperty("collateral").GetInt64());
+        }
+        (code, _, stderr) = await Vld("escape-proof", "--state", dir, "--account", "9");
+        Assert.Equal(2, code);
+        Assert.Contains("account 9 is empty in the state of batch 2", stderr);
+
         // Recovery writes a fresh state: it refuses to write over one.
         (code, _, stderr) = await Vld(RecoverArgs(dir, member));
         Assert.Equal(2, code);
         Assert.Contains("is not empty", stderr);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_end_with_one_line_and_exit_2()
+    {
+        var dir = Directory.CreateTempSubdirectory("recover-args-");
+        try
+        {
+            var circuit = Path.Combine(dir.FullName, "circuit.json");
+            File.WriteAllText(circuit, "{\"accountDepth\": 4}");
+            string[][] cases =
+            [
+                ["recover", "--rpc", "ftp://x", "--contract", "0x00000000000000000000000000000000000000aa", "--dac", "http://127.0.0.1:1/", "--circuit", circuit, "--out", dir.FullName],
+                ["recover", "--rpc", "http://127.0.0.1:1/", "--contract", "0xzz", "--dac", "http://127.0.0.1:1/", "--circuit", circuit, "--out", dir.FullName],
+                ["recover", "--rpc", "http://127.0.0.1:1/", "--contract", "0x00000000000000000000000000000000000000aa", "--dac", "member", "--circuit", circuit, "--out", dir.FullName],
+                ["recover", "--rpc", "http://127.0.0.1:1/", "--contract", "0x00000000000000000000000000000000000000aa", "--dac", "http://127.0.0.1:1/", "--circuit", circuit, "--out", dir.FullName],
+                ["escape-proof", "--account", "1"],
+                ["escape-proof", "--account", "1", "--state", dir.FullName],
+            ];
+            string[] expected = ["--rpc must be an http(s) URL", "--contract '0xzz' is not an address", "--dac 'member' is not an http(s) URL", "circuit configuration:",
+                "give --state DIR", "has no snapshot.json"];
+            for (int i = 0; i < cases.Length; i++)
+            {
+                var (code, _, stderr) = await Vld(cases[i]);
+                Assert.Equal(2, code);
+                Assert.Contains(expected[i], stderr);
+                Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
     }
 
     [SkippableFact]

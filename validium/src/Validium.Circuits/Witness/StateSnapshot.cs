@@ -63,11 +63,12 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
     /// <summary>A circuit configuration as <see cref="ConfigJson"/> writes it (also a snapshot's "config"); FormatException says what is wrong.</summary>
     public static CircuitConfig ReadConfig(JsonNode? node)
     {
+        CircuitConfig config;
         try
         {
-            var o = node?.AsObject() ?? throw new FormatException("the circuit configuration is missing");
+            var o = node?.AsObject() ?? throw new FormatException("it is missing");
             var shape = Obj(o, "shape");
-            var config = new CircuitConfig
+            config = new CircuitConfig
             {
                 AccountDepth = Int(o, "accountDepth"),
                 PositionsDepth = Int(o, "positionsDepth"),
@@ -81,12 +82,12 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                         Int(i, "initialMarginPpm"), Int(i, "maintenanceMarginPpm"));
                 })],
             };
-            return config.Validate() is { } err ? throw new FormatException($"circuit configuration: {err}") : config;
         }
-        catch (Exception e) when (e is InvalidOperationException or JsonException)
+        catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
         {
             throw new FormatException($"circuit configuration: {e.Message}", e);
         }
+        return config.Validate() is { } err ? throw new FormatException($"circuit configuration: {err}") : config;
     }
 
     public static StateSnapshot FromJson(string json)
