@@ -37,65 +37,79 @@ public static class StateRecovery
             throw new IOException($"{statePath} is not empty: recovery writes a fresh state");
         Directory.CreateDirectory(outDir);
 
-        using var store = StateStore.Open(statePath, accel);
-        var builder = new BatchBuilder(config, store);
-        var recovered = new List<RecoveredBatch>();
-        ulong opsProcessed = 0;
-        var opsHead = Fr.Zero;
-        ulong round = 0;
-        foreach (var b in history.Batches)
+        var store = StateStore.Open(statePath, accel);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            string what = $"batch {b.Number}";
-            if (b.OldRoot != builder.StateRoot) throw new RootMismatchException($"{what}: L1 says it started from root {b.OldRoot}, the recovered state is at {builder.StateRoot}");
-            if (!history.OracleRounds.TryGetValue(b.OracleRound, out var oracle))
-                throw new InvalidDataException($"{what} used oracle round {b.OracleRound}, which has no PricesUpdated event in the scanned blocks");
-            if (b.OpsProcessed < opsProcessed || b.OpsProcessed > (ulong)history.Operations.Count)
-                throw new InvalidDataException($"{what} consumed L1 operations up to {b.OpsProcessed}, but {history.Operations.Count} were queued");
-            var queued = new List<QueuedDeposit>();
-            for (ulong i = opsProcessed; i < b.OpsProcessed; i++)
+            var builder = new BatchBuilder(config, store);
+            var recovered = new List<RecoveredBatch>();
+            ulong opsProcessed = 0;
+            var opsHead = Fr.Zero;
+            ulong round = 0;
+            foreach (var b in history.Batches)
             {
-                var op = history.Operations[(int)i];
-                if (op.Kind != BatchEncoding.DepositKind)
-                    throw new InvalidDataException($"{what} consumed L1 operation {i} of kind {op.Kind}; the batch circuit consumes deposits only (CIRCUIT.md)");
-                queued.Add(new QueuedDeposit(new BabyJubjubPoint(op.A, op.B), (ulong)op.C.ToBigInteger(), op.Word >> 72));
+                ct.ThrowIfCancellationRequested();
+                string what = $"batch {b.Number}";
+                if (b.OldRoot != builder.StateRoot) throw new RootMismatchException($"{what}: L1 says it started from root {b.OldRoot}, the recovered state is at {builder.StateRoot}");
+                if (!history.OracleRounds.TryGetValue(b.OracleRound, out var oracle))
+                    throw new InvalidDataException($"{what} used oracle round {b.OracleRound}, which has no PricesUpdated event in the scanned blocks");
+                if (b.OpsProcessed < opsProcessed || b.OpsProcessed > (ulong)history.Operations.Count)
+                    throw new InvalidDataException($"{what} consumed L1 operations up to {b.OpsProcessed}, but {history.Operations.Count} were queued");
+                var queued = new List<QueuedDeposit>();
+                for (ulong i = opsProcessed; i < b.OpsProcessed; i++)
+                {
+                    var op = history.Operations[(int)i];
+                    if (op.Kind != BatchEncoding.DepositKind)
+                        throw new InvalidDataException($"{what} consumed L1 operation {i} of kind {op.Kind}; the batch circuit consumes deposits only (CIRCUIT.md)");
+                    queued.Add(new QueuedDeposit(new BabyJubjubPoint(op.A, op.B), (ulong)op.C.ToBigInteger(), op.Word >> 72));
+                }
+
+                var data = await dac.FetchAsync(b.Number, b.DataCommitment, ct);
+                PendingBatch pending;
+                try
+                {
+                    pending = builder.Replay(PoseidonSponge.FromBytes(data), oracle, opsHead, queued);
+                }
+                catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
+                {
+                    throw new InvalidDataException($"{what}: its data (which has the committed commitment) does not replay: {e.Message}", e);
+                }
+                using (pending)
+                {
+                    var pi = pending.PublicInputs;
+                    if (pending.BatchNumber != b.Number) throw new InvalidDataException($"{what}: its data says it is batch {pending.BatchNumber}");
+                    if (pi[1] != b.NewRoot)
+                        throw new RootMismatchException($"{what}: replaying its data gives root {pi[1]}, but L1 committed {b.NewRoot}");
+                    var expectedHead = b.OpsProcessed == 0 ? Fr.Zero : history.Operations[(int)b.OpsProcessed - 1].Head;
+                    if (pi[4] != expectedHead) throw new InvalidDataException($"{what}: its deposits chain to {pi[4]}, L1's head after operation {b.OpsProcessed} is {expectedHead}");
+                    if (pi[6] != b.WithdrawalsCommitment) throw new InvalidDataException($"{what}: its withdrawals commit to {pi[6]}, L1 credited {b.WithdrawalsCommitment}");
+                    pending.Commit();
+                }
+                var decoded = BatchData.Decode(config, PoseidonSponge.FromBytes(data));
+                recovered.Add(new RecoveredBatch(b.Number, builder.StateRoot, decoded.Deposits.Count, decoded.Trades.Count, decoded.Withdrawals.Count));
+                await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals; root {builder.StateRoot} = L1's");
+                opsProcessed = b.OpsProcessed;
+                opsHead = pending.NewOpsHead;
+                round = b.OracleRound;
             }
 
-            var data = await dac.FetchAsync(b.Number, b.DataCommitment, ct);
-            PendingBatch pending;
-            try
-            {
-                pending = builder.Replay(PoseidonSponge.FromBytes(data), oracle, opsHead, queued);
-            }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
-            {
-                throw new InvalidDataException($"{what}: its data (which has the committed commitment) does not replay: {e.Message}", e);
-            }
-            using (pending)
-            {
-                var pi = pending.PublicInputs;
-                if (pending.BatchNumber != b.Number) throw new InvalidDataException($"{what}: its data says it is batch {pending.BatchNumber}");
-                if (pi[1] != b.NewRoot)
-                    throw new RootMismatchException($"{what}: replaying its data gives root {pi[1]}, but L1 committed {b.NewRoot}");
-                var expectedHead = b.OpsProcessed == 0 ? Fr.Zero : history.Operations[(int)b.OpsProcessed - 1].Head;
-                if (pi[4] != expectedHead) throw new InvalidDataException($"{what}: its deposits chain to {pi[4]}, L1's head after operation {b.OpsProcessed} is {expectedHead}");
-                if (pi[6] != b.WithdrawalsCommitment) throw new InvalidDataException($"{what}: its withdrawals commit to {pi[6]}, L1 credited {b.WithdrawalsCommitment}");
-                pending.Commit();
-            }
-            var decoded = BatchData.Decode(config, PoseidonSponge.FromBytes(data));
-            recovered.Add(new RecoveredBatch(b.Number, builder.StateRoot, decoded.Deposits.Count, decoded.Trades.Count, decoded.Withdrawals.Count));
-            await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals; root {builder.StateRoot} = L1's");
-            opsProcessed = b.OpsProcessed;
-            opsHead = pending.NewOpsHead;
-            round = b.OracleRound;
+            var snapshot = new StateSnapshot(config, builder.Mirror, (ulong)history.Batches.Count, builder.StateRoot, opsProcessed, opsHead, round);
+            var file = Path.Combine(outDir, SnapshotFile);
+            // Whole or not at all: a half-written snapshot must not look like a state to start from.
+            var tmp = file + ".tmp";
+            await File.WriteAllTextAsync(tmp, snapshot.ToJson(), ct);
+            File.Move(tmp, file, overwrite: true);
+            return (snapshot, recovered);
         }
-
-        var snapshot = new StateSnapshot(config, builder.Mirror, (ulong)history.Batches.Count, builder.StateRoot, opsProcessed, opsHead, round);
-        var file = Path.Combine(outDir, SnapshotFile);
-        // Whole or not at all: a half-written snapshot must not look like a state to start from.
-        var tmp = file + ".tmp";
-        await File.WriteAllTextAsync(tmp, snapshot.ToJson(), ct);
-        File.Move(tmp, file, overwrite: true);
-        return (snapshot, recovered);
+        catch
+        {
+            // A half-recovered state is not a state to start from, and a rerun needs the directory empty.
+            store.Dispose();
+            Directory.Delete(statePath, recursive: true);
+            throw;
+        }
+        finally
+        {
+            store.Dispose();
+        }
     }
 }

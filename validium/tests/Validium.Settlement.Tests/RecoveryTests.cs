@@ -169,12 +169,19 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         // The same data under another circuit configuration (fees to account 2): a different state, named by batch.
         var other = Path.Combine(chain.Dir.FullName, "other-circuit.json");
         File.WriteAllText(other, StateSnapshot.ConfigJson(chain.Config with { FeeAccount = 2 }).ToJsonString());
-        var args = RecoverArgs(OutDir("wrong-config"), await chain.MemberWithEveryBatchAsync());
+        var wrongDir = OutDir("wrong-config");
+        var args = RecoverArgs(wrongDir, await chain.MemberWithEveryBatchAsync());
         args[Array.IndexOf(args, chain.CircuitFile)] = other;
         (code, _, stderr) = await Vld(args);
         Assert.Equal(2, code);
         Assert.Contains("batch 1: replaying its data gives root", stderr);
         Assert.Contains($"but L1 committed {chain.Roots[0]}", stderr);
+        // Nothing half-recovered is left behind to be mistaken for a state, and a rerun starts clean.
+        Assert.False(Directory.Exists(Path.Combine(wrongDir, StateRecovery.StateDirectory)));
+        Assert.False(File.Exists(Path.Combine(wrongDir, StateRecovery.SnapshotFile)));
+        args[Array.IndexOf(args, other)] = chain.CircuitFile;
+        (code, _, stderr) = await Vld(args);
+        Assert.True(code == 0, stderr);
     }
 
     [SkippableFact]
