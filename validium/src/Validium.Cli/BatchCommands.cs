@@ -69,7 +69,7 @@ internal static class BatchCommands
     private static Command Demo(TextWriter stdout, TextWriter stderr)
     {
         var trades = new Option<int>("--trades") { Description = "Trades settled in the batch", DefaultValueFactory = _ => 1 };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for proof.json, public.json, verification_key.json and data.bin", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for proof.json, public.json, verification_key.json, data.bin and circuit.json (the circuit configuration `vld recover` needs)", Required = true };
         var accountDepth = new Option<int>("--account-depth") { Description = "Account tree depth", DefaultValueFactory = _ => 8 };
         var fillDepth = new Option<int>("--fill-depth") { Description = "Order-fill tree depth", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--dev-seed") { Description = "Seed of the development setup (reproducible trapdoor: never for production)", DefaultValueFactory = _ => 1 };
@@ -122,10 +122,11 @@ internal static class BatchCommands
                 File.WriteAllText(Path.Combine(dir.FullName, "public.json"), SnarkjsJson.WritePublicSignals(solution.PublicSignals.ToArray()));
                 File.WriteAllText(Path.Combine(dir.FullName, "verification_key.json"), SnarkjsJson.WriteVerificationKey(pk.VerifyingKey));
                 File.WriteAllBytes(Path.Combine(dir.FullName, "data.bin"), pending.DataBytes());
+                File.WriteAllText(Path.Combine(dir.FullName, "circuit.json"), StateSnapshot.ConfigJson(exchange.Config).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 stdout.WriteLine($"build {built.TotalSeconds:0.00} s, compile {compileTime.TotalSeconds:0.00} s, setup {setupTime.TotalSeconds:0.00} s, " +
                     $"witness {solveTime.TotalSeconds:0.00} s, prove {proveTime.TotalSeconds:0.00} s, total {total.Elapsed.TotalSeconds:0.00} s");
                 for (int i = 0; i < BatchCircuit.PublicInputNames.Length; i++) stdout.WriteLine($"{BatchCircuit.PublicInputNames[i]} = {pending.PublicInputs[i]}");
-                stdout.WriteLine($"wrote proof.json, public.json, verification_key.json, data.bin to {dir.FullName}");
+                stdout.WriteLine($"wrote proof.json, public.json, verification_key.json, data.bin, circuit.json to {dir.FullName}");
                 return 0;
             }
             finally

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Text.Json;
 using Validium.Crypto;
@@ -8,6 +7,7 @@ using Validium.L1.Rpc;
 using Validium.L1.Transactions;
 using Validium.Proving.Formats;
 using Validium.Proving.Solidity;
+using Validium.Settlement;
 
 namespace Validium.Cli;
 
@@ -83,7 +83,15 @@ internal static class L1Deploy
         if (req.Token is { } given && (await eth.GetCodeAsync(given, "latest", ct)).Length == 0)
             throw new UsageException($"--token {given}: there is no contract at that address on chain {chainId}");
         // Compiled after the node answered, so a wrong --rpc fails in a second, not after solc.
-        var artifacts = Compile(req.Repo, VerifierEmitter.Emit(vk, "Groth16Verifier"));
+        Dictionary<string, ContractArtifact> artifacts;
+        try
+        {
+            artifacts = ContractArtifacts.Compile(req.Repo, VerifierEmitter.Emit(vk, "Groth16Verifier"));
+        }
+        catch (ContractBuildException e)
+        {
+            throw new UsageException(e.Message);
+        }
         // The contract builds the verifier's input array itself: its length must be what the key was made for.
         var piType = artifacts["Validium"].Abi.Function("publicInputs").Outputs[0].Type.CanonicalName;
         if (piType != $"uint256[{BatchPublicInputs}]")
@@ -94,54 +102,25 @@ internal static class L1Deploy
         var sender = new TransactionSender(eth, req.Key, nonces, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(250) });
         var owner = req.Owner ?? req.Key.Address;
         await stdout.WriteLineAsync($"deploying to chain {chainId} from {req.Key.Address} (nonces in {Path.GetFileName(nonceFile)})");
-
-        async Task<EthereumAddress> Deploy(string name, params object?[] args)
-        {
-            var a = artifacts[name];
-            var c = await Contract.DeployAsync(sender, a.Abi, a.Bytecode, args, ct: ct);
-            await stdout.WriteLineAsync($"  {name,-22} {c.Address}");
-            return c.Address;
-        }
-
-        EthereumAddress token;
-        if (req.Token is { } t) token = t;
-        else
-        {
-            await stdout.WriteLineAsync("  no --token given: deploying TestToken, which anyone can mint (test chains only)");
-            token = await Deploy("TestToken");
-        }
-        var p3 = await Deploy("PoseidonT3");
-        var p4 = await Deploy("PoseidonT4");
-        var p5 = await Deploy("PoseidonT5");
-        var p6 = await Deploy("PoseidonT6");
-        var eddsa = await Deploy("EdDsaPoseidonVerifier", p6);
-        var oracle = await Deploy("PriceOracle", p6, req.Instruments, req.Reporters.Cast<object?>().ToArray(), req.ReporterThreshold, owner, req.TimelockDelay);
-        var verifier = await Deploy("Groth16Verifier");
-        object?[] config =
-        [
-            token, verifier, oracle, p3, p4, p5, p6, eddsa, req.AccountDepth, req.PositionsDepth, req.ForcedDelay, req.TimelockDelay,
-            owner, req.Committee.Cast<object?>().ToArray(), req.Threshold,
-        ];
-        // Every L1Operation comes after Validium exists, so scanning logs from this block sees them all.
-        var firstBlock = await eth.BlockNumberAsync(ct);
-        var validium = await Deploy("Validium", [config]);
+        var d = await SystemDeployment.DeployAsync(sender, artifacts, new DeploymentRequest(req.Token, req.Committee, req.Threshold, req.Reporters, req.ReporterThreshold,
+            req.Instruments, req.AccountDepth, req.PositionsDepth, req.ForcedDelay, req.TimelockDelay, owner), stdout.WriteLineAsync, ct);
 
         var result = new DeployedAddresses
         {
             ChainId = chainId,
-            Block = firstBlock,
+            Block = d.Block,
             Deployer = req.Key.Address.ToString(),
             Owner = owner.ToString(),
-            Token = token.ToString(),
+            Token = d.Token.ToString(),
             TestToken = req.Token is null,
-            Verifier = verifier.ToString(),
-            Oracle = oracle.ToString(),
-            Poseidon3 = p3.ToString(),
-            Poseidon4 = p4.ToString(),
-            Poseidon5 = p5.ToString(),
-            Poseidon6 = p6.ToString(),
-            Eddsa = eddsa.ToString(),
-            Validium = validium.ToString(),
+            Verifier = d.Verifier.ToString(),
+            Oracle = d.Oracle.ToString(),
+            Poseidon3 = d.Poseidon3.ToString(),
+            Poseidon4 = d.Poseidon4.ToString(),
+            Poseidon5 = d.Poseidon5.ToString(),
+            Poseidon6 = d.Poseidon6.ToString(),
+            Eddsa = d.Eddsa.ToString(),
+            Validium = d.Validium.ToString(),
             AccountDepth = req.AccountDepth,
             PositionsDepth = req.PositionsDepth,
             Instruments = req.Instruments,
@@ -156,66 +135,19 @@ internal static class L1Deploy
         var tmp = req.Out.FullName + ".tmp";
         File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(result, DeployedAddresses.Json));
         File.Move(tmp, req.Out.FullName, overwrite: true);
-        await stdout.WriteLineAsync($"deployed: Validium at {validium}; addresses in {req.Out.Name}");
+        await stdout.WriteLineAsync($"deployed: Validium at {d.Validium}; addresses in {req.Out.Name}");
     }
 
     /// <summary>The directory holding validium/contracts/build.mjs: --repo, else the first ancestor of the working or vld's directory.</summary>
     public static DirectoryInfo FindRepo(DirectoryInfo? given)
     {
-        static bool IsRepo(DirectoryInfo d) => File.Exists(BuildScript(d));
-        if (given is not null)
-            return IsRepo(given) ? given : throw new UsageException($"--repo {given.FullName} has no validium/contracts/build.mjs");
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (IsRepo(d)) return d;
-        throw new UsageException("cannot find the contracts (validium/contracts/build.mjs) above the working directory: pass --repo");
-    }
-
-    private static string BuildScript(DirectoryInfo repo) => Path.Combine(repo.FullName, "validium", "contracts", "build.mjs");
-
-    private sealed record Artifact(ContractAbi Abi, byte[] Bytecode);
-
-    private static Dictionary<string, Artifact> Compile(DirectoryInfo repo, string verifierSource)
-    {
-        var tmp = Directory.CreateTempSubdirectory("vld-deploy-");
         try
         {
-            var sol = Path.Combine(tmp.FullName, "BatchVerifier.sol");
-            File.WriteAllText(sol, verifierSource);
-            var outDir = Path.Combine(tmp.FullName, "out");
-            var psi = new ProcessStartInfo("node") { WorkingDirectory = repo.FullName, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { BuildScript(repo), "--out", outDir, "--extra", sol }) psi.ArgumentList.Add(a);
-            Process p;
-            try
-            {
-                p = Process.Start(psi)!;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                throw new UsageException("node is not installed: the contracts are compiled with the repository's solc through node");
-            }
-            using (p)
-            {
-                var err = p.StandardError.ReadToEndAsync();
-                p.StandardOutput.ReadToEnd();
-                p.WaitForExit();
-                if (p.ExitCode != 0)
-                {
-                    var first = err.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no message";
-                    throw new UsageException($"compiling the contracts failed (node build.mjs exit {p.ExitCode}): {first}");
-                }
-            }
-            var artifacts = new Dictionary<string, Artifact>(StringComparer.Ordinal);
-            foreach (var name in new[] { "TestToken", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6", "EdDsaPoseidonVerifier", "PriceOracle", "Groth16Verifier", "Validium" })
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, name + ".json")));
-                artifacts[name] = new Artifact(ContractAbi.FromJson(doc.RootElement.GetProperty("abi")), Validium.L1.Hex.Decode(doc.RootElement.GetProperty("bytecode").GetString()!));
-            }
-            return artifacts;
+            return ContractArtifacts.FindRepo(given);
         }
-        finally
+        catch (ContractBuildException e)
         {
-            tmp.Delete(recursive: true);
+            throw new UsageException(given is null ? e.Message + ": pass --repo" : "--repo " + e.Message);
         }
     }
 

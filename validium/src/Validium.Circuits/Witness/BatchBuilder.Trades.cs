@@ -45,9 +45,20 @@ public sealed partial class BatchBuilder
     {
         what = $"{what} {role}";
         var order = o.Order;
-        var hash = o.Hash;
-        var (data, proof) = OpenAccount(c, (ulong)order.Account, what);
-        bool sell = order.Side == Exchange.Side.Sell;
+        var s = OpenSide(c, (ulong)order.Account, o.Hash, order.Side == Exchange.Side.Sell, terms, fee, what);
+        if (!SkipChecks) CheckOrder(c, o, s.Data, terms, s.Filled, s.Updated, what);
+        AssignAccount(a.Sub(role + "Account"), s.Data, s.Proof.Siblings);
+        AssignOrder(a.Sub(role), o, s.Filled, s.FillProof.Siblings, what);
+        CloseSide(c, s, terms);
+    }
+
+    /// <summary>An order's side before it is written: the account as it was and as it will be, and the order's fill slot.</summary>
+    private readonly record struct SideState(ulong Account, AccountData Data, MerkleProof Proof, AccountData Updated, Fr Hash, ulong Slot, MerkleProof FillProof, ulong Filled);
+
+    /// <summary>The fill applied to the account (Settlement.ApplyFill, the fee charged) and the order's fill slot read; nothing written yet.</summary>
+    private SideState OpenSide(Context c, ulong account, Fr hash, bool sell, Terms terms, long fee, string what)
+    {
+        var (data, proof) = OpenAccount(c, account, what);
         var old = data.Positions[terms.Instrument];
         var fill = Settlement.ApplyFill(old.Size, old.OpenNotional, sell, terms.Lots, terms.PricePerLot);
         var positions = data.Positions.SetItem(terms.Instrument, new PositionLeaf(fill.To, fill.Keep, old.FundingIndex));
@@ -59,17 +70,15 @@ public sealed partial class BatchBuilder
         if (fillProof.Leaf != (recorded?.Hash() ?? Fr.Zero)) throw new InvalidOperationException($"the state mirror and the order-fill tree disagree on slot {slot}");
         if (recorded is not null && recorded.OrderHash != hash)
             throw new InvalidOperationException($"{what}: fill slot {slot} already holds another order; its owner must re-sign with another nonce");
-        ulong filled = recorded?.FilledSize ?? 0;
+        return new SideState(account, data, proof, updated, hash, slot, fillProof, recorded?.FilledSize ?? 0);
+    }
 
-        if (!SkipChecks) CheckOrder(c, o, data, terms, filled, updated, what);
-
-        AssignAccount(a.Sub(role + "Account"), data, proof.Siblings);
-        AssignOrder(a.Sub(role), o, filled, fillProof.Siblings, what);
-
-        WriteAccount(c, (ulong)order.Account, data, updated);
-        var leaf = new OrderFillLeaf(hash, checked(filled + (ulong)terms.Quantity));
-        c.Batch.Update(fills, [new LeafUpdate(slot, leaf.Hash())]);
-        c.Mirror.SetFill(slot, leaf);
+    private void CloseSide(Context c, SideState s, Terms terms)
+    {
+        WriteAccount(c, s.Account, s.Data, s.Updated);
+        var leaf = new OrderFillLeaf(s.Hash, checked(s.Filled + (ulong)terms.Quantity));
+        c.Batch.Update(fills, [new LeafUpdate(s.Slot, leaf.Hash())]);
+        c.Mirror.SetFill(s.Slot, leaf);
     }
 
     internal static void AssignOrder(Assignment a, SignedOrder o, ulong filled, ReadOnlySpan<Fr> fillSiblings, string what)

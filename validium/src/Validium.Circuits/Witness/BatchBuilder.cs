@@ -73,6 +73,81 @@ public sealed partial class BatchBuilder
         var shape = cfg.Shape;
         if (deposits.Count > shape.Deposits || forced.Count > shape.Forced || trades.Count > shape.Trades || withdrawals.Count > shape.Withdrawals)
             throw new ArgumentException($"{deposits.Count} deposits, {forced.Count} forced requests, {trades.Count} trades, {withdrawals.Count} withdrawals do not fit a batch of {shape}");
+        return Stage(batchNumber, oracle, opsHead, deposits,
+            (c, a, i) =>
+            {
+                if (i < trades.Count) Trade(c, a, trades[i], i);
+                else
+                {
+                    noOps.Value.Trade(a);
+                    c.Words.AddRange(new Fr[BatchEncoding.TradeWords]);
+                }
+            },
+            (c, a, i) =>
+            {
+                if (i < withdrawals.Count) Withdrawal(c, a, withdrawals[i], i);
+                else
+                {
+                    noOps.Value.Withdrawal(a);
+                    c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
+                }
+            },
+            (c, a, i) => ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i));
+    }
+
+    /// <summary>
+    /// Replays a proven batch from its data (what the committee stores) on the committed state, through the same state
+    /// code that built it: recovery's way back to the state. The data carries order hashes, not orders or signatures,
+    /// so nothing is checked that needs them (the proof did); everything else is (accounts, keys, fill slots, ranges).
+    /// <paramref name="queued"/> are the L1 deposits the batch consumed, in queue order (keys and depositors are not
+    /// in the data). The returned batch's data words equal <paramref name="words"/> (checked), its public inputs are
+    /// the batch's, and it has no circuit assignment.
+    /// </summary>
+    public PendingBatch Replay(ReadOnlySpan<Fr> words, OracleRound oracle, Fr opsHead, IReadOnlyList<QueuedDeposit> queued)
+    {
+        ArgumentNullException.ThrowIfNull(oracle);
+        ArgumentNullException.ThrowIfNull(queued);
+        var data = BatchData.Decode(cfg, words);
+        if (data.OracleRound != oracle.Round || data.OracleTimestamp != oracle.Timestamp)
+            throw new InvalidOperationException($"batch {data.BatchNumber} names oracle round {data.OracleRound} at {data.OracleTimestamp}, not round {oracle.Round} at {oracle.Timestamp}");
+        if (data.Deposits.Count != queued.Count)
+            throw new InvalidOperationException($"batch {data.BatchNumber} has {data.Deposits.Count} deposit records but consumed {queued.Count} L1 operations");
+        var deposits = new DepositOp[queued.Count];
+        for (int i = 0; i < deposits.Length; i++)
+        {
+            if (data.Deposits[i].Amount != queued[i].Amount)
+                throw new InvalidOperationException($"batch {data.BatchNumber} deposit {i} credits {data.Deposits[i].Amount}, the L1 operation queued {queued[i].Amount}");
+            deposits[i] = new DepositOp(data.Deposits[i].Account, queued[i].Key, queued[i].Amount, queued[i].Depositor);
+        }
+        var pending = Stage(data.BatchNumber, oracle, opsHead, deposits,
+            (c, _, i) =>
+            {
+                if (i < data.Trades.Count) ReplayTrade(c, data.Trades[i], i);
+                else c.Words.AddRange(new Fr[BatchEncoding.TradeWords]);
+            },
+            (c, _, i) =>
+            {
+                if (i < data.Withdrawals.Count) ReplayWithdrawal(c, data.Withdrawals[i], i);
+                else c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
+            },
+            (c, _, _) => c.Words.AddRange(new Fr[BatchEncoding.ForcedWords]),
+            replay: true);
+        // Records re-encode to the same words only if every field was canonical and every used slot came first.
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (pending.DataWords[i] != words[i])
+            {
+                pending.Dispose();
+                throw new FormatException($"batch {data.BatchNumber}: word {i} of the data is not how the circuit encodes its records (unused slots must come last)");
+            }
+        }
+        return pending;
+    }
+
+    private PendingBatch Stage(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits,
+        Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced, bool replay = false)
+    {
+        var shape = cfg.Shape;
         if (oracle.Prices.Length != cfg.InstrumentCount)
             throw new ArgumentException($"the oracle round has {oracle.Prices.Length} prices, the circuit's table {cfg.InstrumentCount} instruments");
         var oracleCommitment = oracle.Commitment;
@@ -93,27 +168,11 @@ public sealed partial class BatchBuilder
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
-            for (int i = 0; i < shape.Trades; i++)
-            {
-                if (i < trades.Count) Trade(c, a.Sub($"trade[{i}]"), trades[i], i);
-                else
-                {
-                    noOps.Value.Trade(a.Sub($"trade[{i}]"));
-                    c.Words.AddRange(new Fr[BatchEncoding.TradeWords]);
-                }
-            }
+            for (int i = 0; i < shape.Trades; i++) trade(c, a.Sub($"trade[{i}]"), i);
+            if (c.Words.Count != 1 + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
             FeeCredit(c, a.Sub("fee"));
-            for (int i = 0; i < shape.Withdrawals; i++)
-            {
-                if (i < withdrawals.Count) Withdrawal(c, a.Sub($"withdrawal[{i}]"), withdrawals[i], i);
-                else
-                {
-                    noOps.Value.Withdrawal(a.Sub($"withdrawal[{i}]"));
-                    c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
-                }
-            }
-            for (int i = 0; i < shape.Forced; i++)
-                ForcedRequest(c, a.Sub($"forced[{i}]"), i < forced.Count ? forced[i] : null, i);
+            for (int i = 0; i < shape.Withdrawals; i++) withdrawal(c, a.Sub($"withdrawal[{i}]"), i);
+            for (int i = 0; i < shape.Forced; i++) forced(c, a.Sub($"forced[{i}]"), i);
 
             FillRootLeaf(c, a.Sub("fillLeaf"), oldFillRoot);
             var newRoot = batch.Root(accounts);
@@ -124,13 +183,33 @@ public sealed partial class BatchBuilder
                 BatchEncoding.WithdrawalsCommitment(c.Withdrawals), batchNumber,
             ];
             for (int i = 0; i < publicInputs.Length; i++) c.Values[BatchCircuit.PublicInputNames[i]] = publicInputs[i];
-            return new PendingBatch(batch, Mirror, c.Mirror, c.Values, publicInputs, words, c.Withdrawals);
+            return new PendingBatch(batch, Mirror, c.Mirror, replay ? [] : c.Values, publicInputs, words, c.Withdrawals);
         }
         catch
         {
             batch.Dispose();
             throw;
         }
+    }
+
+    private void ReplayTrade(Context c, TradeRecord t, int slot)
+    {
+        string what = $"trade {slot}";
+        if (t.Ticks is 0 or > long.MaxValue || t.Lots is 0 or > long.MaxValue) throw new InvalidOperationException($"{what}: price {t.Ticks} ticks and size {t.Lots} lots must be positive 63-bit numbers");
+        var terms = Terms.Of(cfg, t.Instrument, (long)t.Ticks, (long)t.Lots);
+        CloseSide(c, OpenSide(c, t.Taker, t.TakerOrderHash, t.TakerSells, terms, terms.TakerFee, what + " taker"), terms);
+        CloseSide(c, OpenSide(c, t.Maker, t.MakerOrderHash, !t.TakerSells, terms, terms.MakerFee, what + " maker"), terms);
+        c.FeeSum = checked(c.FeeSum + terms.TakerFee + terms.MakerFee);
+        c.Words.AddRange(BatchEncoding.TradeDataWords(t.Taker, t.Maker, t.Instrument, t.TakerSells, t.Ticks, t.Lots, t.TakerOrderHash, t.MakerOrderHash));
+    }
+
+    private void ReplayWithdrawal(Context c, WithdrawalRecord w, int slot)
+    {
+        string what = $"withdrawal {slot}";
+        var (data, _) = OpenAccount(c, w.Account, what);
+        if (w.Amount is 0 or > long.MaxValue) throw new InvalidOperationException($"{what}: amount {w.Amount} is not a positive 63-bit amount");
+        if (w.Nonce <= data.Nonce) throw new InvalidOperationException($"{what}: nonce {w.Nonce} is not above account {w.Account}'s last nonce {data.Nonce}");
+        ApplyWithdrawal(c, w.Account, data, w.Nonce, w.Amount, w.Recipient);
     }
 
     private void FillRootLeaf(Context c, Assignment a, Fr oldFillRoot)
@@ -228,9 +307,14 @@ public sealed partial class BatchBuilder
         a["recipient"] = Fr.FromBigInteger(w.Recipient);
         AssignSignature(a, w.Signature, what);
         AssignAccount(a.Sub("account"), data, proof.Siblings);
-        WriteAccount(c, w.Account, data, data with { Nonce = w.Nonce, Collateral = left });
-        c.Withdrawals.Add((w.Recipient, w.Amount));
-        c.Words.AddRange(BatchEncoding.WithdrawalDataWords(w.Account, w.Amount, w.Recipient, w.Nonce));
+        ApplyWithdrawal(c, w.Account, data, w.Nonce, w.Amount, w.Recipient);
+    }
+
+    private void ApplyWithdrawal(Context c, ulong account, AccountData data, ulong nonce, ulong amount, BigInteger recipient)
+    {
+        WriteAccount(c, account, data, data with { Nonce = nonce, Collateral = checked(data.Collateral - (long)amount) });
+        c.Withdrawals.Add((recipient, amount));
+        c.Words.AddRange(BatchEncoding.WithdrawalDataWords(account, amount, recipient, nonce));
     }
 
     private (AccountData Data, MerkleProof Proof) OpenAccount(Context c, ulong id, string what)

@@ -11,6 +11,9 @@ namespace Validium.Circuits.Witness;
 /// </summary>
 public sealed record DepositOp(ulong Account, BabyJubjubPoint Key, ulong Amount, BigInteger Depositor);
 
+/// <summary>An L1 deposit as queued (L1Operation kind 1): the key it credits, the amount and the depositor; what replay takes from L1.</summary>
+public sealed record QueuedDeposit(BabyJubjubPoint Key, ulong Amount, BigInteger Depositor);
+
 /// <summary>A place command (ORDERS.md) with the signature its account's key made over its hash.</summary>
 public sealed record SignedOrder(Command Order, EdDsaSignature Signature)
 {

@@ -1,0 +1,111 @@
+using System.Numerics;
+using Validium.Crypto;
+
+namespace Validium.Circuits;
+
+/// <summary>A deposit record of the batch data: the account the operator credited and the amount.</summary>
+public sealed record DepositRecord(ulong Account, ulong Amount);
+
+/// <summary>A trade record: the accounts, instrument and taker's side, price in ticks, size in lots, and both order hashes.</summary>
+public sealed record TradeRecord(ulong Taker, ulong Maker, int Instrument, bool TakerSells, ulong Ticks, ulong Lots, Fr TakerOrderHash, Fr MakerOrderHash);
+
+/// <summary>A withdrawal record: account, amount, L1 recipient and the nonce the account's key signed.</summary>
+public sealed record WithdrawalRecord(ulong Account, ulong Amount, BigInteger Recipient, ulong Nonce);
+
+/// <summary>
+/// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
+/// are all zero were unused and are skipped; every other slot must carry its kind and fields within their ranges.
+/// </summary>
+public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong OracleTimestamp,
+    IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals)
+{
+    private static readonly BigInteger Mask64 = ulong.MaxValue;
+
+    /// <summary>How many words a batch of <paramref name="shape"/> has: a header, then each slot's fixed record.</summary>
+    public static int WordCount(BatchShape shape) =>
+        1 + shape.Deposits * BatchEncoding.DepositWords + shape.Trades * BatchEncoding.TradeWords + shape.Withdrawals * BatchEncoding.WithdrawalWords
+        + shape.Forced * BatchEncoding.ForcedWords;
+
+    /// <summary>Parses the committee's bytes (32-byte big-endian field words) for a circuit of <paramref name="config"/>; FormatException names the bad word.</summary>
+    public static BatchData Decode(CircuitConfig config, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Fr[] words;
+        try
+        {
+            words = PoseidonSponge.FromBytes(bytes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"batch data is not a sequence of 32-byte field elements: {e.Message}", e);
+        }
+        return Decode(config, words);
+    }
+
+    public static BatchData Decode(CircuitConfig config, ReadOnlySpan<Fr> words)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var shape = config.Shape;
+        int expected = WordCount(shape);
+        if (words.Length != expected) throw new FormatException($"batch data has {words.Length} words; a batch of {shape} has {expected}");
+        var header = words[0].ToBigInteger();
+        if (header >> 192 != 0) throw new FormatException("word 0 (header) has bits above 192");
+        int at = 1;
+        var deposits = new List<DepositRecord>();
+        for (int i = 0; i < shape.Deposits; i++, at++)
+        {
+            if (words[at].IsZero) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.DepositKind, at);
+            deposits.Add(new DepositRecord(Field64(w, 8), Top64(w, 72, at)));
+        }
+        var trades = new List<TradeRecord>();
+        for (int i = 0; i < shape.Trades; i++, at += BatchEncoding.TradeWords)
+        {
+            if (AllZero(words.Slice(at, BatchEncoding.TradeWords))) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.TradeKind, at);
+            if (w >> 153 != 0) throw new FormatException($"word {at} (trade) has bits above the taker's side");
+            int instrument = (int)((w >> 136) & 0xFFFF);
+            if (instrument >= config.InstrumentCount) throw new FormatException($"word {at} (trade) names instrument {instrument}, outside the circuit's {config.InstrumentCount}");
+            var terms = words[at + 1].ToBigInteger();
+            trades.Add(new TradeRecord(Field64(w, 8), Field64(w, 72), instrument, ((w >> 152) & 1) == 1,
+                (ulong)(terms & Mask64), Top64(terms, 64, at + 1), words[at + 2], words[at + 3]));
+        }
+        var withdrawals = new List<WithdrawalRecord>();
+        for (int i = 0; i < shape.Withdrawals; i++, at += BatchEncoding.WithdrawalWords)
+        {
+            if (AllZero(words.Slice(at, BatchEncoding.WithdrawalWords))) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.WithdrawalKind, at);
+            var second = words[at + 1].ToBigInteger();
+            withdrawals.Add(new WithdrawalRecord(Field64(w, 8), Top64(w, 72, at), second & (BatchEncoding.AddressLimit - 1), Top64(second, BatchEncoding.AddressBits, at + 1)));
+        }
+        for (int i = 0; i < shape.Forced; i++, at += BatchEncoding.ForcedWords)
+        {
+            if (!AllZero(words.Slice(at, BatchEncoding.ForcedWords)))
+                throw new NotSupportedException($"word {at} records an L1 forced request; recovery cannot replay forced requests yet (their keys and terms are in the L1 events, which it does not read for them)");
+        }
+        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals);
+    }
+
+    private static bool AllZero(ReadOnlySpan<Fr> words)
+    {
+        foreach (var w in words)
+            if (!w.IsZero) return false;
+        return true;
+    }
+
+    private static void Kind(BigInteger w, int kind, int at)
+    {
+        if ((int)(w & 0xFF) != kind) throw new FormatException($"word {at} has kind {(int)(w & 0xFF)} where its slot needs kind {kind}");
+    }
+
+    private static ulong Field64(BigInteger w, int shift) => (ulong)((w >> shift) & Mask64);
+
+    private static ulong Top64(BigInteger w, int shift, int at)
+    {
+        var v = w >> shift;
+        return v <= Mask64 ? (ulong)v : throw new FormatException($"word {at} has a field at bit {shift} wider than 64 bits");
+    }
+}

@@ -1,0 +1,62 @@
+using System.Numerics;
+using Validium.Circuits;
+using Validium.Circuits.Witness;
+using Validium.DaCommittee.Client;
+using Validium.L1.Contracts;
+using Validium.L1.Rpc;
+using Validium.L1.Transactions;
+using Validium.Proving.Groth16;
+
+namespace Validium.Settlement;
+
+/// <summary>A batch the contract accepted: its number, the gas submitBatch used and the receipt.</summary>
+public sealed record SettledBatch(ulong Number, ulong GasUsed, TransactionReceipt Receipt, AttestationBundle Attestation);
+
+/// <summary>
+/// The path from a built batch to L1: solve the batch circuit on the batch's assignment, prove it, get the
+/// committee's attestation over the batch data, and call submitBatch; the state is committed only once the contract
+/// has accepted the batch, so a refused batch leaves it where it was.
+/// </summary>
+public sealed class BatchSettler(Contract validium, TransactionSender sender, BatchCircuit circuit, ProvingKey provingKey, Prover prover, DacClient dac)
+{
+    /// <summary>
+    /// Settles <paramref name="batch"/>, built against <paramref name="oracle"/>; <paramref name="opsProcessed"/> is the
+    /// number of L1 operations consumed once it is applied (the contract's processedOps plus its deposits).
+    /// </summary>
+    public async Task<SettledBatch> SettleAsync(PendingBatch batch, OracleRound oracle, ulong opsProcessed, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(oracle);
+        if (batch.Assignment.Count == 0) throw new ArgumentException("a replayed batch has no circuit assignment and cannot be proven", nameof(batch));
+        var solution = circuit.Solve(batch.Assignment).ThrowIfUnsatisfied();
+        var proof = prover.Prove(provingKey, solution.Witness, ct: ct);
+        var bundle = await dac.AttestAsync(batch.BatchNumber, batch.DataBytes(), ct);
+        var pi = batch.PublicInputs;
+        if (bundle.Commitment != pi[2]) throw new InvalidOperationException($"batch {batch.BatchNumber}: the committee attested commitment {bundle.Commitment}, the circuit's is {pi[2]}");
+        object?[] header = [pi[1].ToBigInteger(), pi[2].ToBigInteger(), (BigInteger)opsProcessed, (BigInteger)oracle.Round];
+        object?[] withdrawals = [.. batch.Withdrawals.Select(w => (object?)new object?[] { AddressOf(w.Recipient), (BigInteger)w.Amount })];
+        var receipt = await validium.SendAsync(sender, "submitBatch", [header, ProofArgument(proof), withdrawals, bundle.ToContractArgument()], ct: ct);
+        batch.Commit();
+        return new SettledBatch(batch.BatchNumber, receipt.GasUsed, receipt, bundle);
+    }
+
+    /// <summary>Validium.sol's Proof struct: a, b with each G2 coordinate as (c1, c0) as the precompile takes it, c.</summary>
+    public static object?[] ProofArgument(Proof p) =>
+    [
+        new object?[] { p.A.X.ToBigInteger(), p.A.Y.ToBigInteger() },
+        new object?[]
+        {
+            new object?[] { p.B.X.C1.ToBigInteger(), p.B.X.C0.ToBigInteger() },
+            new object?[] { p.B.Y.C1.ToBigInteger(), p.B.Y.C0.ToBigInteger() },
+        },
+        new object?[] { p.C.X.ToBigInteger(), p.C.Y.ToBigInteger() },
+    ];
+
+    public static Crypto.EthereumAddress AddressOf(BigInteger value)
+    {
+        if (value.Sign < 0 || value >= BatchEncoding.AddressLimit) throw new ArgumentOutOfRangeException(nameof(value), "an address is a 160-bit unsigned number");
+        var bytes = new byte[20];
+        value.TryWriteBytes(bytes.AsSpan(20 - value.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true);
+        return Crypto.EthereumAddress.FromBytes(bytes);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Numerics;
+using Validium.Accel;
+using Validium.Circuits;
+using Validium.Circuits.Witness;
+using Validium.Crypto;
+using Validium.DaCommittee.Client;
+using Validium.Exchange;
+using Validium.L1.Contracts;
+using Validium.L1.Rpc;
+using Validium.L1.Transactions;
+using Validium.Proving.Groth16;
+using Validium.Proving.Solidity;
+using Validium.State;
+
+namespace Validium.Settlement.Tests;
+
+/// <summary>
+/// The whole path once per test class, with nothing stood in: the contracts deployed on anvil with the verifier of a
+/// small batch circuit's own key; deposits made on L1; the exchange engine matching signed orders; two batches built
+/// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch.
+/// </summary>
+public sealed class SettledChain : IAsyncLifetime
+{
+    public const long Usd = DemoExchange.Usd;
+    public const long ForcedDelay = 3600;
+    private static readonly long Milli = DemoExchange.BtcPerp.LotSize;
+
+    public string? SkipReason { get; private set; }
+    public AnvilProcess Anvil { get; private set; } = null!;
+    public JsonRpcClient Rpc { get; private set; } = null!;
+    public EthClient Eth { get; private set; } = null!;
+    public DirectoryInfo Dir { get; } = Directory.CreateTempSubdirectory("settlement-");
+    public CircuitConfig Config { get; private set; } = null!;
+    public string CircuitFile => Path.Combine(Dir.FullName, "circuit.json");
+    public DeployedSystem System { get; private set; } = null!;
+    public Contract Validium { get; private set; } = null!;
+    public Contract Token { get; private set; } = null!;
+    public Contract Oracle { get; private set; } = null!;
+    public TransactionSender Operator { get; private set; } = null!;
+    public TransactionSender User { get; private set; } = null!;
+    internal LocalCommittee Committee { get; private set; } = null!;
+    public Engine Engine { get; private set; } = null!;
+    public OracleRound Round { get; private set; } = null!;
+    public List<SettledBatch> Settled { get; } = [];
+    public List<Fr> Roots { get; } = [];
+    public StateMirror Mirror { get; private set; } = null!;
+    public Secp256k1PrivateKey[] Reporters { get; } = Ascending(3);
+
+    public static byte[] L2Key(int account) => DemoExchange.PrivateKey(account);
+
+    public static BabyJubjubPoint L2Public(int account) => EdDsaPoseidon.PrivateToPublic(L2Key(account));
+
+    public static BigInteger AddressValue(EthereumAddress a) => new(a.ToBytes(), isUnsigned: true, isBigEndian: true);
+
+    private static Secp256k1PrivateKey[] Ascending(int n) =>
+        [.. Enumerable.Range(0, n).Select(_ => Secp256k1PrivateKey.Generate()).OrderBy(k => AddressValue(k.Address))];
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            Anvil = AnvilProcess.Start();
+        }
+        catch (SkipException e)
+        {
+            SkipReason = e.Message;
+            return;
+        }
+        Rpc = new JsonRpcClient(Anvil.Url);
+        Eth = new EthClient(Rpc);
+        long now = 1_700_000_000_000;
+        Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 64 });
+        var recorder = new ExchangeRecorder(Engine);
+        recorder.Execute(Command.List(now, DemoExchange.BtcPerp));
+        recorder.Execute(Command.List(now, DemoExchange.EthPerp));
+        recorder.Execute(Command.OracleIndex(now, 0, 50_000 * Usd));
+        recorder.Execute(Command.OracleIndex(now, 1, 3_000 * Usd));
+        Config = new CircuitConfig
+        {
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = 8, Instruments = recorder.Instruments(), FeeAccount = 0, Shape = new BatchShape(3, 1, 1),
+        };
+        await File.WriteAllTextAsync(CircuitFile, StateSnapshot.ConfigJson(Config).ToJsonString());
+
+        var circuit = new BatchCircuit(Config);
+        var pk = Setup.Run(circuit.Compile().R1cs, devSeed: 11);
+        var artifacts = ContractArtifacts.Compile(ContractArtifacts.FindRepo(null), VerifierEmitter.Emit(pk.VerifyingKey));
+
+        Operator = await Sender(0);
+        User = await Sender(1);
+        var memberKeys = Ascending(3);
+        System = await SystemDeployment.DeployAsync(Operator, artifacts, new DeploymentRequest(null, [.. memberKeys.Select(k => k.Address)], 2,
+            [.. Reporters.Select(k => k.Address)], 2, Config.InstrumentCount, Config.AccountDepth, Config.PositionsDepth, ForcedDelay, 2 * ForcedDelay, Operator.Address));
+        Validium = new Contract(Eth, artifacts["Validium"].Abi, System.Validium);
+        Token = new Contract(Eth, artifacts["TestToken"].Abi, System.Token);
+        Oracle = new Contract(Eth, artifacts["PriceOracle"].Abi, System.Oracle);
+        Committee = await LocalCommittee.StartAsync(memberKeys, 2, new DacDomain(AnvilProcess.ChainId, System.Validium));
+
+        var head = await Eth.GetLatestBlockHeaderAsync() ?? throw new InvalidOperationException("no head block");
+        Round = recorder.OracleRound(1, (ulong)head.Timestamp);
+        await PublishRoundAsync(Round);
+
+        using var store = StateStore.Open(Path.Combine(Dir.FullName, "operator-state"), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }),
+            new StateStoreOptions { SyncWrites = false });
+        var builder = new BatchBuilder(Config, store);
+        using var dac = Committee.Client(TimeSpan.FromSeconds(60));
+        var settler = new BatchSettler(Validium, Operator, circuit, pk, new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })), dac);
+        var user = AddressValue(User.Address);
+        await Token.SendAsync(User, "mint", [User.Address, (BigInteger)1_000_000 * Usd]);
+        await Token.SendAsync(User, "approve", [System.Validium, (BigInteger)1_000_000 * Usd]);
+
+        // Batch 1: the fee account and two traders funded on L1, one BTC trade, one withdrawal to the user's address.
+        foreach (var (account, usd) in new[] { (0, 1L), (1, 100_000L), (2, 100_000L) })
+            await DepositAsync(recorder, now, account, usd * Usd, user);
+        Place(recorder, 1, 1, 0, Side.Sell, 50_000 * Usd, 15 * Milli, OrderType.Limit, ref now);
+        Place(recorder, 2, 1, 0, Side.Buy, 50_010 * Usd, 15 * Milli, OrderType.Ioc, ref now);
+        var message = BatchEncoding.WithdrawalMessage(1, 1, 1_000 * Usd, user);
+        Assert.True(recorder.Withdraw(now, 1, 1_000 * Usd, 1, user, EdDsaPoseidon.Sign(L2Key(1), message)).Accepted);
+        await SettleAsync(builder, settler, recorder, Fr.Zero, 3);
+
+        // Batch 2: a new account funded, and it takes the other side of account 2 on ETH.
+        await DepositAsync(recorder, now, 3, 50_000 * Usd, user);
+        Place(recorder, 3, 1, 1, Side.Sell, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Limit, ref now);
+        Place(recorder, 2, 2, 1, Side.Buy, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Ioc, ref now);
+        await SettleAsync(builder, settler, recorder, lastHead, 4);
+        Mirror = builder.Mirror;
+    }
+
+    private Fr lastHead;
+
+    private async Task SettleAsync(BatchBuilder builder, BatchSettler settler, ExchangeRecorder recorder, Fr opsHead, ulong opsProcessed)
+    {
+        var (d, t, w) = recorder.TakeBatch();
+        Assert.Single(t);
+        var pending = builder.Build((ulong)Settled.Count + 1, Round, opsHead, d, t, w);
+        var settled = await settler.SettleAsync(pending, Round, opsProcessed);
+        lastHead = pending.NewOpsHead;
+        Roots.Add(pending.NewStateRoot);
+        pending.Dispose();
+        Settled.Add(settled);
+    }
+
+    /// <summary>An order signed by the account's key; the engine checks the signature and the recorder keeps it for the batch.</summary>
+    private static void Place(ExchangeRecorder recorder, int account, long nonce, int instrument, Side side, long price, long quantity, OrderType type, ref long now)
+    {
+        now += 10;
+        var c = Command.Place(now, account, nonce, instrument, side, type, price, quantity, nonce);
+        var outcome = recorder.Place(c, OrderSigning.Sign(c, L2Key(account)));
+        Assert.True(outcome.Accepted, $"order refused: {outcome.Code}");
+    }
+
+    private async Task DepositAsync(ExchangeRecorder recorder, long now, int account, long amount, BigInteger depositor)
+    {
+        var key = L2Public(account);
+        await Validium.SendAsync(User, "deposit", [(BigInteger)amount, key.X.ToBigInteger(), key.Y.ToBigInteger()]);
+        Assert.True(recorder.Deposit(now, account, key, amount, depositor).Accepted);
+    }
+
+    public async Task PublishRoundAsync(OracleRound round)
+    {
+        object?[] prices = [.. round.Prices.Select(p => (object?)(BigInteger)p)];
+        var digest = (byte[])(await Oracle.CallAsync("digest", [(BigInteger)round.Round, (BigInteger)round.Timestamp, prices]))[0]!;
+        object?[] sigs = [.. Reporters.Take(2).Select(k =>
+        {
+            var sig = DacDomain.SignDigest(k, digest);
+            var b = sig.ToBytes();
+            return (object?)new object?[] { (BigInteger)sig.V, b[..32], b[32..64] };
+        })];
+        await Oracle.SendAsync(Operator, "update", [(BigInteger)round.Round, (BigInteger)round.Timestamp, prices, sigs]);
+    }
+
+    public async Task<TransactionSender> Sender(int devKey)
+    {
+        var key = Secp256k1PrivateKey.FromHex(AnvilProcess.DevKeys[devKey]);
+        var nonces = await NonceManager.OpenAsync(Path.Combine(Dir.FullName, $"nonces-{devKey}.json"), Eth, key.Address);
+        return new TransactionSender(Eth, key, nonces, new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
+    }
+
+    /// <summary>
+    /// A member that stored every batch. The client stops asking once the threshold has signed, so a member may miss a
+    /// batch; with 2-of-3 on two batches at least one member signed both.
+    /// </summary>
+    public async Task<Uri> MemberWithEveryBatchAsync()
+    {
+        using var http = new HttpClient();
+        foreach (var url in Committee.Urls)
+        {
+            bool all = true;
+            foreach (var s in Settled)
+            {
+                var path = DacRoutes.ByCommitment.Replace("{commitment}", L1.Hex.Encode(s.Attestation.Commitment.ToBigEndianBytes()), StringComparison.Ordinal);
+                using var response = await http.GetAsync(new Uri(url, path));
+                all &= response.IsSuccessStatusCode;
+            }
+            if (all) return url;
+        }
+        throw new InvalidOperationException("no member stored every batch");
+    }
+
+    public void RequireSettled() => Skip.If(SkipReason is not null, SkipReason);
+
+    public async Task DisposeAsync()
+    {
+        if (Committee is not null) await Committee.DisposeAsync();
+        Rpc?.Dispose();
+        Anvil?.Dispose();
+        Dir.Delete(true);
+    }
+}
