@@ -28,6 +28,23 @@ public class BatchTests(BatchProver prover, ITestOutputHelper output) : IClassFi
     }
 
     [SkippableFact]
+    public void CompressedProofsDecompressOnChainAndMalformedOnesAreRefused()
+    {
+        using var verifier = prover.WriteVerifier();
+        var result = ContractScript.Run(output, prover, "compressed.mjs", verifier.Path);
+        output.WriteLine(ContractScript.Json(result));
+        Assert.Equal(72, result["decompressed"]!.GetValue<int>());
+        var rejections = result["rejections"]!.AsObject();
+        // 29, plus one for A and one for C when their x + p still fits under the flag bits.
+        Assert.True(rejections.Count >= 29, $"only {rejections.Count} malformed encodings tried");
+        Assert.All(rejections, r => Assert.NotEqual("ok", r.Value!.GetValue<string>()));
+        Assert.StartsWith("failed", result["pairing"]!["outsideG2"]!.GetValue<string>());
+        var gas = result["gas"]!;
+        Assert.Equal(128, gas["calldataBytes"]!["submitBatch"]!.GetValue<int>() - gas["calldataBytes"]!["submitBatchCompressed"]!.GetValue<int>());
+        Assert.InRange(gas["submitBatchCompressed"]!.GetValue<int>(), 200_000, 2_000_000);
+    }
+
+    [SkippableFact]
     public void IgnoredForcedRequestFreezesAndEveryAccountEscapesOnce()
     {
         using var verifier = prover.WriteVerifier();

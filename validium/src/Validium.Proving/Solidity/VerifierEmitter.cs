@@ -13,8 +13,10 @@ namespace Validium.Proving.Solidity;
 /// here, G2 points by the pairing precompile (it rejects points off the twist or outside the subgroup).
 /// <c>verifyProof</c> returns a bool; <c>requireValidProof</c> reverts instead, which is what contracts and
 /// gas estimation want (a verifier that returns false lets eth_estimateGas settle on a too-small limit).
+/// <c>requireValidCompressedProof</c> takes the same proof in 128 bytes (four words: A, B's x imaginary part, B's
+/// x real part, C; flags in the top bits, SPEC.md "Compressed proofs") and decompresses it first.
 /// </summary>
-public static class VerifierEmitter
+public static partial class VerifierEmitter
 {
     public static string Emit(VerifyingKey vk, string contractName = "Groth16Verifier")
     {
@@ -32,6 +34,7 @@ public static class VerifierEmitter
                 error InputNotInField(uint256 index);
                 error CoordinateNotInField();
                 error PointNotOnCurve();
+                error InvalidPointFlags();
 
                 uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
                 uint256 internal constant P = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
@@ -57,7 +60,12 @@ public static class VerifierEmitter
                     if (!_check(a, b, c, input)) revert InvalidProof();
                 }
 
-                function _check(uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c, uint256[{{n}}] calldata input)
+                function requireValidCompressedProof(uint256[4] calldata proof, uint256[{{n}}] calldata input) public view {
+                    (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = decompressProof(proof);
+                    if (!_check(a, b, c, input)) revert InvalidProof();
+                }
+
+                function _check(uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c, uint256[{{n}}] calldata input)
                     internal view returns (bool)
                 {
                     _onCurve(a[0], a[1]);
@@ -114,9 +122,10 @@ public static class VerifierEmitter
                     if (x == 0 && y == 0) return;
                     if (mulmod(y, y, P) != addmod(mulmod(mulmod(x, x, P), x, P), 3, P)) revert PointNotOnCurve();
                 }
-            }
 
             """);
+        sb.Append(Decompression);
+        sb.Append("}\n");
         return sb.ToString();
     }
 
