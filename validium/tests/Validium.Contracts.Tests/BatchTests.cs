@@ -1,3 +1,4 @@
+using Validium.L1.Contracts;
 using Xunit.Abstractions;
 
 namespace Validium.Contracts.Tests;
@@ -42,6 +43,8 @@ public class BatchTests(BatchProver prover, ITestOutputHelper output) : IClassFi
         var gas = result["gas"]!;
         Assert.Equal(128, gas["calldataBytes"]!["submitBatch"]!.GetValue<int>() - gas["calldataBytes"]!["submitBatchCompressed"]!.GetValue<int>());
         Assert.InRange(gas["submitBatchCompressed"]!.GetValue<int>(), 200_000, 2_000_000);
+        // The node's default encoding must be the one that measured cheaper here.
+        Assert.Equal(BatchProof.Default == ProofEncoding.Uncompressed ? "uncompressed" : "compressed", result["cheaper"]!.GetValue<string>());
     }
 
     [SkippableFact]
