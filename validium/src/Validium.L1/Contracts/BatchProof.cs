@@ -17,9 +17,10 @@ public enum ProofEncoding
 public static class BatchProof
 {
     /// <summary>
-    /// What the node posts unless configured otherwise: the cheaper form on anvil 1.7.1 (bench/RESULTS.md "Compressed
-    /// proofs on L1"): submitBatch 337,555 gas against 357,755 compressed (Osaka modexp pricing), 337,543 against
-    /// 347,152 under Prague. The 128 calldata bytes saved are worth about 2,000 gas, less than the decompression.
+    /// What the node posts unless configured otherwise: the cheaper form, measured on anvil 1.7.1 (bench/RESULTS.md
+    /// "Compressed proofs on L1"): submitBatch 336,964 gas against 356,482 compressed under anvil's default hardfork
+    /// (Osaka modexp pricing), 345,921 under Prague. The 128 calldata bytes saved are worth 2,048 gas, less than the
+    /// decompression's four modexp calls and Fp2 arithmetic.
     /// </summary>
     public const ProofEncoding Default = ProofEncoding.Uncompressed;
 
