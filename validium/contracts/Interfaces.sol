@@ -23,6 +23,8 @@ interface IPoseidonT6 {
 /// The contract `vld groth16 export-verifier` writes for the batch circuit's verifying key (8 public inputs, SPEC.md).
 interface IBatchVerifier {
     function requireValidProof(uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c, uint256[8] calldata input) external view;
+    /// The same proof compressed to four words (SPEC.md "Compressed proofs"), decompressed on-chain.
+    function requireValidCompressedProof(uint256[4] calldata proof, uint256[8] calldata input) external view;
 }
 
 interface IERC20 {

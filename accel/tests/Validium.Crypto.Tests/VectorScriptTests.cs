@@ -15,6 +15,7 @@ public class VectorScriptTests
         { "gen-pairing.mjs", "pairing.json" },
         { "gen-ethers.mjs", "ethers.json" },
         { "gen-anvil.mjs", "anvil-precompiles.json" },
+        { "gen-compression.mjs", "compression.json" },
     };
 
     private static string? RepositoryRoot()

@@ -15,7 +15,9 @@ const MNEMONIC = "test test test test test test test test test test test junk";
 
 export async function startAnvil() {
   const bin = realpathSync(new URL("../../../node_modules/.bin/anvil", import.meta.url));
-  const anvil = spawn(bin, ["--host", "127.0.0.1", "--port", "0", "--accounts", "20"], { stdio: ["ignore", "pipe", "inherit"] });
+  // VLD_ANVIL_HARDFORK (e.g. prague) reruns a script under older gas rules; anvil's default is its latest fork.
+  const hardfork = process.env.VLD_ANVIL_HARDFORK ? ["--hardfork", process.env.VLD_ANVIL_HARDFORK] : [];
+  const anvil = spawn(bin, ["--host", "127.0.0.1", "--port", "0", "--accounts", "20", ...hardfork], { stdio: ["ignore", "pipe", "inherit"] });
   let timer;
   const port = await new Promise((resolve, reject) => {
     let buf = "";

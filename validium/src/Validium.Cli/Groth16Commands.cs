@@ -18,6 +18,8 @@ internal static class Groth16Commands
         g.Subcommands.Add(Prove(stdout, stderr));
         g.Subcommands.Add(Verify(stdout));
         g.Subcommands.Add(ExportVerifier(stdout));
+        g.Subcommands.Add(Compress(stdout));
+        g.Subcommands.Add(Decompress(stdout));
         return g;
     }
 
@@ -107,6 +109,37 @@ internal static class Groth16Commands
             var key = SnarkjsJson.ReadVerificationKey(File.ReadAllText(Existing(r.GetValue(vk)!).FullName), r.GetValue(vk)!.Name);
             File.WriteAllText(r.GetValue(outFile)!.FullName, VerifierEmitter.Emit(key, r.GetValue(name)!));
             stdout.WriteLine($"export-verifier: {r.GetValue(outFile)!.Name} for {key.NumPublic} public input(s)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Compress(TextWriter stdout)
+    {
+        var proof = FileOption("--proof", "proof.json (snarkjs format)");
+        var outFile = FileOption("--out", "128-byte compressed proof to write");
+        var cmd = new Command("compress", "Write a proof in 128 bytes (SPEC.md \"Compressed proofs\"), the form submitBatchCompressed takes") { proof, outFile };
+        cmd.SetAction(r =>
+        {
+            var p = SnarkjsJson.ReadProof(File.ReadAllText(Existing(r.GetValue(proof)!).FullName), r.GetValue(proof)!.Name);
+            File.WriteAllBytes(r.GetValue(outFile)!.FullName, p.ToCompressed());
+            stdout.WriteLine($"compress: {Proof.CompressedSize} bytes (uncompressed {Proof.UncompressedSize})");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Decompress(TextWriter stdout)
+    {
+        var input = FileOption("--in", "128-byte compressed proof");
+        var proof = FileOption("--proof", "proof.json to write");
+        var cmd = new Command("decompress", "Read a compressed proof (canonical encodings only, B checked in G2) and write proof.json") { input, proof };
+        cmd.SetAction(r =>
+        {
+            var bytes = File.ReadAllBytes(Existing(r.GetValue(input)!).FullName);
+            var p = Proof.FromCompressed(bytes);
+            File.WriteAllText(r.GetValue(proof)!.FullName, SnarkjsJson.WriteProof(p));
+            stdout.WriteLine($"decompress: {r.GetValue(proof)!.Name}");
             return 0;
         });
         return cmd;

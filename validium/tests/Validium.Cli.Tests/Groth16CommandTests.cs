@@ -33,6 +33,39 @@ public class Groth16CommandTests
     }
 
     [Fact]
+    public async Task CompressedProofRoundTripsAndStillVerifiesWhileBadBytesAreRefused()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            string bin = Path.Combine(dir.FullName, "proof.bin"), back = Path.Combine(dir.FullName, "back.json");
+            var compress = await Cli.Run("groth16", "compress", "--proof", Fixture("proof.json"), "--out", bin);
+            Assert.True(compress.Code == 0, compress.Err);
+            Assert.Equal(128, new FileInfo(bin).Length);
+            var decompress = await Cli.Run("groth16", "decompress", "--in", bin, "--proof", back);
+            Assert.True(decompress.Code == 0, decompress.Err);
+            var ok = await Cli.Run("groth16", "verify", "--vk", Fixture("verification_key.json"), "--proof", back, "--public", Fixture("public.json"));
+            Assert.Equal((0, "OK"), (ok.Code, ok.Out.Trim()));
+
+            // B's flags set to infinity and sign at once: not a canonical encoding, refused with the element named.
+            var bytes = File.ReadAllBytes(bin);
+            bytes[32] |= 0xc0;
+            File.WriteAllBytes(bin, bytes);
+            var bad = await Cli.Run("groth16", "decompress", "--in", bin, "--proof", back);
+            Assert.Equal(2, bad.Code);
+            Assert.Contains("π_B", bad.Err);
+            File.WriteAllBytes(bin, bytes[..100]);
+            var shortFile = await Cli.Run("groth16", "decompress", "--in", bin, "--proof", back);
+            Assert.Equal(2, shortFile.Code);
+            Assert.Contains("128 bytes", shortFile.Err);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task SetupWritesAKeyThatProvesAndExportVerifierWritesSolidity()
     {
         var dir = Directory.CreateTempSubdirectory("vld-groth16-");

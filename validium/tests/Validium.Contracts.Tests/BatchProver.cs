@@ -60,6 +60,7 @@ public sealed class BatchProver
             a = new[] { p.A.X.ToString(), p.A.Y.ToString() },
             b = new[] { new[] { p.B.X.C1.ToString(), p.B.X.C0.ToString() }, new[] { p.B.Y.C1.ToString(), p.B.Y.C0.ToString() } },
             c = new[] { p.C.X.ToString(), p.C.Y.ToString() },
+            compressed = "0x" + Convert.ToHexStringLower(p.ToCompressed()),
         });
     }
 }

@@ -55,6 +55,3 @@ public sealed record ProvingKey(
         return 1 << log;
     }
 }
-
-/// <summary>A Groth16 proof: π_A ∈ G1, π_B ∈ G2, π_C ∈ G1.</summary>
-public sealed record Proof(G1Affine A, G2Affine B, G1Affine C);

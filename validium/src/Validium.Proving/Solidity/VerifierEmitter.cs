@@ -13,8 +13,10 @@ namespace Validium.Proving.Solidity;
 /// here, G2 points by the pairing precompile (it rejects points off the twist or outside the subgroup).
 /// <c>verifyProof</c> returns a bool; <c>requireValidProof</c> reverts instead, which is what contracts and
 /// gas estimation want (a verifier that returns false lets eth_estimateGas settle on a too-small limit).
+/// <c>requireValidCompressedProof</c> takes the same proof in 128 bytes (four words: A, B's x imaginary part, B's
+/// x real part, C; flags in the top bits, SPEC.md "Compressed proofs") and decompresses it first.
 /// </summary>
-public static class VerifierEmitter
+public static partial class VerifierEmitter
 {
     public static string Emit(VerifyingKey vk, string contractName = "Groth16Verifier")
     {
@@ -32,6 +34,7 @@ public static class VerifierEmitter
                 error InputNotInField(uint256 index);
                 error CoordinateNotInField();
                 error PointNotOnCurve();
+                error InvalidPointFlags();
 
                 uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
                 uint256 internal constant P = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
@@ -57,12 +60,30 @@ public static class VerifierEmitter
                     if (!_check(a, b, c, input)) revert InvalidProof();
                 }
 
+                /// Decompressed points are on their curves with coordinates below P by construction, so only the
+                /// pairing (which also checks B's subgroup) is left.
+                function requireValidCompressedProof(uint256[4] calldata proof, uint256[{{n}}] calldata input) public view {
+                    (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = decompressProof(proof);
+                    uint256[24] memory e;
+                    (e[0], e[1], e[2], e[3], e[4], e[5], e[18], e[19]) = (a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]);
+                    if (!_pairing(e, input)) revert InvalidProof();
+                }
+
+                /// The proof stays in calldata here: copying it to memory for a shared check would cost the common,
+                /// uncompressed path ~600 gas.
                 function _check(uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c, uint256[{{n}}] calldata input)
                     internal view returns (bool)
                 {
                     _onCurve(a[0], a[1]);
                     _onCurve(c[0], c[1]);
                     if (b[0][0] >= P || b[0][1] >= P || b[1][0] >= P || b[1][1] >= P) revert CoordinateNotInField();
+                    uint256[24] memory e;
+                    (e[0], e[1], e[2], e[3], e[4], e[5], e[18], e[19]) = (a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]);
+                    return _pairing(e, input);
+                }
+
+                /// e holds A, B and C at their places (0–5, 18–19); fills in −A, the public-input combination and the key.
+                function _pairing(uint256[24] memory e, uint256[{{n}}] calldata input) internal view returns (bool) {
                     uint256 x = IC0_X;
                     uint256 y = IC0_Y;
 
@@ -70,16 +91,10 @@ public static class VerifierEmitter
         for (int i = 0; i < n; i++)
             sb.AppendLine(CultureInfo.InvariantCulture, $"        if (input[{i}] >= R) revert InputNotInField({i});\n        (x, y) = _add(x, y, IC{i + 1}_X, IC{i + 1}_Y, input[{i}]);");
         sb.Append("""
-                    uint256[24] memory e;
-                    e[0] = a[0];
-                    e[1] = a[1] == 0 ? 0 : P - a[1];
-                    e[2] = b[0][0];
-                    e[3] = b[0][1];
-                    e[4] = b[1][0];
-                    e[5] = b[1][1];
+                    e[1] = e[1] == 0 ? 0 : P - e[1];
                     (e[6], e[7], e[8], e[9], e[10], e[11]) = (ALPHA_X, ALPHA_Y, BETA_X1, BETA_X0, BETA_Y1, BETA_Y0);
                     (e[12], e[13], e[14], e[15], e[16], e[17]) = (x, y, GAMMA_X1, GAMMA_X0, GAMMA_Y1, GAMMA_Y0);
-                    (e[18], e[19], e[20], e[21], e[22], e[23]) = (c[0], c[1], DELTA_X1, DELTA_X0, DELTA_Y1, DELTA_Y0);
+                    (e[20], e[21], e[22], e[23]) = (DELTA_X1, DELTA_X0, DELTA_Y1, DELTA_Y0);
                     uint256[1] memory out;
                     bool ok;
                     assembly ("memory-safe") {
@@ -114,9 +129,10 @@ public static class VerifierEmitter
                     if (x == 0 && y == 0) return;
                     if (mulmod(y, y, P) != addmod(mulmod(mulmod(x, x, P), x, P), 3, P)) revert PointNotOnCurve();
                 }
-            }
 
             """);
+        sb.Append(Decompression);
+        sb.Append("}\n");
         return sb.ToString();
     }
 
