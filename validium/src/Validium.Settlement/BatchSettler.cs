@@ -9,8 +9,8 @@ using Validium.Proving.Groth16;
 
 namespace Validium.Settlement;
 
-/// <summary>A batch the contract accepted: its number, the gas submitBatch used and the receipt.</summary>
-public sealed record SettledBatch(ulong Number, ulong GasUsed, TransactionReceipt Receipt, AttestationBundle Attestation);
+/// <summary>A batch the contract accepted: its number, the gas its submission used, the receipt and how the proof travelled.</summary>
+public sealed record SettledBatch(ulong Number, ulong GasUsed, TransactionReceipt Receipt, AttestationBundle Attestation, ProofEncoding Encoding);
 
 /// <summary>
 /// The path from a built batch to L1: solve the batch circuit on the batch's assignment, prove it, get the
@@ -19,6 +19,9 @@ public sealed record SettledBatch(ulong Number, ulong GasUsed, TransactionReceip
 /// </summary>
 public sealed class BatchSettler(Contract validium, TransactionSender sender, BatchCircuit circuit, ProvingKey provingKey, Prover prover, DacClient dac)
 {
+    /// <summary>submitBatch with the whole proof, or submitBatchCompressed with 128 bytes; the cheaper one unless set.</summary>
+    public ProofEncoding Encoding { get; set; } = BatchProof.Default;
+
     /// <summary>
     /// Settles <paramref name="batch"/>, built against <paramref name="oracle"/>; <paramref name="opsProcessed"/> is the
     /// number of L1 operations consumed once it is applied (the contract's processedOps plus its deposits).
@@ -35,22 +38,11 @@ public sealed class BatchSettler(Contract validium, TransactionSender sender, Ba
         if (bundle.Commitment != pi[2]) throw new InvalidOperationException($"batch {batch.BatchNumber}: the committee attested commitment {bundle.Commitment}, the circuit's is {pi[2]}");
         object?[] header = [pi[1].ToBigInteger(), pi[2].ToBigInteger(), (BigInteger)opsProcessed, (BigInteger)oracle.Round];
         object?[] withdrawals = [.. batch.Withdrawals.Select(w => (object?)new object?[] { AddressOf(w.Recipient), (BigInteger)w.Amount })];
-        var receipt = await validium.SendAsync(sender, "submitBatch", [header, ProofArgument(proof), withdrawals, bundle.ToContractArgument()], ct: ct);
+        var encoding = Encoding;
+        var receipt = await validium.SendAsync(sender, BatchProof.Function(encoding), [header, BatchProof.Argument(proof.A, proof.B, proof.C, encoding), withdrawals, bundle.ToContractArgument()], ct: ct);
         batch.Commit();
-        return new SettledBatch(batch.BatchNumber, receipt.GasUsed, receipt, bundle);
+        return new SettledBatch(batch.BatchNumber, receipt.GasUsed, receipt, bundle, encoding);
     }
-
-    /// <summary>Validium.sol's Proof struct: a, b with each G2 coordinate as (c1, c0) as the precompile takes it, c.</summary>
-    public static object?[] ProofArgument(Proof p) =>
-    [
-        new object?[] { p.A.X.ToBigInteger(), p.A.Y.ToBigInteger() },
-        new object?[]
-        {
-            new object?[] { p.B.X.C1.ToBigInteger(), p.B.X.C0.ToBigInteger() },
-            new object?[] { p.B.Y.C1.ToBigInteger(), p.B.Y.C0.ToBigInteger() },
-        },
-        new object?[] { p.C.X.ToBigInteger(), p.C.Y.ToBigInteger() },
-    ];
 
     public static Crypto.EthereumAddress AddressOf(BigInteger value)
     {

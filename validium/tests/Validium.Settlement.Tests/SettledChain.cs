@@ -121,6 +121,8 @@ public sealed class SettledChain : IAsyncLifetime
         await DepositAsync(recorder, now, 3, 50_000 * Usd, user);
         Place(recorder, 3, 1, 1, Side.Sell, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Limit, ref now);
         Place(recorder, 2, 2, 1, Side.Buy, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Ioc, ref now);
+        // The second batch travels compressed, so both of the contract's entries take a real batch proof.
+        settler.Encoding = ProofEncoding.Compressed;
         await SettleAsync(builder, settler, recorder, lastHead, 4);
         Mirror = builder.Mirror;
     }
