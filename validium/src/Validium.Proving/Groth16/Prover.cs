@@ -33,11 +33,7 @@ public sealed class Prover(AccelDispatcher accel)
         progress?.Report(ProveStage.Qap);
         var a = new Fr[n];
         var b = new Fr[n];
-        foreach (var coef in pk.Coefficients)
-        {
-            var target = coef.Matrix == QapCoefficient.A ? a : b;
-            target[coef.Constraint] += coef.Value * w[coef.Signal];
-        }
+        pk.Coefficients.Accumulate(a, b, w);
         var c = new Fr[n];
         for (int i = 0; i < n; i++) c[i] = a[i] * b[i];
 
