@@ -27,13 +27,38 @@ public sealed class Prover(AccelDispatcher accel)
     {
         if (witness.Length != pk.NumVars) throw new ArgumentException($"the witness has {witness.Length} values, the key expects {pk.NumVars}");
         if (!witness[0].IsOne) throw new ArgumentException("wire 0 of a witness must be the constant 1");
-        int n = pk.DomainSize;
-        var w = witness.ToArray();
-
         progress?.Report(ProveStage.Qap);
+        var h = QuotientEvaluations(pk, witness, progress, ct);
+
+        var r = Fr.RandomSecure();
+        var s = Fr.RandomSecure();
+        progress?.Report(ProveStage.MsmA);
+        var piA = accel.MsmG1(pk.A, witness, ct).AddMixed(pk.Alpha1).Add(pk.Delta1.ToJacobian().Multiply(r));
+        progress?.Report(ProveStage.MsmB1);
+        var b1 = accel.MsmG1(pk.B1, witness, ct).AddMixed(pk.Beta1).Add(pk.Delta1.ToJacobian().Multiply(s));
+        progress?.Report(ProveStage.MsmB2);
+        var piB = accel.MsmG2(pk.B2, witness, ct).AddMixed(pk.Beta2).Add(pk.Delta2.ToJacobian().Multiply(s));
+        progress?.Report(ProveStage.MsmC);
+        var piC = accel.MsmG1(pk.C, witness[(pk.NumPublic + 1)..], ct);
+        progress?.Report(ProveStage.MsmH);
+        piC = piC.Add(accel.MsmG1(pk.H, h, ct))
+            .Add(piA.Multiply(s))
+            .Add(b1.Multiply(r))
+            .Add(pk.Delta1.ToJacobian().Multiply(-(r * s)));
+        progress?.Report(ProveStage.Done);
+        return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
+    }
+
+    /// <summary>
+    /// A·B − C on the odd points of the doubled domain. Written into C's array, and A and B stay in this frame, so
+    /// only one domain-sized vector is alive during the MSMs.
+    /// </summary>
+    private Fr[] QuotientEvaluations(ProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress, CancellationToken ct)
+    {
+        int n = pk.DomainSize;
         var a = new Fr[n];
         var b = new Fr[n];
-        pk.Coefficients.Accumulate(a, b, w);
+        pk.Coefficients.Accumulate(a, b, witness);
         var c = new Fr[n];
         for (int i = 0; i < n; i++) c[i] = a[i] * b[i];
 
@@ -45,25 +70,7 @@ public sealed class Prover(AccelDispatcher accel)
             accel.Ntt(v, NttOptions.InverseTransform, ct);
             accel.Ntt(v, new NttOptions(false, shift), ct);
         }
-        var h = new Fr[n];
-        for (int i = 0; i < n; i++) h[i] = a[i] * b[i] - c[i];
-
-        var r = Fr.RandomSecure();
-        var s = Fr.RandomSecure();
-        progress?.Report(ProveStage.MsmA);
-        var piA = accel.MsmG1(pk.A, w, ct).AddMixed(pk.Alpha1).Add(pk.Delta1.ToJacobian().Multiply(r));
-        progress?.Report(ProveStage.MsmB1);
-        var b1 = accel.MsmG1(pk.B1, w, ct).AddMixed(pk.Beta1).Add(pk.Delta1.ToJacobian().Multiply(s));
-        progress?.Report(ProveStage.MsmB2);
-        var piB = accel.MsmG2(pk.B2, w, ct).AddMixed(pk.Beta2).Add(pk.Delta2.ToJacobian().Multiply(s));
-        progress?.Report(ProveStage.MsmC);
-        var piC = accel.MsmG1(pk.C, w.AsSpan(pk.NumPublic + 1), ct);
-        progress?.Report(ProveStage.MsmH);
-        piC = piC.Add(accel.MsmG1(pk.H, h, ct))
-            .Add(piA.Multiply(s))
-            .Add(b1.Multiply(r))
-            .Add(pk.Delta1.ToJacobian().Multiply(-(r * s)));
-        progress?.Report(ProveStage.Done);
-        return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
+        for (int i = 0; i < n; i++) c[i] = a[i] * b[i] - c[i];
+        return c;
     }
 }
