@@ -19,8 +19,6 @@ internal sealed class LinearCombinationPool
     private int[]? startArray, wireArray, coefficientArray;
     private Fr[]? tableArray;
 
-    public int Count => (startArray?.Length ?? start.Count) - 1;
-
     public ReadOnlySpan<int> Start => startArray ?? throw NotFrozen();
     public ReadOnlySpan<int> Wires => wireArray ?? throw NotFrozen();
     public ReadOnlySpan<int> CoefficientIds => coefficientArray ?? throw NotFrozen();

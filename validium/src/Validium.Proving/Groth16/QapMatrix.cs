@@ -25,13 +25,6 @@ public sealed class QapMatrix : IReadOnlyList<QapCoefficient>
         this.table = table;
     }
 
-    public static QapMatrix From(IEnumerable<QapCoefficient> coefficients)
-    {
-        var b = new Builder();
-        foreach (var c in coefficients) b.Add(c.Matrix, c.Constraint, c.Signal, c.Value);
-        return b.Build();
-    }
-
     internal static int Pack(int matrix, int constraint) => constraint << 1 | matrix;
 
     public int Count => signals.Length;
