@@ -72,6 +72,29 @@ public class CircuitApiTests
     }
 
     [Fact]
+    public void ACombinationUsedByConstraintsInARowIsStoredOnce()
+    {
+        // Poseidon's S-box: x·x = x², x²·x² = x⁴, x⁴·x = x⁵ with x a three-term combination.
+        var c = new TestCircuit(api =>
+        {
+            var x = api.Add(api.Add(api.PrivateInput("a"), api.Mul(api.PrivateInput("b"), (Fr)5)), (Fr)9);
+            var x2 = api.Mul(x, x);
+            api.Output("x5", api.Mul(api.Mul(x2, x2), x));
+        });
+        var r1cs = c.Compile().R1cs;
+        Assert.Equal(3, r1cs.ConstraintCount);
+        var rows = r1cs.Constraints;
+        Assert.Equal(3, rows[0].A.Length);
+        Assert.Equal(rows[0].A, rows[0].B);
+        Assert.Equal(rows[0].A, rows[2].B);
+        Assert.Equal(15, rows.Sum(k => k.A.Length + k.B.Length + k.C.Length));
+        // The rows name x three times and x², x⁴ twice each; the pool holds x, x², x⁴ and x⁵ once.
+        Assert.Equal(3 + 1 + 1 + 1, r1cs.Pool.TermCount);
+        var s = c.SolveSatisfied(Inputs(("a", 2), ("b", 3)));
+        Assert.Equal(Fr.FromUInt64(26).Pow(5), s["x5"]);
+    }
+
+    [Fact]
     public void MulDivInverseAndTheirFailures()
     {
         var c = new TestCircuit(api =>

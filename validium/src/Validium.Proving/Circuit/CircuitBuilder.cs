@@ -16,10 +16,17 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
     private readonly List<string> names = ["one"];
     private readonly List<Fr>? values = assignment is null ? null : [Fr.One];
     private readonly List<int> outputOrder = [];
-    private readonly List<Constraint> constraints = [];
+    // Compiling keeps the constraints (three pool indices each); solving only counts them, checking each as it comes.
+    private readonly LinearCombinationPool pool = new();
+    private readonly List<int> rows = [];
+    private readonly ConstraintLabels labels = new();
+    private readonly RecentCombinations recent = new();
+    private int constraintCount;
+    private int? emptyCombination;
     private readonly HashSet<int> booleanWires = [];
     private readonly HashSet<string> declared = [];
-    private readonly List<string> scopes = [];
+    private readonly List<(string Name, int Node)> scopes = [];
+    private int scopeNode = ConstraintLabels.Root;
     private ConstraintFailure? failure;
 
     private bool Solving => values is not null;
@@ -81,11 +88,30 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
     /// <summary>Records a·b = c; while solving, checks it at once so the first failure carries its label.</summary>
     private void Enforce(Variable a, Variable b, Variable c, string op, string member, string file, int line)
     {
-        string scope = string.Join('/', scopes);
-        string label = $"{scope}{(scope.Length == 0 ? "" : ": ")}{op} at {Path.GetFileName(file)}:{line} ({member})";
-        if (Solving && failure is null && Eval(a) * Eval(b) != Eval(c))
-            failure = new ConstraintFailure(constraints.Count, label);
-        constraints.Add(new Constraint(a.Terms.ToArray(), b.Terms.ToArray(), c.Terms.ToArray(), label));
+        if (Solving)
+        {
+            if (failure is null && Eval(a) * Eval(b) != Eval(c))
+                failure = new ConstraintFailure(constraintCount, labels.Format(scopeNode, (op, member, file, line)));
+        }
+        else
+        {
+            rows.Add(Combination(a));
+            rows.Add(Combination(b));
+            rows.Add(Combination(c));
+            labels.Add(scopeNode, labels.Site(op, member, file, line));
+        }
+        constraintCount++;
+    }
+
+    /// <summary>The pool index of v's terms, shared with a recent constraint that used the very same combination.</summary>
+    private int Combination(Variable v)
+    {
+        var terms = v.TermArray;
+        if (terms is null) return emptyCombination ??= pool.Add([]);
+        if (recent.TryGet(terms, out int lc)) return lc;
+        lc = pool.Add(terms);
+        recent.Remember(terms, lc);
+        return lc;
     }
 
     public Variable Add(Variable a, Variable b) => Variable.Combine(a, Fr.One, b, Fr.One);
@@ -268,11 +294,13 @@ internal sealed partial class CircuitBuilder(IReadOnlyDictionary<string, Fr>? as
 
     public IDisposable Scope(string name)
     {
-        scopes.Add(name);
+        scopes.Add((name, scopeNode));
+        scopeNode = labels.Enter(scopeNode, name);
         int depth = scopes.Count;
         return new ScopeExit(() =>
         {
             if (scopes.Count != depth) throw new InvalidOperationException($"scope '{name}' closed out of order");
+            scopeNode = scopes[depth - 1].Node;
             scopes.RemoveAt(depth - 1);
         });
     }

@@ -32,7 +32,7 @@ public abstract class CircuitDefinition
     {
         var b = new CircuitBuilder(assignment, tamperHint);
         Define(b);
-        return b.Solution();
+        return b.Solution(Compile);
     }
 }
 
@@ -52,26 +52,43 @@ public sealed class CompiledCircuit(R1cs r1cs, ImmutableArray<string> signalName
     public ConstraintFailure? Check(ReadOnlySpan<Fr> witness)
     {
         int i = R1cs.FirstUnsatisfied(witness);
-        return i < 0 ? null : new ConstraintFailure(i, R1cs.Constraints[i].Label);
+        return i < 0 ? null : new ConstraintFailure(i, R1cs.Label(i));
     }
 }
 
-/// <summary>A solved witness, the system it satisfies (or not) and the first failing constraint if any.</summary>
-public sealed class Solution(CompiledCircuit circuit, Fr[] witness, ConstraintFailure? failure)
+/// <summary>
+/// A solved witness, the system it satisfies (or not) and the first failing constraint if any. Solving records no
+/// constraints (a large circuit's system would double the memory a proof needs), so <see cref="Circuit"/> compiles
+/// the definition again the first time it is asked for.
+/// </summary>
+public sealed class Solution
 {
-    public CompiledCircuit Circuit { get; } = circuit;
-    public Fr[] Witness { get; } = witness;
-    public ConstraintFailure? Failure { get; } = failure;
+    private readonly Lazy<CompiledCircuit> circuit;
+    private readonly ImmutableArray<string> signalNames;
+    private readonly int numPublic;
+
+    internal Solution(Lazy<CompiledCircuit> circuit, ImmutableArray<string> signalNames, int numPublic, Fr[] witness, ConstraintFailure? failure)
+    {
+        this.circuit = circuit;
+        this.signalNames = signalNames;
+        this.numPublic = numPublic;
+        Witness = witness;
+        Failure = failure;
+    }
+
+    public CompiledCircuit Circuit => circuit.Value;
+    public Fr[] Witness { get; }
+    public ConstraintFailure? Failure { get; }
     public bool IsSatisfied => Failure is null;
 
     /// <summary>Outputs then public inputs: what a verifier is given.</summary>
-    public ReadOnlySpan<Fr> PublicSignals => Witness.AsSpan(1, Circuit.R1cs.NumPublic);
+    public ReadOnlySpan<Fr> PublicSignals => Witness.AsSpan(1, numPublic);
 
     public Fr this[string signal]
     {
         get
         {
-            int i = Circuit.SignalNames.IndexOf(signal);
+            int i = signalNames.IndexOf(signal);
             return i < 0 ? throw new KeyNotFoundException($"no signal '{signal}'") : Witness[i];
         }
     }

@@ -20,6 +20,9 @@ public readonly struct Variable
 
     internal ReadOnlySpan<Term> Terms => terms;
 
+    /// <summary>The term array itself, null for zero: the same array means the same combination.</summary>
+    internal Term[]? TermArray => terms;
+
     public bool IsConstant => terms is null || (terms.Length == 1 && terms[0].Wire == 0);
 
     /// <summary>The value of a constant combination; only meaningful when <see cref="IsConstant"/>.</summary>

@@ -47,7 +47,7 @@ public static class ZkeyFormat
         var count = cs.Count("coefficient count", CoefficientSize);
         cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
         var raw = cs.Bytes(count * CoefficientSize, "coefficients");
-        var coefficients = new QapCoefficient[count];
+        var coefficients = new QapMatrix.Builder();
         for (int i = 0; i < count; i++)
         {
             var item = raw.AsSpan(i * CoefficientSize, CoefficientSize);
@@ -59,10 +59,10 @@ public static class ZkeyFormat
             if (constraint >= domainSize) throw cs.Error($"coefficient {i} is in constraint {constraint}, beyond domainSize {domainSize}");
             if (signal >= nVars) throw cs.Error($"coefficient {i} refers to signal {signal} of {nVars}");
             if (!Mont<FrModulus>.IsCanonical(value)) throw cs.Error($"coefficient {i} value is not below the scalar field prime");
-            coefficients[i] = new QapCoefficient((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(Fr.FromMontgomery(value)));
+            coefficients.Add((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(Fr.FromMontgomery(value)));
         }
 
-        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
+        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients.Build(),
             A: file.G1Section(5, "A", nVars),
             B1: file.G1Section(6, "B1", nVars),
             B2: file.G2Section(7, "B2", nVars),
@@ -111,7 +111,7 @@ public static class ZkeyFormat
         file.Add(3, G1s(key.IC));
 
         var cs = new SectionWriter();
-        cs.U32((uint)key.Coefficients.Length);
+        cs.U32((uint)key.Coefficients.Count);
         foreach (var c in key.Coefficients)
         {
             cs.U32((uint)c.Matrix);

@@ -30,24 +30,33 @@ internal sealed class FixedBase<TJ, TA>
         TJ.BatchToAffine(jac, table);
     }
 
+    /// <summary>
+    /// scalars[i]·G for every i. Works through the scalars a chunk at a time so that only the result array is
+    /// full-size: the Jacobian intermediates of 4 M G2 points would be another 800 MB.
+    /// </summary>
     public TA[] MultiplyAll(ReadOnlySpan<Fr> scalars)
     {
-        var jac = new TJ[scalars.Length];
-        var canonical = new Limbs4[scalars.Length];
-        for (int i = 0; i < scalars.Length; i++) canonical[i] = scalars[i].ToCanonical();
-        Parallel.For(0, scalars.Length, i =>
-        {
-            var k = canonical[i];
-            var acc = TJ.Infinity;
-            for (int w = 0; w < Windows; w++)
-            {
-                int d = (int)(k[w >> 3] >> ((w & 7) * 8)) & 0xff;
-                if (d != 0) acc = acc.AddMixed(table[w * 256 + d]);
-            }
-            jac[i] = acc;
-        });
+        const int Chunk = 1 << 16;
         var result = new TA[scalars.Length];
-        TJ.BatchToAffine(jac, result);
+        var jac = new TJ[Math.Min(Chunk, scalars.Length)];
+        var canonical = new Limbs4[jac.Length];
+        for (int from = 0; from < scalars.Length; from += Chunk)
+        {
+            int count = Math.Min(Chunk, scalars.Length - from);
+            for (int i = 0; i < count; i++) canonical[i] = scalars[from + i].ToCanonical();
+            Parallel.For(0, count, i =>
+            {
+                var k = canonical[i];
+                var acc = TJ.Infinity;
+                for (int w = 0; w < Windows; w++)
+                {
+                    int d = (int)(k[w >> 3] >> ((w & 7) * 8)) & 0xff;
+                    if (d != 0) acc = acc.AddMixed(table[w * 256 + d]);
+                }
+                jac[i] = acc;
+            });
+            TJ.BatchToAffine(jac.AsSpan(0, count), result.AsSpan(from, count));
+        }
         return result;
     }
 }

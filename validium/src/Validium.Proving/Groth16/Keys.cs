@@ -33,7 +33,7 @@ public sealed record ProvingKey(
     G1Affine Delta1,
     G2Affine Delta2,
     G1Affine[] IC,
-    QapCoefficient[] Coefficients,
+    QapMatrix Coefficients,
     G1Affine[] A,
     G1Affine[] B1,
     G2Affine[] B2,

@@ -28,6 +28,7 @@ public sealed class Prover(AccelDispatcher accel)
     {
         if (witness.Length != pk.NumVars) throw new ArgumentException($"the witness has {witness.Length} values, the key expects {pk.NumVars}");
         if (!witness[0].IsOne) throw new ArgumentException("wire 0 of a witness must be the constant 1");
+        // The G2 task needs the witness beyond this call's span, so it gets its own copy (32 bytes a wire).
         var w = witness.ToArray();
 
         // The G2 MSM needs only the witness, so it runs beside everything else: the QAP, the NTTs' serial passes
@@ -51,28 +52,8 @@ public sealed class Prover(AccelDispatcher accel)
 
     private Proof ProveBesideG2(ProvingKey pk, Fr[] w, Task<G2Jacobian> g2, IProgress<ProveStage>? progress, CancellationToken ct)
     {
-        int n = pk.DomainSize;
         progress?.Report(ProveStage.Qap);
-        var a = new Fr[n];
-        var b = new Fr[n];
-        foreach (var coef in pk.Coefficients)
-        {
-            var target = coef.Matrix == QapCoefficient.A ? a : b;
-            target[coef.Constraint] += coef.Value * w[coef.Signal];
-        }
-        var c = new Fr[n];
-        for (int i = 0; i < n; i++) c[i] = a[i] * b[i];
-
-        progress?.Report(ProveStage.Ntt);
-        var shift = Fr.RootOfUnity(pk.DomainLog + 1);
-        foreach (var v in new[] { a, b, c })
-        {
-            ct.ThrowIfCancellationRequested();
-            accel.Ntt(v, NttOptions.InverseTransform, ct);
-            accel.Ntt(v, new NttOptions(false, shift), ct);
-        }
-        var h = new Fr[n];
-        for (int i = 0; i < n; i++) h[i] = a[i] * b[i] - c[i];
+        var h = QuotientEvaluations(pk, w, progress, ct);
 
         var r = Fr.RandomSecure();
         var s = Fr.RandomSecure();
@@ -91,5 +72,30 @@ public sealed class Prover(AccelDispatcher accel)
         var piB = g2.GetAwaiter().GetResult().AddMixed(pk.Beta2).Add(pk.Delta2.ToJacobian().Multiply(s));
         progress?.Report(ProveStage.Done);
         return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
+    }
+
+    /// <summary>
+    /// A·B − C on the odd points of the doubled domain. Written into C's array, and A and B stay in this frame, so
+    /// only one domain-sized vector is alive during the MSMs.
+    /// </summary>
+    private Fr[] QuotientEvaluations(ProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress, CancellationToken ct)
+    {
+        int n = pk.DomainSize;
+        var a = new Fr[n];
+        var b = new Fr[n];
+        pk.Coefficients.Accumulate(a, b, witness);
+        var c = new Fr[n];
+        for (int i = 0; i < n; i++) c[i] = a[i] * b[i];
+
+        progress?.Report(ProveStage.Ntt);
+        var shift = Fr.RootOfUnity(pk.DomainLog + 1);
+        foreach (var v in new[] { a, b, c })
+        {
+            ct.ThrowIfCancellationRequested();
+            accel.Ntt(v, NttOptions.InverseTransform, ct);
+            accel.Ntt(v, new NttOptions(false, shift), ct);
+        }
+        for (int i = 0; i < n; i++) c[i] = a[i] * b[i] - c[i];
+        return c;
     }
 }

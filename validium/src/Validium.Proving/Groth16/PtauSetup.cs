@@ -20,7 +20,7 @@ public static class PtauSetup
         int n = qap.DomainSize;
         int log = System.Numerics.BitOperations.Log2((uint)n);
         if (log > ptau.Power)
-            throw new ArgumentException($"{r1cs.Constraints.Count} constraints need a 2^{log} domain; the ceremony only goes up to 2^{ptau.Power}");
+            throw new ArgumentException($"{r1cs.ConstraintCount} constraints need a 2^{log} domain; the ceremony only goes up to 2^{ptau.Power}");
         int off = Ptau.LagrangeOffset(log);
         var tauG1 = ptau.LagrangeTauG1.AsSpan(off, n);
         var tauG2 = ptau.LagrangeTauG2.AsSpan(off, n);
@@ -36,11 +36,11 @@ public static class PtauSetup
         var cPoints = new G1Affine[nVars - nPub - 1];
         for (int j = 0; j < nVars; j++)
         {
-            aPoints[j] = Combine(tauG1, a[j]).ToAffine();
-            b1Points[j] = Combine(tauG1, b[j]).ToAffine();
-            b2Points[j] = Combine(tauG2, b[j]).ToAffine();
+            aPoints[j] = Combine(tauG1, a, j).ToAffine();
+            b1Points[j] = Combine(tauG1, b, j).ToAffine();
+            b2Points[j] = Combine(tauG2, b, j).ToAffine();
             // (β·A_j + α·B_j + C_j)(τ) over γ or δ, both one before contributions.
-            var k = Combine(betaG1, a[j]).Add(Combine(alphaG1, b[j])).Add(Combine(tauG1, c[j])).ToAffine();
+            var k = Combine(betaG1, a, j).Add(Combine(alphaG1, b, j)).Add(Combine(tauG1, c, j)).ToAffine();
             if (j <= nPub) ic[j] = k;
             else cPoints[j - nPub - 1] = k;
         }
@@ -84,20 +84,21 @@ public static class PtauSetup
         return result;
     }
 
-    private static TJ Combine<TJ, TA, TF>(ReadOnlySpan<TA> basis, List<(int Row, Fr Coefficient)> terms)
+    private static TJ Combine<TJ, TA, TF>(ReadOnlySpan<TA> basis, QapColumns.Column column, int wire)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
         where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
         where TF : unmanaged, IField<TF>
     {
-        var points = new TA[terms.Count];
-        var scalars = new Fr[terms.Count];
-        for (int i = 0; i < terms.Count; i++) (points[i], scalars[i]) = (basis[terms[i].Row], terms[i].Coefficient);
+        int count = column.Count(wire);
+        var points = new TA[count];
+        var scalars = new Fr[count];
+        for (int i = 0; i < count; i++) (points[i], scalars[i]) = (basis[column.Row(wire, i)], column.Value(wire, i));
         return Pippenger.Msm<TJ, TA, TF>(points, scalars, 1, default);
     }
 
-    private static G1Jacobian Combine(ReadOnlySpan<G1Affine> basis, List<(int Row, Fr Coefficient)> terms) =>
-        Combine<G1Jacobian, G1Affine, Fp>(basis, terms);
+    private static G1Jacobian Combine(ReadOnlySpan<G1Affine> basis, QapColumns.Column column, int wire) =>
+        Combine<G1Jacobian, G1Affine, Fp>(basis, column, wire);
 
-    private static G2Jacobian Combine(ReadOnlySpan<G2Affine> basis, List<(int Row, Fr Coefficient)> terms) =>
-        Combine<G2Jacobian, G2Affine, Fp2>(basis, terms);
+    private static G2Jacobian Combine(ReadOnlySpan<G2Affine> basis, QapColumns.Column column, int wire) =>
+        Combine<G2Jacobian, G2Affine, Fp2>(basis, column, wire);
 }

@@ -28,13 +28,66 @@ public static class Setup
     internal static ProvingKey Run(R1cs r1cs, ToxicWaste w)
     {
         int nPub = r1cs.NumPublic;
+        int nVars = r1cs.NumWires;
+        var e = Evaluate(r1cs, w);
+        int n = e.DomainSize;
+        int log = System.Numerics.BitOperations.Log2((uint)n);
+        var deltaInv = w.Delta.Inverse();
+
+        // Each point array is made from its scalars and the scalars dropped before the next, so the setup's peak is
+        // the key itself plus one or two scalar vectors, not every evaluation and every point at once.
+        var g1 = new FixedBase<G1Jacobian, G1Affine>(G1Jacobian.Generator);
+        var g2 = new FixedBase<G2Jacobian, G2Affine>(G2Jacobian.Generator);
+        var singles1 = g1.MultiplyAll([w.Alpha, w.Beta, w.Delta]);
+        var singles2 = g2.MultiplyAll([w.Beta, w.Gamma, w.Delta]);
+        var icPoints = g1.MultiplyAll(e.Ic);
+        var cPoints = g1.MultiplyAll(Take(ref e.Cq));
+        var aPoints = g1.MultiplyAll(Take(ref e.At));
+        var b1Points = g1.MultiplyAll(e.Bt);
+        var b2Points = g2.MultiplyAll(Take(ref e.Bt));
+
+        // H: Lagrange basis of the doubled domain at its odd points, over δ. The prover multiplies it by
+        // A·B - C evaluated there; on the even points that polynomial vanishes, so the sum is h(τ)Z(τ)/δ.
+        var h = LagrangeAt(w.Tau, 2 * n, Fr.RootOfUnity(log + 1), 1, 2)
+            ?? throw new InvalidOperationException("τ fell on the doubled domain; run the setup again");
+        for (int i = 0; i < n; i++) h[i] *= deltaInv;
+        var hPoints = g1.MultiplyAll(h);
+        return new ProvingKey(
+            nVars, nPub, n,
+            singles1[0], singles1[1], singles2[0], singles2[1], singles1[2], singles2[2],
+            icPoints, e.Coefficients, aPoints, b1Points, b2Points, cPoints, hPoints);
+    }
+
+    private sealed class Evaluations(int domainSize, QapMatrix coefficients, Fr[] at, Fr[] bt, Fr[] ic, Fr[] cq)
+    {
+        public int DomainSize { get; } = domainSize;
+        public QapMatrix Coefficients { get; } = coefficients;
+        public Fr[] Ic { get; } = ic;
+        public Fr[]? At = at;
+        public Fr[]? Bt = bt;
+        public Fr[]? Cq = cq;
+    }
+
+    private static Fr[] Take(ref Fr[]? vector)
+    {
+        var v = vector ?? throw new InvalidOperationException("a setup vector was used after it was released");
+        vector = null;
+        return v;
+    }
+
+    /// <summary>
+    /// A_j(τ) and B_j(τ) for every wire, and (β·A_j + α·B_j + C_j)(τ) over γ for the public ones (IC) and over δ
+    /// for the rest; the columns and C(τ) stay inside this frame and are garbage once it returns.
+    /// </summary>
+    private static Evaluations Evaluate(R1cs r1cs, ToxicWaste w)
+    {
+        int nPub = r1cs.NumPublic;
+        int nVars = r1cs.NumWires;
         var qap = QapColumns.From(r1cs);
         int n = qap.DomainSize;
         int log = System.Numerics.BitOperations.Log2((uint)n);
         var lagrange = LagrangeAt(w.Tau, n, Fr.RootOfUnity(log), 0, 1);
         if (lagrange is null) throw new InvalidOperationException("τ fell on the evaluation domain; run the setup again");
-
-        int nVars = r1cs.NumWires;
         var at = QapColumns.Evaluate(qap.A, lagrange);
         var bt = QapColumns.Evaluate(qap.B, lagrange);
         var ct = QapColumns.Evaluate(qap.C, lagrange);
@@ -49,22 +102,7 @@ public static class Setup
             if (j <= nPub) ic[j] = v * gammaInv;
             else cq[j - nPub - 1] = v * deltaInv;
         }
-
-        // H: Lagrange basis of the doubled domain at its odd points, over δ. The prover multiplies it by
-        // A·B - C evaluated there; on the even points that polynomial vanishes, so the sum is h(τ)Z(τ)/δ.
-        var l2 = LagrangeAt(w.Tau, 2 * n, Fr.RootOfUnity(log + 1), 1, 2)
-            ?? throw new InvalidOperationException("τ fell on the doubled domain; run the setup again");
-        var h = new Fr[n];
-        for (int i = 0; i < n; i++) h[i] = l2[i] * deltaInv;
-
-        var g1 = new FixedBase<G1Jacobian, G1Affine>(G1Jacobian.Generator);
-        var g2 = new FixedBase<G2Jacobian, G2Affine>(G2Jacobian.Generator);
-        var singles1 = g1.MultiplyAll([w.Alpha, w.Beta, w.Delta]);
-        var singles2 = g2.MultiplyAll([w.Beta, w.Gamma, w.Delta]);
-        return new ProvingKey(
-            nVars, nPub, n,
-            singles1[0], singles1[1], singles2[0], singles2[1], singles1[2], singles2[2],
-            g1.MultiplyAll(ic), qap.Coefficients, g1.MultiplyAll(at), g1.MultiplyAll(bt), g2.MultiplyAll(bt), g1.MultiplyAll(cq), g1.MultiplyAll(h));
+        return new Evaluations(n, qap.Coefficients, at, bt, ic, cq);
     }
 
     /// <summary>
