@@ -61,8 +61,10 @@ internal static class Groth16Commands
         var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend };
         cmd.SetAction(r =>
         {
+            var read = Stopwatch.StartNew();
             var pk = ZkeyFormat.Read(Existing(r.GetValue(zkey)!).FullName);
             var w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
+            stderr.WriteLine($"read the key and witness in {read.Elapsed.TotalSeconds:0.00} s");
             if (w.Length != pk.NumVars) throw new UsageException($"the witness has {w.Length} values but the key expects {pk.NumVars}: they are not for the same circuit");
             using var registry = AccelSetup.CreateRegistry(allowEmulation: false, stderr);
             var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
