@@ -122,6 +122,17 @@ public class ReplayTests
         }
     }
 
+    [Fact]
+    public void The_circuit_file_recovery_reads_keeps_the_forced_slots_and_older_files_have_none()
+    {
+        using var s = new Scenario(ForcedShape);
+        var json = StateSnapshot.ConfigJson(s.Config);
+        Assert.Equal(4, json["shape"]!["forced"]!.GetValue<int>());
+        Assert.Equal(ForcedShape, StateSnapshot.ReadConfig(System.Text.Json.Nodes.JsonNode.Parse(json.ToJsonString())).Shape);
+        json["shape"]!.AsObject().Remove("forced");
+        Assert.Equal(ForcedShape with { Forced = 0 }, StateSnapshot.ReadConfig(json).Shape);
+    }
+
     private static void ReplaysToTheSameState(Scenario s, List<Built> built)
     {
         var dir = Path.Combine(Path.GetTempPath(), "validium-replay-" + Guid.NewGuid().ToString("N"));
