@@ -13,11 +13,18 @@ public sealed record TradeRecord(ulong Taker, ulong Maker, int Instrument, bool 
 public sealed record WithdrawalRecord(ulong Account, ulong Amount, BigInteger Recipient, ulong Nonce);
 
 /// <summary>
+/// A forced-request record: a withdrawal (of <paramref name="AmountOrPrice"/> to recipient <paramref name="Y"/>) or a
+/// trade (<paramref name="Lots"/> at <paramref name="AmountOrPrice"/> per lot with account B + instrument·2^64 in
+/// <paramref name="Y"/>), and whether the state let it execute. Keys and trade sizes' signs are in the L1 event.
+/// </summary>
+public sealed record ForcedRecord(bool Trade, bool Executed, ulong Account, ulong AmountOrPrice, ulong Lots, bool ASells, BigInteger Y);
+
+/// <summary>
 /// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
 /// are all zero were unused and are skipped; every other slot must carry its kind and fields within their ranges.
 /// </summary>
 public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong OracleTimestamp,
-    IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals)
+    IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals, IReadOnlyList<ForcedRecord> Forced)
 {
     private static readonly BigInteger Mask64 = ulong.MaxValue;
 
@@ -81,12 +88,26 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
             var second = words[at + 1].ToBigInteger();
             withdrawals.Add(new WithdrawalRecord(Field64(w, 8), Top64(w, 72, at), second & (BatchEncoding.AddressLimit - 1), Top64(second, BatchEncoding.AddressBits, at + 1)));
         }
+        var forced = new List<ForcedRecord>();
         for (int i = 0; i < shape.Forced; i++, at += BatchEncoding.ForcedWords)
         {
-            if (!AllZero(words.Slice(at, BatchEncoding.ForcedWords)))
-                throw new NotSupportedException($"word {at} records an L1 forced request; recovery cannot replay forced requests yet (their keys and terms are in the L1 events, which it does not read for them)");
+            if (AllZero(words.Slice(at, BatchEncoding.ForcedWords))) continue;
+            forced.Add(ForcedRequest(words[at].ToBigInteger(), words[at + 1].ToBigInteger(), at));
         }
-        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals);
+        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals, forced);
+    }
+
+    private static ForcedRecord ForcedRequest(BigInteger w, BigInteger y, int at)
+    {
+        int kind = (int)(w & 0xFF);
+        if (kind is not (BatchEncoding.ForcedWithdrawalKind or BatchEncoding.ForcedTradeKind))
+            throw new FormatException($"word {at} has kind {kind} where its slot needs kind {BatchEncoding.ForcedWithdrawalKind} or {BatchEncoding.ForcedTradeKind}");
+        bool trade = kind == BatchEncoding.ForcedTradeKind;
+        if (((w >> 9) & 0x7F) != 0) throw new FormatException($"word {at} (forced request) has bits between the executed flag and the account");
+        if (w >> (trade ? 209 : 144) != 0) throw new FormatException($"word {at} (forced {(trade ? "trade" : "withdrawal")}) has bits above its last field");
+        // y is the L1 word's top field: a 160-bit recipient, or account B (64 bits) + instrument (32 bits)·2^64.
+        if (y >> (trade ? 96 : BatchEncoding.AddressBits) != 0) throw new FormatException($"word {at + 1} (forced request's y) is wider than its L1 field");
+        return new ForcedRecord(trade, ((w >> 8) & 1) == 1, Field64(w, 16), Field64(w, 80), Field64(w, 144), ((w >> 208) & 1) == 1, y);
     }
 
     private static bool AllZero(ReadOnlySpan<Fr> words)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.L1;
@@ -13,7 +14,27 @@ namespace Validium.Settlement;
 public sealed record SubmittedBatch(ulong Number, Fr OldRoot, Fr NewRoot, Fr DataCommitment, ulong OpsProcessed, ulong OracleRound, Fr WithdrawalsCommitment, long Block);
 
 /// <summary>An L1Operation event: one queued deposit or forced request and the chain head after it.</summary>
-public sealed record QueuedOperation(ulong Index, int Kind, BigInteger Word, Fr A, Fr B, Fr C, Fr Head);
+public sealed record QueuedOperation(ulong Index, int Kind, BigInteger Word, Fr A, Fr B, Fr C, Fr Head)
+{
+    /// <summary>A deposit's key, amount and depositor (the word's top field), what replay needs beside its record.</summary>
+    public QueuedDeposit ToDeposit()
+    {
+        if (Kind != BatchEncoding.L1Deposit) throw new InvalidDataException($"L1 operation {Index} has kind {Kind}, not a deposit's");
+        var amount = C.ToBigInteger();
+        if (amount > ulong.MaxValue) throw new InvalidDataException($"L1 operation {Index} deposits {amount}, more than 64 bits");
+        return new QueuedDeposit(new BabyJubjubPoint(A, B), (ulong)amount, Word >> 72);
+    }
+
+    /// <summary>A forced withdrawal or trade exactly as queued: the same fields <see cref="BatchBuilder.Build(ulong, OracleRound, Fr, IReadOnlyList{DepositOp}, IReadOnlyList{ForcedOp}, IReadOnlyList{TradeOp}, IReadOnlyList{WithdrawalOp})"/> takes.</summary>
+    public ForcedOp ToForced()
+    {
+        if (Kind is not (BatchEncoding.L1ForcedWithdrawal or BatchEncoding.L1ForcedTrade))
+            throw new InvalidDataException($"L1 operation {Index} has kind {Kind}, not a forced withdrawal's or trade's");
+        if (Word.Sign < 0 || Word >= Fr.Modulus || (int)(Word & 0xFF) != Kind)
+            throw new InvalidDataException($"L1 operation {Index}'s word does not carry its kind {Kind} in a field element");
+        return new ForcedOp(Fr.FromBigInteger(Word), A, B, C);
+    }
+}
 
 /// <summary>
 /// Everything recovery needs from L1, read from the Validium contract's and its oracle's events up to one block:

@@ -11,7 +11,7 @@ namespace Validium.Settlement;
 public sealed class RootMismatchException(string message) : Exception(message);
 
 /// <summary>One recovered batch: its number and the root replay reached (equal to L1's newRoot, or recovery stops).</summary>
-public sealed record RecoveredBatch(ulong Number, Fr Root, int Deposits, int Trades, int Withdrawals);
+public sealed record RecoveredBatch(ulong Number, Fr Root, int Deposits, int Trades, int Withdrawals, int Forced);
 
 /// <summary>
 /// Rebuilds the state from L1 and the committee: for each batch L1 accepted, in order, the data from any member that
@@ -54,20 +54,25 @@ public static class StateRecovery
                     throw new InvalidDataException($"{what} used oracle round {b.OracleRound}, which has no PricesUpdated event in the scanned blocks");
                 if (b.OpsProcessed < opsProcessed || b.OpsProcessed > (ulong)history.Operations.Count)
                     throw new InvalidDataException($"{what} consumed L1 operations up to {b.OpsProcessed}, but {history.Operations.Count} were queued");
+                // The builder consumes a run of deposits, then a run of forced requests (CIRCUIT.md); L1 never accepts another cut.
                 var queued = new List<QueuedDeposit>();
+                var forced = new List<ForcedOp>();
                 for (ulong i = opsProcessed; i < b.OpsProcessed; i++)
                 {
                     var op = history.Operations[(int)i];
-                    if (op.Kind != BatchEncoding.DepositKind)
-                        throw new InvalidDataException($"{what} consumed L1 operation {i} of kind {op.Kind}; the batch circuit consumes deposits only (CIRCUIT.md)");
-                    queued.Add(new QueuedDeposit(new BabyJubjubPoint(op.A, op.B), (ulong)op.C.ToBigInteger(), op.Word >> 72));
+                    if (op.Kind == BatchEncoding.L1Deposit)
+                    {
+                        if (forced.Count > 0) throw new InvalidDataException($"{what} consumed deposit {i} after a forced request; a batch consumes deposits, then forced requests");
+                        queued.Add(op.ToDeposit());
+                    }
+                    else forced.Add(op.ToForced());
                 }
 
                 var data = await dac.FetchAsync(b.Number, b.DataCommitment, ct);
                 PendingBatch pending;
                 try
                 {
-                    pending = builder.Replay(PoseidonSponge.FromBytes(data), oracle, opsHead, queued);
+                    pending = builder.Replay(PoseidonSponge.FromBytes(data), oracle, opsHead, queued, forced);
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
                 {
@@ -80,13 +85,13 @@ public static class StateRecovery
                     if (pi[1] != b.NewRoot)
                         throw new RootMismatchException($"{what}: replaying its data gives root {pi[1]}, but L1 committed {b.NewRoot}");
                     var expectedHead = b.OpsProcessed == 0 ? Fr.Zero : history.Operations[(int)b.OpsProcessed - 1].Head;
-                    if (pi[4] != expectedHead) throw new InvalidDataException($"{what}: its deposits chain to {pi[4]}, L1's head after operation {b.OpsProcessed} is {expectedHead}");
+                    if (pi[4] != expectedHead) throw new InvalidDataException($"{what}: its L1 operations chain to {pi[4]}, L1's head after operation {b.OpsProcessed} is {expectedHead}");
                     if (pi[6] != b.WithdrawalsCommitment) throw new InvalidDataException($"{what}: its withdrawals commit to {pi[6]}, L1 credited {b.WithdrawalsCommitment}");
                     pending.Commit();
                 }
                 var decoded = BatchData.Decode(config, PoseidonSponge.FromBytes(data));
-                recovered.Add(new RecoveredBatch(b.Number, builder.StateRoot, decoded.Deposits.Count, decoded.Trades.Count, decoded.Withdrawals.Count));
-                await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals; root {builder.StateRoot} = L1's");
+                recovered.Add(new RecoveredBatch(b.Number, builder.StateRoot, decoded.Deposits.Count, decoded.Trades.Count, decoded.Withdrawals.Count, decoded.Forced.Count));
+                await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals, {decoded.Forced.Count} forced requests; root {builder.StateRoot} = L1's");
                 opsProcessed = b.OpsProcessed;
                 opsHead = pending.NewOpsHead;
                 round = b.OracleRound;

@@ -43,9 +43,9 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         Assert.Equal([ProofEncoding.Uncompressed, ProofEncoding.Compressed], chain.Settled.Select(s => s.Encoding));
         Assert.Equal(new BigInteger(2), await chain.Validium.CallSingleAsync("batchNumber"));
         Assert.Equal(chain.Roots[^1].ToBigInteger(), await chain.Validium.CallSingleAsync("stateRoot"));
-        Assert.Equal(new BigInteger(4), await chain.Validium.CallSingleAsync("processedOps"));
-        // Batch 1's withdrawal was credited to the user's L1 address by the contract itself.
-        Assert.Equal(new BigInteger(1_000 * SettledChain.Usd), await chain.Validium.CallSingleAsync("claimable", chain.User.Address));
+        Assert.Equal(new BigInteger(6), await chain.Validium.CallSingleAsync("processedOps"));
+        // Batch 1's withdrawal and batch 2's paid forced withdrawal were credited to the user's L1 address by the contract itself.
+        Assert.Equal(new BigInteger(1_000 * SettledChain.Usd + SettledChain.ForcedPaid), await chain.Validium.CallSingleAsync("claimable", chain.User.Address));
         foreach (var s in chain.Settled) output.WriteLine($"{BatchProof.Function(s.Encoding)} gas, batch {s.Number}: {s.GasUsed:N0} ({s.Attestation.Signatures.Count} signatures, {s.Receipt.Logs.Count} logs)");
     }
 
@@ -58,11 +58,12 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         var (code, stdout, stderr) = await Vld(RecoverArgs(dir, Dead(), Dead(), member));
         Assert.True(code == 0, stderr + stdout);
         output.WriteLine(stdout);
-        Assert.Contains("L1: 2 batch(es), 4 L1 operation(s)", stdout);
+        Assert.Contains("L1: 2 batch(es), 6 L1 operation(s)", stdout);
+        Assert.Contains("batch 2: 1 deposits, 1 trades, 0 withdrawals, 2 forced requests", stdout);
 
         var snapshot = StateSnapshot.FromJson(File.ReadAllText(Path.Combine(dir, StateRecovery.SnapshotFile)));
         Assert.Equal(2UL, snapshot.BatchNumber);
-        Assert.Equal(4UL, snapshot.OpsProcessed);
+        Assert.Equal(6UL, snapshot.OpsProcessed);
         Assert.Equal(chain.Roots[^1], snapshot.Root);
         Assert.Equal(chain.Roots[^1].ToBigInteger(), await chain.Validium.CallSingleAsync("stateRoot"));
         using (var store = StateStore.Open(Path.Combine(dir, StateRecovery.StateDirectory), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })))
@@ -72,12 +73,12 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
             for (int b = 0; b < chain.Roots.Count; b++) Assert.Equal(chain.Roots[b], accounts.RootAt((ulong)b + 1));
             snapshot.CheckAgainst(store);
         }
-        // The leaves' preimages equal the operator's, and the engine's balances and positions.
+        // The leaves' preimages equal the operator's, and the engine's balances and positions (less the forced withdrawal paid on L1, which the engine does not see).
         Assert.Equal(chain.Mirror.Accounts.Keys.Order(), snapshot.Mirror.Accounts.Keys.Order());
         foreach (var id in chain.Engine.AccountIds())
         {
             var data = snapshot.Mirror.Account((ulong)id)!;
-            Assert.Equal(chain.Engine.Account(id).Collateral + (id == 0 ? chain.Engine.FeePool : 0), data.Collateral);
+            Assert.Equal(chain.Engine.Account(id).Collateral + (id == 0 ? chain.Engine.FeePool : 0) - (id == SettledChain.ForcedAccount ? SettledChain.ForcedPaid : 0), data.Collateral);
             for (int i = 0; i < chain.Config.InstrumentCount; i++)
             {
                 var (quantity, cost) = chain.Engine.Position(id, i);

@@ -17,7 +17,8 @@ namespace Validium.Settlement.Tests;
 /// <summary>
 /// The whole path once per test class, with nothing stood in: the contracts deployed on anvil with the verifier of a
 /// small batch circuit's own key; deposits made on L1; the exchange engine matching signed orders; two batches built
-/// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch.
+/// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch. The second batch
+/// also consumes two forced withdrawals made on L1, one the state pays and one it refuses.
 /// </summary>
 public sealed class SettledChain : IAsyncLifetime
 {
@@ -45,6 +46,10 @@ public sealed class SettledChain : IAsyncLifetime
     public List<Fr> Roots { get; } = [];
     public StateMirror Mirror { get; private set; } = null!;
     public Secp256k1PrivateKey[] Reporters { get; } = Ascending(3);
+
+    /// <summary>The forced withdrawal batch 2 pays: from account 3 to the user, which the engine does not know of.</summary>
+    public const int ForcedAccount = 3;
+    public const long ForcedPaid = 700 * Usd;
 
     public static byte[] L2Key(int account) => DemoExchange.PrivateKey(account);
 
@@ -77,7 +82,7 @@ public sealed class SettledChain : IAsyncLifetime
         recorder.Execute(Command.OracleIndex(now, 1, 3_000 * Usd));
         Config = new CircuitConfig
         {
-            AccountDepth = 4, PositionsDepth = 1, FillDepth = 8, Instruments = recorder.Instruments(), FeeAccount = 0, Shape = new BatchShape(3, 1, 1),
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = 8, Instruments = recorder.Instruments(), FeeAccount = 0, Shape = new BatchShape(3, 1, 1, Forced: 2),
         };
         await File.WriteAllTextAsync(CircuitFile, StateSnapshot.ConfigJson(Config).ToJsonString());
 
@@ -115,25 +120,31 @@ public sealed class SettledChain : IAsyncLifetime
         Place(recorder, 2, 1, 0, Side.Buy, 50_010 * Usd, 15 * Milli, OrderType.Ioc, ref now);
         var message = BatchEncoding.WithdrawalMessage(1, 1, 1_000 * Usd, user);
         Assert.True(recorder.Withdraw(now, 1, 1_000 * Usd, 1, user, EdDsaPoseidon.Sign(L2Key(1), message)).Accepted);
-        await SettleAsync(builder, settler, recorder, Fr.Zero, 3);
+        await SettleAsync(builder, settler, recorder, Fr.Zero, [], 3);
 
         // Batch 2: a new account funded, and it takes the other side of account 2 on ETH.
         await DepositAsync(recorder, now, 3, 50_000 * Usd, user);
         Place(recorder, 3, 1, 1, Side.Sell, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Limit, ref now);
         Place(recorder, 2, 2, 1, Side.Buy, 3_000 * Usd, 2 * DemoExchange.EthPerp.LotSize, OrderType.Ioc, ref now);
+        // Forced withdrawals queued after that deposit: account 3's within its free collateral, account 2's far beyond its.
+        ForcedOp[] forced =
+        [
+            await ForcedWithdrawalAsync(ForcedAccount, ForcedPaid, User.Address),
+            await ForcedWithdrawalAsync(2, 1_000_000 * Usd, User.Address),
+        ];
         // The second batch travels compressed, so both of the contract's entries take a real batch proof.
         settler.Encoding = ProofEncoding.Compressed;
-        await SettleAsync(builder, settler, recorder, lastHead, 4);
+        await SettleAsync(builder, settler, recorder, lastHead, forced, 6);
         Mirror = builder.Mirror;
     }
 
     private Fr lastHead;
 
-    private async Task SettleAsync(BatchBuilder builder, BatchSettler settler, ExchangeRecorder recorder, Fr opsHead, ulong opsProcessed)
+    private async Task SettleAsync(BatchBuilder builder, BatchSettler settler, ExchangeRecorder recorder, Fr opsHead, ForcedOp[] forced, ulong opsProcessed)
     {
         var (d, t, w) = recorder.TakeBatch();
         Assert.Single(t);
-        var pending = builder.Build((ulong)Settled.Count + 1, Round, opsHead, d, t, w);
+        var pending = builder.Build((ulong)Settled.Count + 1, Round, opsHead, d, forced, t, w);
         var settled = await settler.SettleAsync(pending, Round, opsProcessed);
         lastHead = pending.NewOpsHead;
         Roots.Add(pending.NewStateRoot);
@@ -148,6 +159,17 @@ public sealed class SettledChain : IAsyncLifetime
         var c = Command.Place(now, account, nonce, instrument, side, type, price, quantity, nonce);
         var outcome = recorder.Place(c, OrderSigning.Sign(c, L2Key(account)));
         Assert.True(outcome.Accepted, $"order refused: {outcome.Code}");
+    }
+
+    /// <summary>A forced withdrawal sent to the contract, signed by the account's key as the contract checks: Poseidon(domain, word, amount, nonce 0, 0).</summary>
+    private async Task<ForcedOp> ForcedWithdrawalAsync(int account, long amount, EthereumAddress recipient)
+    {
+        var op = ForcedOp.Withdrawal((ulong)account, L2Public(account), (ulong)amount, AddressValue(recipient));
+        var domain = (BigInteger)(await Validium.CallSingleAsync("domain"))!;
+        var sig = EdDsaPoseidon.Sign(L2Key(account), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.Zero, Fr.Zero]));
+        await Validium.SendAsync(User, "forcedWithdrawal", [(BigInteger)account, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, recipient,
+            new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+        return op;
     }
 
     private async Task DepositAsync(ExchangeRecorder recorder, long now, int account, long amount, BigInteger depositor)

@@ -95,23 +95,32 @@ public sealed partial class BatchBuilder
             (c, a, i) => ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i));
     }
 
+    /// <summary>A replay of a batch that consumed no forced requests: see the overload below.</summary>
+    public PendingBatch Replay(ReadOnlySpan<Fr> words, OracleRound oracle, Fr opsHead, IReadOnlyList<QueuedDeposit> queued) =>
+        Replay(words, oracle, opsHead, queued, []);
+
     /// <summary>
     /// Replays a proven batch from its data (what the committee stores) on the committed state, through the same state
     /// code that built it: recovery's way back to the state. The data carries order hashes, not orders or signatures,
     /// so nothing is checked that needs them (the proof did); everything else is (accounts, keys, fill slots, ranges).
-    /// <paramref name="queued"/> are the L1 deposits the batch consumed, in queue order (keys and depositors are not
-    /// in the data). The returned batch's data words equal <paramref name="words"/> (checked), its public inputs are
-    /// the batch's, and it has no circuit assignment.
+    /// The batch's consumed L1 operations come in queue order as the builder consumed them: <paramref name="queued"/>
+    /// deposits, then <paramref name="forced"/> requests (keys, depositors and trade sizes are not in the data). Each
+    /// forced request is executed or refused by the state, exactly as when built, and must match its record. The
+    /// returned batch's data words equal <paramref name="words"/> (checked), its public inputs are the batch's, and it
+    /// has no circuit assignment.
     /// </summary>
-    public PendingBatch Replay(ReadOnlySpan<Fr> words, OracleRound oracle, Fr opsHead, IReadOnlyList<QueuedDeposit> queued)
+    public PendingBatch Replay(ReadOnlySpan<Fr> words, OracleRound oracle, Fr opsHead, IReadOnlyList<QueuedDeposit> queued, IReadOnlyList<ForcedOp> forced)
     {
         ArgumentNullException.ThrowIfNull(oracle);
         ArgumentNullException.ThrowIfNull(queued);
+        ArgumentNullException.ThrowIfNull(forced);
         var data = BatchData.Decode(cfg, words);
         if (data.OracleRound != oracle.Round || data.OracleTimestamp != oracle.Timestamp)
             throw new InvalidOperationException($"batch {data.BatchNumber} names oracle round {data.OracleRound} at {data.OracleTimestamp}, not round {oracle.Round} at {oracle.Timestamp}");
         if (data.Deposits.Count != queued.Count)
             throw new InvalidOperationException($"batch {data.BatchNumber} has {data.Deposits.Count} deposit records but consumed {queued.Count} L1 operations");
+        if (data.Forced.Count != forced.Count)
+            throw new InvalidOperationException($"batch {data.BatchNumber} has {data.Forced.Count} forced-request records but consumed {forced.Count} forced requests");
         var deposits = new DepositOp[queued.Count];
         for (int i = 0; i < deposits.Length; i++)
         {
@@ -119,6 +128,7 @@ public sealed partial class BatchBuilder
                 throw new InvalidOperationException($"batch {data.BatchNumber} deposit {i} credits {data.Deposits[i].Amount}, the L1 operation queued {queued[i].Amount}");
             deposits[i] = new DepositOp(data.Deposits[i].Account, queued[i].Key, queued[i].Amount, queued[i].Depositor);
         }
+        var given = words.ToArray();
         var pending = Stage(data.BatchNumber, oracle, opsHead, deposits,
             (c, _, i) =>
             {
@@ -130,7 +140,12 @@ public sealed partial class BatchBuilder
                 if (i < data.Withdrawals.Count) ReplayWithdrawal(c, data.Withdrawals[i], i);
                 else c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
             },
-            (c, _, _) => c.Words.AddRange(new Fr[BatchEncoding.ForcedWords]),
+            (c, a, i) =>
+            {
+                int at = c.Words.Count;
+                ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i);
+                if (i < data.Forced.Count) CheckForcedRecord(data.Forced[i], c.Words[at], c.Words[at + 1], given, at, i);
+            },
             replay: true);
         // Records re-encode to the same words only if every field was canonical and every used slot came first.
         for (int i = 0; i < words.Length; i++)
@@ -142,6 +157,18 @@ public sealed partial class BatchBuilder
             }
         }
         return pending;
+    }
+
+    /// <summary>The state decides a forced request; a record that says otherwise, or describes another request, is refused by name.</summary>
+    private static void CheckForcedRecord(ForcedRecord record, Fr replayed, Fr replayedY, Fr[] given, int at, int slot)
+    {
+        if (given[at] == replayed && given[at + 1] == replayedY) return;
+        bool executed = ((replayed.ToBigInteger() >> 8) & 1) == 1;
+        var flag = BigInteger.One << 8;
+        bool sameRequest = given[at + 1] == replayedY && (replayed.ToBigInteger() | flag) == (given[at].ToBigInteger() | flag);
+        throw new InvalidOperationException(sameRequest && executed != record.Executed
+            ? $"forced request {slot}: the state {(executed ? "executes" : "refuses")} it, but its record says it was {(record.Executed ? "executed" : "refused")}"
+            : $"forced request {slot}: its record (word {at}) is not the L1 request the batch consumed in that place");
     }
 
     private PendingBatch Stage(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits,

@@ -52,7 +52,7 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
         ["positionsDepth"] = c.PositionsDepth,
         ["fillDepth"] = c.FillDepth,
         ["feeAccount"] = c.FeeAccount,
-        ["shape"] = new JsonObject { ["deposits"] = c.Shape.Deposits, ["trades"] = c.Shape.Trades, ["withdrawals"] = c.Shape.Withdrawals },
+        ["shape"] = new JsonObject { ["deposits"] = c.Shape.Deposits, ["trades"] = c.Shape.Trades, ["withdrawals"] = c.Shape.Withdrawals, ["forced"] = c.Shape.Forced },
         ["instruments"] = new JsonArray([.. c.Instruments.Select(i => (JsonNode)new JsonObject
         {
             ["tickSize"] = i.TickSize, ["lotSize"] = i.LotSize, ["cashPerTickLot"] = i.CashPerTickLot, ["makerFeePpm"] = i.MakerFeePpm,
@@ -74,7 +74,8 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 PositionsDepth = Int(o, "positionsDepth"),
                 FillDepth = Int(o, "fillDepth"),
                 FeeAccount = UInt(o, "feeAccount"),
-                Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals")),
+                // Files written before forced-request slots existed describe circuits without them.
+                Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals"), shape["forced"] is null ? 0 : Int(shape, "forced")),
                 Instruments = [.. Arr(o, "instruments").Select(n =>
                 {
                     var i = n?.AsObject() ?? throw new FormatException("an instrument is null");
