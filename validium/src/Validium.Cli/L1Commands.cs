@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Validium.Circuits;
+using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.L1.Abi;
 using Validium.L1.Contracts;
@@ -66,11 +68,12 @@ internal static class L1Commands
         var timelockDelay = new Option<long>("--timelock-delay") { Description = "Seconds a governance change waits; must exceed --forced-delay", DefaultValueFactory = _ => 14 * 86400 };
         var owner = new Option<string?>("--owner") { Description = "Governance owner (default: the deployer)" };
         var repo = new Option<DirectoryInfo?>("--repo") { Description = "Checkout holding validium/contracts (default: found above the working directory)" };
+        var circuit = new Option<FileInfo?>("--circuit") { Description = "The batch circuit's circuit.json: published by the verifier (circuitConfig()) so `vld recover` needs no file" };
         var outFile = new Option<FileInfo>("--out") { Description = "Addresses JSON to write (the nonce state goes beside it as <name>.nonces.json)", Required = true };
         var cmd = new Command("deploy", "Compile and deploy the L1 contracts (verifier from --vk) and write their addresses")
         {
             rpc, keyFile, passwordFile, vk, token, committee, threshold, reporters, reporterThreshold, instruments, accountDepth, positionsDepth,
-            forcedDelay, timelockDelay, owner, repo, outFile,
+            forcedDelay, timelockDelay, owner, repo, circuit, outFile,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -84,15 +87,35 @@ internal static class L1Commands
             long fd = r.GetValue(forcedDelay), td = r.GetValue(timelockDelay);
             if (fd < 1 || fd > uint.MaxValue / 2) throw new UsageException($"--forced-delay must be a positive number of seconds, got {fd}");
             if (td <= fd) throw new UsageException($"--timelock-delay ({td}) must exceed --forced-delay ({fd}): a malicious change must not land before users can force their way out");
+            var circuitConfig = r.GetValue(circuit) is { } circuitFile ? CircuitForVerifier(circuitFile, ad, pd, n) : null;
             var req = new DeployRequest(
                 uri, KeyFile.Read(r.GetValue(keyFile)!, r.GetValue(passwordFile)), vkFile, Address("--token", r.GetValue(token)),
                 L1Deploy.SignerSet("--committee", r.GetValue(committee)!, r.GetValue(threshold), "--threshold"), r.GetValue(threshold),
                 L1Deploy.SignerSet("--reporters", r.GetValue(reporters)!, r.GetValue(reporterThreshold), "--reporter-threshold"), r.GetValue(reporterThreshold),
-                n, ad, pd, fd, td, Address("--owner", r.GetValue(owner)), L1Deploy.FindRepo(r.GetValue(repo)), r.GetValue(outFile)!);
+                n, ad, pd, fd, td, Address("--owner", r.GetValue(owner)), L1Deploy.FindRepo(r.GetValue(repo)), r.GetValue(outFile)!, circuitConfig);
             await OneLineErrors(() => L1Deploy.Run(req, stdout, ct));
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The circuit file re-written canonically, after checking it describes the trees the contract is deployed for.</summary>
+    private static byte[] CircuitForVerifier(FileInfo file, int accountDepth, int positionsDepth, int instruments)
+    {
+        if (!file.Exists) throw new UsageException($"--circuit {file.FullName} does not exist");
+        CircuitConfig config;
+        try
+        {
+            config = StateSnapshot.ReadConfig(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file.FullName)));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new UsageException($"--circuit {file.Name}: {e.Message}");
+        }
+        if (config.AccountDepth != accountDepth || config.PositionsDepth != positionsDepth || config.InstrumentCount > instruments)
+            throw new UsageException($"--circuit {file.Name} is for account depth {config.AccountDepth}, positions depth {config.PositionsDepth} and {config.InstrumentCount} instruments; "
+                + $"the contract is deployed for {accountDepth}, {positionsDepth} and {instruments}");
+        return System.Text.Encoding.UTF8.GetBytes(StateSnapshot.ConfigJson(config).ToJsonString());
     }
 
     private static Command Status(TextWriter stdout)

@@ -16,7 +16,7 @@ internal sealed record DeployRequest(
     Uri Rpc, Secp256k1PrivateKey Key, FileInfo Vk, EthereumAddress? Token,
     EthereumAddress[] Committee, int Threshold, EthereumAddress[] Reporters, int ReporterThreshold,
     int Instruments, int AccountDepth, int PositionsDepth, long ForcedDelay, long TimelockDelay,
-    EthereumAddress? Owner, DirectoryInfo Repo, FileInfo Out);
+    EthereumAddress? Owner, DirectoryInfo Repo, FileInfo Out, byte[]? CircuitConfig = null);
 
 /// <summary>The deployed system as `vld l1 deploy` writes it and `vld l1 status` (and later the operator) reads it.</summary>
 internal sealed record DeployedAddresses
@@ -86,7 +86,7 @@ internal static class L1Deploy
         Dictionary<string, ContractArtifact> artifacts;
         try
         {
-            artifacts = ContractArtifacts.Compile(req.Repo, VerifierEmitter.Emit(vk, "Groth16Verifier"));
+            artifacts = ContractArtifacts.Compile(req.Repo, VerifierEmitter.Emit(vk, "Groth16Verifier", req.CircuitConfig));
         }
         catch (ContractBuildException e)
         {

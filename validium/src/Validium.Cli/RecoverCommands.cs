@@ -25,7 +25,7 @@ internal static class RecoverCommands
         new Option<string?>("--rpc") { Description = "JSON-RPC endpoint of the L1 node", Required = required },
         new Option<string?>("--contract") { Description = "The Validium contract's address", Required = required },
         new Option<string[]>("--dac") { Description = "Committee member URLs; any one that serves each batch is enough", Required = required, AllowMultipleArgumentsPerToken = true },
-        new Option<FileInfo?>("--circuit") { Description = "The batch circuit's configuration (circuit.json, as `vld batch demo` writes it)", Required = required },
+        new Option<FileInfo?>("--circuit") { Description = "The batch circuit's configuration (circuit.json, as `vld batch demo` writes it); by default read from the contract's verifier (circuitConfig())" },
         new Option<long>("--from-block") { Description = "First block to scan for events (the block before the contract's deployment, or 0)", DefaultValueFactory = _ => 0 });
 
     private static void Add(Command cmd, Source s)
@@ -58,7 +58,7 @@ internal static class RecoverCommands
         var state = new Option<DirectoryInfo?>("--state") { Description = "A directory `vld recover --out` wrote" };
         var account = new Option<ulong>("--account") { Description = "The account number", Required = true };
         var s = SourceOptions(required: false);
-        var cmd = new Command("escape-proof", "Print what escapeWithdraw needs for one account (leaf, positions, Merkle siblings) from a recovered state, or recover first with --rpc/--contract/--dac/--circuit")
+        var cmd = new Command("escape-proof", "Print what escapeWithdraw needs for one account (leaf, positions, Merkle siblings) from a recovered state, or recover first with --rpc/--contract/--dac [--circuit]")
         {
             state, account,
         };
@@ -71,7 +71,7 @@ internal static class RecoverCommands
             {
                 if (dir is null)
                 {
-                    if (r.GetValue(s.Rpc) is null) throw new UsageException("give --state DIR (a `vld recover` output), or --rpc, --contract, --dac and --circuit to recover first");
+                    if (r.GetValue(s.Rpc) is null) throw new UsageException("give --state DIR (a `vld recover` output), or --rpc, --contract and --dac to recover first");
                     dir = scratch = Directory.CreateTempSubdirectory("vld-escape-").FullName;
                     await RunRecovery(r, s, dir, TextWriter.Null, stderr, ct);
                 }
@@ -109,16 +109,18 @@ internal static class RecoverCommands
         var dacUrls = (r.GetValue(s.Dac) ?? []).SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
         if (dacUrls.Length == 0) throw new UsageException("--dac needs at least one member URL");
         var members = dacUrls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var m) && m.Scheme is "http" or "https" ? m : throw new UsageException($"--dac '{u}' is not an http(s) URL")).ToArray();
-        var circuitFile = r.GetValue(s.Circuit) ?? throw new UsageException("--circuit is required");
-        if (!circuitFile.Exists) throw new UsageException($"--circuit {circuitFile.FullName} does not exist");
-        CircuitConfig config;
-        try
+        CircuitConfig? config = null;
+        if (r.GetValue(s.Circuit) is { } circuitFile)
         {
-            config = StateSnapshot.ReadConfig(JsonNode.Parse(await File.ReadAllTextAsync(circuitFile.FullName, ct)));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new UsageException($"--circuit {circuitFile.Name} is not JSON: {e.Message}");
+            if (!circuitFile.Exists) throw new UsageException($"--circuit {circuitFile.FullName} does not exist");
+            try
+            {
+                config = StateSnapshot.ReadConfig(JsonNode.Parse(await File.ReadAllTextAsync(circuitFile.FullName, ct)));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new UsageException($"--circuit {circuitFile.Name} is not JSON: {e.Message}");
+            }
         }
 
         using var rpc = new JsonRpcClient(rpcUrl, new JsonRpcClientOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromSeconds(30) });
@@ -126,6 +128,7 @@ internal static class RecoverCommands
         using var dac = new DacReader(members);
         try
         {
+            config ??= await L1History.ReadCircuitConfigAsync(eth, contract, ct);
             var history = await L1History.ReadAsync(eth, contract, r.GetValue(s.FromBlock), ct: ct);
             await stdout.WriteLineAsync($"L1: {history.Batches.Count} batch(es), {history.Operations.Count} L1 operation(s) up to block {history.ToBlock}");
             var result = await StateRecovery.RecoverAsync(history, dac, config, outDir, Cpu(), stdout.WriteLineAsync, ct);

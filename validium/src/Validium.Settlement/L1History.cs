@@ -50,6 +50,7 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
     public static readonly ContractAbi Abi = new(
         [
             new AbiFunction("oracle", [], [new("", AbiType.Parse("address"))], "view"),
+            new AbiFunction("verifier", [], [new("", AbiType.Parse("address"))], "view"),
             new AbiFunction("batchNumber", [], [new("", U64)], "view"),
             new AbiFunction("stateRoot", [], [new("", U256)], "view"),
         ],
@@ -67,6 +68,43 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             new AbiEvent("PricesUpdated", [new("round", U64, Indexed: true), new("timestamp", U64), new("prices", AbiType.Parse("uint64[]")), new("commitment", U256)]),
         ],
         []);
+
+    private static readonly ContractAbi VerifierAbi = new([new AbiFunction("circuitConfig", [], [new("", AbiType.Parse("bytes"))], "pure")], [], []);
+
+    /// <summary>
+    /// The batch circuit's configuration as the contract's current verifier publishes it (VerifierEmitter's
+    /// <c>circuitConfig()</c>): the layout of the batch data, which recovery needs and L1 otherwise does not hold.
+    /// </summary>
+    public static async Task<CircuitConfig> ReadCircuitConfigAsync(EthClient eth, EthereumAddress validium, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(eth);
+        EthereumAddress verifier;
+        try
+        {
+            verifier = (EthereumAddress)(await new Contract(eth, Abi, validium).CallAsync("verifier", [], ct: ct))[0]!;
+        }
+        catch (Exception e) when (e is ContractRevertException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{validium} does not answer like a Validium contract ({e.Message})", e);
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = (byte[])(await new Contract(eth, VerifierAbi, verifier).CallAsync("circuitConfig", [], ct: ct))[0]!;
+        }
+        catch (Exception e) when (e is ContractRevertException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"the verifier {verifier} does not publish its circuit configuration ({e.Message}); give the circuit file instead", e);
+        }
+        try
+        {
+            return StateSnapshot.ReadConfig(System.Text.Json.Nodes.JsonNode.Parse(bytes));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new InvalidOperationException($"the verifier {verifier} publishes a circuit configuration that cannot be read: {e.Message}", e);
+        }
+    }
 
     /// <summary>eth_getLogs ranges: public nodes cap the span of one query.</summary>
     private const long LogChunk = 10_000;

@@ -88,7 +88,7 @@ public sealed class SettledChain : IAsyncLifetime
 
         var circuit = new BatchCircuit(Config);
         var pk = Setup.Run(circuit.Compile().R1cs, devSeed: 11);
-        var artifacts = ContractArtifacts.Compile(ContractArtifacts.FindRepo(null), VerifierEmitter.Emit(pk.VerifyingKey));
+        var artifacts = ContractArtifacts.Compile(ContractArtifacts.FindRepo(null), VerifierEmitter.Emit(pk.VerifyingKey, circuitConfig: global::System.Text.Encoding.UTF8.GetBytes(StateSnapshot.ConfigJson(Config).ToJsonString())));
 
         Operator = await Sender(0);
         User = await Sender(1);

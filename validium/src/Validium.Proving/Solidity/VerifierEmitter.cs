@@ -18,7 +18,11 @@ namespace Validium.Proving.Solidity;
 /// </summary>
 public static partial class VerifierEmitter
 {
-    public static string Emit(VerifyingKey vk, string contractName = "Groth16Verifier")
+    /// <param name="circuitConfig">
+    /// When given, the contract also returns these bytes from <c>circuitConfig()</c>: the configuration of the circuit the
+    /// key was made for, so anyone can read the batch data's layout from L1 through the verifier the contract uses.
+    /// </param>
+    public static string Emit(VerifyingKey vk, string contractName = "Groth16Verifier", byte[]? circuitConfig = null)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(contractName, "^[A-Za-z_][A-Za-z0-9_]*$"))
             throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
@@ -132,6 +136,16 @@ public static partial class VerifierEmitter
 
             """);
         sb.Append(Decompression);
+        if (circuitConfig is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $$"""
+
+                function circuitConfig() external pure returns (bytes memory) {
+                    return hex"{{Convert.ToHexStringLower(circuitConfig)}}";
+                }
+
+            """);
+        }
         sb.Append("}\n");
         return sb.ToString();
     }
