@@ -253,4 +253,32 @@ public class L1DeployCommandTests(DeployedChain chain) : IClassFixture<DeployedC
         Assert.Single(Cli.Lines(stderr));
         Assert.False(File.Exists(Path.Combine(chain.Dir.FullName, "never.json")));
     }
+
+    [SkippableFact]
+    public async Task Recovery_without_a_circuit_file_needs_a_verifier_that_publishes_it_and_deploy_checks_the_file()
+    {
+        RequireDeployed();
+        var url = chain.Anvil!.Url.ToString();
+        // This chain's verifier was deployed without --circuit, so it cannot tell recovery the batch data's layout.
+        var (code, _, stderr) = await Cli.Run("recover", "--rpc", url, "--contract", Addresses().GetProperty("validium").GetString()!,
+            "--dac", "http://127.0.0.1:1/", "--out", Path.Combine(chain.Dir.FullName, "recovered"));
+        Assert.Equal(2, code);
+        Assert.Contains("does not publish its circuit configuration", stderr);
+        Assert.Contains("give the circuit file instead", stderr);
+
+        var circuit = Path.Combine(chain.Dir.FullName, "circuit-depth5.json");
+        File.WriteAllText(circuit, """
+            {"accountDepth": 5, "positionsDepth": 3, "fillDepth": 8, "feeAccount": 0,
+             "shape": {"deposits": 1, "trades": 1, "withdrawals": 1, "forced": 0},
+             "instruments": [{"tickSize": 1, "lotSize": 1, "cashPerTickLot": 1, "makerFeePpm": 0, "takerFeePpm": 0, "initialMarginPpm": 100000, "maintenanceMarginPpm": 50000}]}
+            """);
+        (code, _, stderr) = await Cli.Run(
+            "l1", "deploy", "--rpc", url, "--key-file", chain.KeyFile(0), "--vk", chain.VkFile(8),
+            "--committee", string.Join(',', chain.Committee), "--threshold", "2",
+            "--reporters", string.Join(',', chain.Committee), "--reporter-threshold", "2",
+            "--instruments", "4", "--account-depth", "4", "--positions-depth", "3", "--circuit", circuit,
+            "--out", Path.Combine(chain.Dir.FullName, "unused.json"));
+        Assert.Equal(2, code);
+        Assert.Contains("is for account depth 5, positions depth 3 and 1 instruments; the contract is deployed for 4, 3 and 4", stderr);
+    }
 }
