@@ -102,16 +102,7 @@ internal static class L1Commands
     /// <summary>The circuit file re-written canonically, after checking it describes the trees the contract is deployed for.</summary>
     private static byte[] CircuitForVerifier(FileInfo file, int accountDepth, int positionsDepth, int instruments)
     {
-        if (!file.Exists) throw new UsageException($"--circuit {file.FullName} does not exist");
-        CircuitConfig config;
-        try
-        {
-            config = StateSnapshot.ReadConfig(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file.FullName)));
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
-        {
-            throw new UsageException($"--circuit {file.Name}: {e.Message}");
-        }
+        var config = CircuitFile.Read(file);
         if (config.AccountDepth != accountDepth || config.PositionsDepth != positionsDepth || config.InstrumentCount > instruments)
             throw new UsageException($"--circuit {file.Name} is for account depth {config.AccountDepth}, positions depth {config.PositionsDepth} and {config.InstrumentCount} instruments; "
                 + $"the contract is deployed for {accountDepth}, {positionsDepth} and {instruments}");

@@ -109,19 +109,7 @@ internal static class RecoverCommands
         var dacUrls = (r.GetValue(s.Dac) ?? []).SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
         if (dacUrls.Length == 0) throw new UsageException("--dac needs at least one member URL");
         var members = dacUrls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var m) && m.Scheme is "http" or "https" ? m : throw new UsageException($"--dac '{u}' is not an http(s) URL")).ToArray();
-        CircuitConfig? config = null;
-        if (r.GetValue(s.Circuit) is { } circuitFile)
-        {
-            if (!circuitFile.Exists) throw new UsageException($"--circuit {circuitFile.FullName} does not exist");
-            try
-            {
-                config = StateSnapshot.ReadConfig(JsonNode.Parse(await File.ReadAllTextAsync(circuitFile.FullName, ct)));
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                throw new UsageException($"--circuit {circuitFile.Name} is not JSON: {e.Message}");
-            }
-        }
+        var config = r.GetValue(s.Circuit) is { } circuitFile ? CircuitFile.Read(circuitFile) : null;
 
         using var rpc = new JsonRpcClient(rpcUrl, new JsonRpcClientOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromSeconds(30) });
         var eth = new EthClient(rpc);
