@@ -116,8 +116,9 @@ internal static class RecoverCommands
         using var dac = new DacReader(members);
         try
         {
-            config ??= await L1History.ReadCircuitConfigAsync(eth, contract, ct);
             var history = await L1History.ReadAsync(eth, contract, r.GetValue(s.FromBlock), ct: ct);
+            // After the history, which says plainly when there is no contract at the address at all.
+            config ??= await L1History.ReadCircuitConfigAsync(eth, contract, ct);
             await stdout.WriteLineAsync($"L1: {history.Batches.Count} batch(es), {history.Operations.Count} L1 operation(s) up to block {history.ToBlock}");
             var result = await StateRecovery.RecoverAsync(history, dac, config, outDir, Cpu(), stdout.WriteLineAsync, ct);
             foreach (var w in dac.Warnings) await stderr.WriteLineAsync($"vld: warning: {w}");
