@@ -78,7 +78,11 @@ public sealed class L1Watcher : IAsyncDisposable
         return new L1Watcher(eth, options, logger ?? NullLogger.Instance);
     }
 
-    /// <summary>Deposits, forced requests and oracle rounds in chain order; completes with the error when the watcher faults.</summary>
+    /// <summary>
+    /// Deposits, forced requests and oracle rounds in chain order; completes with the error when the watcher faults.
+    /// The watcher reads the next block range only once every event it handed out is acknowledged, so a consumer
+    /// takes an event, makes it its own and acknowledges it before it waits for the next.
+    /// </summary>
     public ChannelReader<L1Event> Events => channel.Reader;
 
     /// <summary>Completes when the watcher is disposed; faults with the reason it stopped on its own.</summary>

@@ -53,7 +53,7 @@ public sealed record L1WatcherOptions
 public abstract record L1Event(long Block, byte[] BlockHash, byte[] TransactionHash, int LogIndex);
 
 /// <summary>
-/// An L1Operation: a deposit (<see cref="Deposit"/>) or a forced withdrawal or trade (<see cref="Forced"/>), in
+/// An L1Operation: a deposit (<see cref="ToDeposit"/>) or a forced withdrawal or trade (<see cref="ToForced"/>), in
 /// opIndex order without gaps, with the chain head after it and the deadline by which a batch must consume it.
 /// </summary>
 public sealed record L1OperationEvent(QueuedOperation Operation, uint Deadline, long Block, byte[] BlockHash, byte[] TransactionHash, int LogIndex)
@@ -64,10 +64,10 @@ public sealed record L1OperationEvent(QueuedOperation Operation, uint Deadline, 
     public bool IsDeposit => Operation.Kind == BatchEncoding.L1Deposit;
 
     /// <summary>The deposit's key, amount and depositor; the node picks the account it credits (<see cref="DepositOp"/>).</summary>
-    public QueuedDeposit Deposit => Operation.ToDeposit();
+    public QueuedDeposit ToDeposit() => Operation.ToDeposit();
 
     /// <summary>A forced withdrawal or trade exactly as queued, what the batch builder takes.</summary>
-    public ForcedOp Forced => Operation.ToForced();
+    public ForcedOp ToForced() => Operation.ToForced();
 }
 
 /// <summary>A PricesUpdated round of the PriceOracle, rounds consecutive, the prices checked against the logged commitment.</summary>

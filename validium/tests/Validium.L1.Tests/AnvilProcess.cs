@@ -8,6 +8,11 @@ namespace Validium.L1.Tests;
 /// "Listening on" line), killed on dispose. Test projects that need a chain link this file
 /// (<c>&lt;Compile Include="../Validium.L1.Tests/AnvilProcess.cs" Link="AnvilProcess.cs" /&gt;</c>); it needs only the
 /// BCL and Xunit.SkippableFact. A missing binary skips the test, naming what to install.
+/// <para>
+/// Started with <see cref="StartPersistent"/>, the node can be taken away and brought back with its chain:
+/// <see cref="Stop"/> ends it with SIGTERM so it dumps its state (<c>--state FILE</c>), <see cref="Restart"/> starts it
+/// again on the same port from that file, blocks and hashes as they were.
+/// </para>
 /// </summary>
 public sealed partial class AnvilProcess : IDisposable
 {
@@ -23,11 +28,17 @@ public sealed partial class AnvilProcess : IDisposable
 
     public const long ChainId = 31337;
 
-    private readonly Process process;
-    private readonly List<string> output;
+    private readonly string binary;
+    private readonly string[] args;
+    private readonly string? stateFile;
+    private Process process;
+    private List<string> output;
 
-    private AnvilProcess(Process process, int port, List<string> output)
+    private AnvilProcess(string binary, string[] args, string? stateFile, Process process, int port, List<string> output)
     {
+        this.binary = binary;
+        this.args = args;
+        this.stateFile = stateFile;
         this.process = process;
         this.output = output;
         Port = port;
@@ -63,10 +74,53 @@ public sealed partial class AnvilProcess : IDisposable
     /// <summary>Starts anvil with <paramref name="extraArgs"/> (e.g. "--block-time", "1") and waits until it listens.</summary>
     public static AnvilProcess Start(params string[] extraArgs)
     {
+        var binary = Binary();
+        var (p, port, lines) = Launch(binary, ["--host", "127.0.0.1", "--port", "0", .. extraArgs]);
+        return new AnvilProcess(binary, extraArgs, null, p, port, lines);
+    }
+
+    /// <summary>Starts anvil keeping its chain in <paramref name="stateFile"/> across <see cref="Stop"/> and <see cref="Restart"/>.</summary>
+    public static AnvilProcess StartPersistent(string stateFile, params string[] extraArgs)
+    {
+        var binary = Binary();
+        var (p, port, lines) = Launch(binary, ["--host", "127.0.0.1", "--port", "0", "--state", stateFile, .. extraArgs]);
+        return new AnvilProcess(binary, extraArgs, stateFile, p, port, lines);
+    }
+
+    /// <summary>Ends the node as an operator would (SIGTERM), so a persistent one writes its state file; the URL stops answering.</summary>
+    public void Stop()
+    {
+        if (process.HasExited) return;
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            kill?.WaitForExit(10_000);
+        if (!process.WaitForExit(30_000)) throw new TimeoutException("anvil did not exit within 30 s of SIGTERM");
+        process.WaitForExit();
+    }
+
+    /// <summary>Starts a stopped persistent node again on the same port from its state file.</summary>
+    public void Restart()
+    {
+        if (stateFile is null) throw new InvalidOperationException("only a node started with StartPersistent keeps its chain across a restart");
+        if (!process.HasExited) throw new InvalidOperationException("anvil is still running: Stop it first");
+        if (!File.Exists(stateFile)) throw new InvalidOperationException($"anvil wrote no state file at {stateFile} when it stopped");
+        process.Dispose();
+        var (p, port, lines) = Launch(binary, ["--host", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateFile, .. args]);
+        if (port != Port) throw new InvalidOperationException($"anvil restarted on port {port}, not {Port}");
+        process = p;
+        output = lines;
+    }
+
+    private static string Binary()
+    {
         var binary = FindBinary();
         Skip.If(binary is null, "anvil is not installed: run npm ci at the repository root (the README's test command does) or set VALIDIUM_ANVIL");
-        var psi = new ProcessStartInfo(binary!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["--host", "127.0.0.1", "--port", "0", .. extraArgs]) psi.ArgumentList.Add(a);
+        return binary!;
+    }
+
+    private static (Process Process, int Port, List<string> Lines) Launch(string binary, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {binary}");
         var lines = new List<string>();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -95,7 +149,7 @@ public sealed partial class AnvilProcess : IDisposable
             p.Dispose();
             lock (lines) throw new InvalidOperationException("anvil failed to start:\n" + string.Join('\n', lines));
         }
-        return new AnvilProcess(p, listening.Task.Result, lines);
+        return (p, listening.Task.Result, lines);
     }
 
     public void Dispose()
