@@ -45,7 +45,7 @@ public sealed class DevNetTests : IDisposable
 
     private static void RequireAnvil() => Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
 
-    private static DacClient Client(DevNet net, EthClient eth, Secp256k1PrivateKey sequencer) =>
+    private static DacClient Client(DevNetwork net, EthClient eth, Secp256k1PrivateKey sequencer) =>
         new(new DacDomain(net.Manifest.ChainId, net.Validium), sequencer, new L1Committee(eth, net.Validium, TimeSpan.Zero), new DacClientOptions
         {
             Members = net.MemberUrls, Timeout = TimeSpan.FromSeconds(5), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200),
@@ -60,7 +60,7 @@ public sealed class DevNetTests : IDisposable
     public async Task Up_deploys_the_system_and_the_committee_attests_down_to_its_threshold()
     {
         RequireAnvil();
-        await using var net = await DevNet.UpAsync(Options());
+        await using var net = await DevNetwork.UpAsync(Options());
         using var rpc = new JsonRpcClient(net.Rpc);
         var eth = new EthClient(rpc);
         var m = DevNetManifest.Read(net.ManifestPath);
@@ -108,7 +108,7 @@ public sealed class DevNetTests : IDisposable
         await AttestedOnL1(3);
 
         // A second devnet process on the same directory is refused while this one runs.
-        var busy = await Assert.ThrowsAsync<IOException>(() => DevNet.UpAsync(Options()));
+        var busy = await Assert.ThrowsAsync<IOException>(() => DevNetwork.UpAsync(Options()));
         Assert.Contains("in use", busy.Message);
     }
 
@@ -120,7 +120,7 @@ public sealed class DevNetTests : IDisposable
         long height;
         BigInteger root;
         byte[] stored = Data(1);
-        await using (var net = await DevNet.UpAsync(Options()))
+        await using (var net = await DevNetwork.UpAsync(Options()))
         {
             first = net.Manifest;
             using var rpc = new JsonRpcClient(net.Rpc);
@@ -142,10 +142,10 @@ public sealed class DevNetTests : IDisposable
         }
 
         var bigger = Options() with { Members = 4 };
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => DevNet.UpAsync(bigger));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => DevNetwork.UpAsync(bigger));
         Assert.Contains("2 of 3", e.Message);
 
-        await using (var net = await DevNet.UpAsync(Options(oracleInterval: 0.3)))
+        await using (var net = await DevNetwork.UpAsync(Options(oracleInterval: 0.3)))
         {
             Assert.Equal(first.Contracts, net.Manifest.Contracts);
             Assert.Equal(first.Operator, net.Manifest.Operator);
