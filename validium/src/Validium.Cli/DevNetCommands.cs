@@ -35,7 +35,11 @@ internal static class DevNetCommands
         { dir, members, threshold, anvilPort, blockTime, oracleInterval, priceSeed, circuit, repo };
         cmd.SetAction(async (r, ct) =>
         {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(c =>
+            {
+                c.SingleLine = true;
+                c.TimestampFormat = "HH:mm:ss ";
+            }).SetMinimumLevel(LogLevel.Information));
             var options = new DevNetOptions
             {
                 Directory = r.GetValue(dir)!.FullName,
