@@ -22,7 +22,7 @@ public sealed record DevNetOptions
     /// <summary>Null: one block per transaction.</summary>
     public double? BlockTimeSeconds { get; init; }
 
-    /// <summary>Seconds between oracle rounds; null or zero runs no feeder (rounds only through <see cref="DevNet.Feeder"/>'s PublishNextAsync).</summary>
+    /// <summary>Seconds between oracle rounds; null or zero runs no feeder (rounds only through <see cref="DevNetwork.Feeder"/>'s PublishNextAsync).</summary>
     public double? OracleIntervalSeconds { get; init; } = 5;
 
     public ulong PriceSeed { get; init; } = 1;

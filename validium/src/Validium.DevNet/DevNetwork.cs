@@ -13,7 +13,7 @@ namespace Validium.DevNet;
 /// the oracle feeder. <see cref="UpAsync"/> on an empty directory creates everything and writes devnet.json; on a
 /// directory it created before it brings the same network back (same keys, chain restored, members' data kept).
 /// </summary>
-public sealed class DevNet : IAsyncDisposable
+public sealed class DevNetwork : IAsyncDisposable
 {
     private const string LockFile = "devnet.lock";
 
@@ -25,7 +25,7 @@ public sealed class DevNet : IAsyncDisposable
     private AnvilNode? anvil;
     private int disposed;
 
-    private DevNet(FileStream lockHandle, DevNetOptions options, ILogger log, DevNetManifest manifest, AnvilNode anvil, OracleFeeder feeder)
+    private DevNetwork(FileStream lockHandle, DevNetOptions options, ILogger log, DevNetManifest manifest, AnvilNode anvil, OracleFeeder feeder)
     {
         this.lockHandle = lockHandle;
         this.options = options;
@@ -52,7 +52,7 @@ public sealed class DevNet : IAsyncDisposable
     public bool IsMemberRunning(int index) => members[CheckIndex(index)] is not null;
 
     /// <summary>Brings the devnet in <see cref="DevNetOptions.Directory"/> up: created on the first run, restored on later ones.</summary>
-    public static async Task<DevNet> UpAsync(DevNetOptions options, CancellationToken ct = default)
+    public static async Task<DevNetwork> UpAsync(DevNetOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -61,7 +61,7 @@ public sealed class DevNet : IAsyncDisposable
         var log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Validium.DevNet");
         var lockHandle = TakeLock(root);
         AnvilNode? anvil = null;
-        DevNet? net = null;
+        DevNetwork? net = null;
         try
         {
             var existing = DevNetManifest.TryRead(root);
@@ -87,7 +87,7 @@ public sealed class DevNet : IAsyncDisposable
             var path = new PricePath(manifest.Oracle.PriceSeed, specs, [.. manifest.Instruments.Select(i => i.InitialPrice)]);
             var feeder = new OracleFeeder(anvil.Url, EthereumAddress.Parse(manifest.Contracts.Oracle), keys.Reporters, manifest.Oracle.Threshold, keys.Reporters[0],
                 Path.Combine(root, DevNetSetup.FeederNonces), path, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OracleFeeder>());
-            net = new DevNet(lockHandle, options, log, manifest, anvil, feeder);
+            net = new DevNetwork(lockHandle, options, log, manifest, anvil, feeder);
             for (int i = 0; i < net.members.Length; i++) await net.StartMemberAsync(i, ct);
             if (options.OracleIntervalSeconds is > 0 and var seconds) feeder.Start(TimeSpan.FromSeconds(seconds));
             return net;
