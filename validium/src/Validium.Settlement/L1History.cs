@@ -10,8 +10,12 @@ using Validium.L1.Rpc;
 
 namespace Validium.Settlement;
 
-/// <summary>A BatchSubmitted event: what the contract accepted for one batch.</summary>
-public sealed record SubmittedBatch(ulong Number, Fr OldRoot, Fr NewRoot, Fr DataCommitment, ulong OpsProcessed, ulong OracleRound, Fr WithdrawalsCommitment, long Block);
+/// <summary>
+/// A BatchSubmitted event: what the contract accepted for one batch, in which transaction, and whether that
+/// transaction carried the batch's data itself (submitBatchWithData, SPEC.md "On-chain data fallback").
+/// </summary>
+public sealed record SubmittedBatch(ulong Number, Fr OldRoot, Fr NewRoot, Fr DataCommitment, ulong OpsProcessed, ulong OracleRound, Fr WithdrawalsCommitment, long Block,
+    byte[]? Transaction = null, bool DataOnChain = false);
 
 /// <summary>An L1Operation event: one queued deposit or forced request and the chain head after it.</summary>
 public sealed record QueuedOperation(ulong Index, int Kind, BigInteger Word, Fr A, Fr B, Fr C, Fr Head)
@@ -65,6 +69,7 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
                 new("batchNumber", U64, Indexed: true), new("oldRoot", U256), new("newRoot", U256), new("dataCommitment", U256),
                 new("opsProcessed", U64), new("oracleRound", U64), new("withdrawalsCommitment", U256),
             ]),
+            OnChainData.Posted,
             new AbiEvent("PricesUpdated", [new("round", U64, Indexed: true), new("timestamp", U64), new("prices", AbiType.Parse("uint64[]")), new("commitment", U256)]),
         ],
         []);
@@ -136,13 +141,15 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
         var opEvent = Abi.Event("L1Operation");
         var batchEvent = Abi.Event("BatchSubmitted");
         var priceEvent = Abi.Event("PricesUpdated");
+        var dataEvent = OnChainData.Posted;
+        var dataTransactions = new Dictionary<ulong, byte[]>();
         var batches = new List<SubmittedBatch>();
         var ops = new List<QueuedOperation>();
         var rounds = new Dictionary<ulong, OracleRound>();
         for (long from = fromBlock; from <= to; from += LogChunk)
         {
             long end = Math.Min(to, from + LogChunk - 1);
-            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[opEvent.Topic0, batchEvent.Topic0, priceEvent.Topic0]]), ct);
+            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[opEvent.Topic0, batchEvent.Topic0, priceEvent.Topic0, dataEvent.Topic0]]), ct);
             foreach (var log in logs.OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex))
             {
                 if (log.Removed) continue;
@@ -156,8 +163,10 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
                 {
                     var d = batchEvent.Decode(log.Topics, log.Data);
                     batches.Add(new SubmittedBatch(U(d["batchNumber"]), F(d["oldRoot"]), F(d["newRoot"]), F(d["dataCommitment"]), U(d["opsProcessed"]),
-                        U(d["oracleRound"]), F(d["withdrawalsCommitment"]), log.BlockNumber));
+                        U(d["oracleRound"]), F(d["withdrawalsCommitment"]), log.BlockNumber, log.TransactionHash));
                 }
+                else if (log.Address == validium && topic.AsSpan().SequenceEqual(dataEvent.Topic0))
+                    dataTransactions[U(dataEvent.Decode(log.Topics, log.Data)["batchNumber"])] = log.TransactionHash;
                 else if (log.Address == oracle && topic.AsSpan().SequenceEqual(priceEvent.Topic0))
                 {
                     var d = priceEvent.Decode(log.Topics, log.Data);
@@ -173,6 +182,14 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             if (batches[i].Number != (ulong)i + 1) throw new InvalidDataException($"BatchSubmitted events are not consecutive: batch {batches[i].Number} where {i + 1} was expected (logs missing from block {fromBlock}?)");
         if ((ulong)batches.Count != onChainBatch)
             throw new InvalidDataException($"the contract is at batch {onChainBatch} but {batches.Count} BatchSubmitted events were found from block {fromBlock}: start the scan earlier");
+        for (int i = 0; i < batches.Count; i++)
+        {
+            if (!dataTransactions.Remove(batches[i].Number, out var tx)) continue;
+            // The contract emits both events in the one submitBatchWithData call; apart, the logs are not the contract's.
+            if (!tx.AsSpan().SequenceEqual(batches[i].Transaction)) throw new InvalidDataException($"batch {batches[i].Number}'s BatchDataOnChain and BatchSubmitted events are in different transactions");
+            batches[i] = batches[i] with { DataOnChain = true };
+        }
+        if (dataTransactions.Count > 0) throw new InvalidDataException($"BatchDataOnChain for batch {dataTransactions.Keys.Min()}, which has no BatchSubmitted event in the scanned blocks");
         return new L1History(validium, to, batches, ops, rounds);
     }
 

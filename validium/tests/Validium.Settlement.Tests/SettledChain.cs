@@ -19,9 +19,25 @@ namespace Validium.Settlement.Tests;
 /// small batch circuit's own key; deposits made on L1; the exchange engine matching signed orders; two batches built
 /// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch. The second batch
 /// also consumes two forced withdrawals made on L1, one the state pays and one it refuses.
+/// With <see cref="CommitteeDown"/>, every member is stopped before the first batch: each batch is first held under a
+/// disabled fallback policy (the evidence in <see cref="Held"/>), then posted with its data on L1.
 /// </summary>
-public sealed class SettledChain : IAsyncLifetime
+public class SettledChain : IAsyncLifetime
 {
+    protected virtual bool CommitteeDown => false;
+
+    /// <summary>The batches as the fallback-aware settler reported them (committee down only).</summary>
+    public List<AvailableBatch> Available { get; } = [];
+
+    /// <summary>What a disabled fallback did with each batch while the committee was down: held, and what L1 and the alert showed.</summary>
+    public List<HeldBatch> Held { get; } = [];
+
+    public sealed record HeldBatch(BatchHeldException Exception, BigInteger BatchNumberBefore, BigInteger BatchNumberAfter, ulong NonceBefore, ulong NonceAfter,
+        string? Alert, AvailabilityState State, Fr StateRootBefore, Fr StateRootAfter);
+
+    /// <summary>The committee availability after each on-chain batch was accepted.</summary>
+    public List<AvailabilityState> StateAfterFallback { get; } = [];
+
     public const long Usd = DemoExchange.Usd;
     public const long ForcedDelay = 3600;
     private static readonly long Milli = DemoExchange.BtcPerp.LotSize;
@@ -99,6 +115,8 @@ public sealed class SettledChain : IAsyncLifetime
         Token = new Contract(Eth, artifacts["TestToken"].Abi, System.Token);
         Oracle = new Contract(Eth, artifacts["PriceOracle"].Abi, System.Oracle);
         Committee = await LocalCommittee.StartAsync(memberKeys, 2, new DacDomain(AnvilProcess.ChainId, System.Validium));
+        if (CommitteeDown)
+            for (int i = 0; i < memberKeys.Length; i++) await Committee.StopMemberAsync(i);
 
         var head = await Eth.GetLatestBlockHeaderAsync() ?? throw new InvalidOperationException("no head block");
         Round = recorder.OracleRound(1, (ulong)head.Timestamp);
@@ -107,7 +125,7 @@ public sealed class SettledChain : IAsyncLifetime
         using var store = StateStore.Open(Path.Combine(Dir.FullName, "operator-state"), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }),
             new StateStoreOptions { SyncWrites = false });
         var builder = new BatchBuilder(Config, store);
-        using var dac = Committee.Client(TimeSpan.FromSeconds(60));
+        using var dac = Committee.Client(TimeSpan.FromSeconds(CommitteeDown ? 1 : 60));
         var settler = new BatchSettler(Validium, Operator, circuit, pk, new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })), dac);
         var user = AddressValue(User.Address);
         await Token.SendAsync(User, "mint", [User.Address, (BigInteger)1_000_000 * Usd]);
@@ -144,12 +162,27 @@ public sealed class SettledChain : IAsyncLifetime
     {
         var (d, t, w) = recorder.TakeBatch();
         Assert.Single(t);
-        var pending = builder.Build((ulong)Settled.Count + 1, Round, opsHead, d, forced, t, w);
-        var settled = await settler.SettleAsync(pending, Round, opsProcessed);
+        var pending = builder.Build((ulong)Roots.Count + 1, Round, opsHead, d, forced, t, w);
+        if (CommitteeDown) await HoldThenPostOnChainAsync(builder, settler, pending, opsProcessed);
+        else Settled.Add(await settler.SettleAsync(pending, Round, opsProcessed));
         lastHead = pending.NewOpsHead;
         Roots.Add(pending.NewStateRoot);
         pending.Dispose();
-        Settled.Add(settled);
+    }
+
+    private async Task HoldThenPostOnChainAsync(BatchBuilder builder, BatchSettler settler, PendingBatch pending, ulong opsProcessed)
+    {
+        var numberBefore = (BigInteger)(await Validium.CallSingleAsync("batchNumber"))!;
+        var nonceBefore = await Eth.GetTransactionCountAsync(Operator.Address, "latest");
+        var rootBefore = builder.StateRoot;
+        // Shorter than the client's own timeout: the policy's deadline is what gives up here.
+        var disabled = new DataFallbackPolicy { Enabled = false, CommitteeTimeout = TimeSpan.FromMilliseconds(300) };
+        var held = await Assert.ThrowsAsync<BatchHeldException>(() => settler.SettleWithFallbackAsync(pending, Round, opsProcessed, disabled));
+        Held.Add(new HeldBatch(held, numberBefore, (BigInteger)(await Validium.CallSingleAsync("batchNumber"))!, nonceBefore,
+            await Eth.GetTransactionCountAsync(Operator.Address, "latest"), settler.Availability.Alert, settler.Availability.State, rootBefore, builder.StateRoot));
+        // Longer than the client's: the client's AttestationUnavailableException is what triggers the fallback here.
+        Available.Add(await settler.SettleWithFallbackAsync(pending, Round, opsProcessed, new DataFallbackPolicy { Enabled = true, CommitteeTimeout = TimeSpan.FromSeconds(30) }));
+        StateAfterFallback.Add(settler.Availability.State);
     }
 
     /// <summary>An order signed by the account's key; the engine checks the signature and the recorder keeps it for the batch.</summary>
