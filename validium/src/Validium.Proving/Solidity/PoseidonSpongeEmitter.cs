@@ -158,22 +158,25 @@ public static class PoseidonSpongeEmitter
         for (int i = 0; i < t; i++) sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(i)}, addmod(pow5(mload({St(i)}), m), mload(add(c, {Hex(32 * i)})), m))");
         sb.AppendLine("            }");
 
-        // state'[i] = Σ_j a[j·t + i]·state[j], as Poseidon.Mix.
-        sb.AppendLine("            function mix(a, m) {");
-        for (int i = 0; i < t; i++)
+        // state'[i] = Σ_j a[j·t + i]·state[j], as Poseidon.Mix; one function per matrix, so its entries are literal addresses.
+        foreach (var (name, a) in new[] { ("mixM", mBase), ("mixP", pBase) })
         {
-            sb.Append(CultureInfo.InvariantCulture, $"                {{ let s := mulmod(mload(add(a, {Hex(32 * i)})), mload({St(0)}), m)");
-            for (int j = 1; j < t; j++) sb.Append(CultureInfo.InvariantCulture, $" s := addmod(s, mulmod(mload(add(a, {Hex(32 * (j * t + i))})), mload({St(j)}), m), m)");
-            sb.AppendLine(CultureInfo.InvariantCulture, $" mstore({Hex(tmp + 32 * i)}, s) }}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"            function {name}(m) {{");
+            for (int i = 0; i < t; i++)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"                {{ let s := mulmod(mload({Hex(a + 32 * i)}), mload({St(0)}), m)");
+                for (int j = 1; j < t; j++) sb.Append(' ').Append(Accumulate(j, t, $"mulmod(mload({Hex(a + 32 * (j * t + i))}), mload({St(j)}), m)"));
+                sb.AppendLine(CultureInfo.InvariantCulture, $" mstore({Hex(tmp + 32 * i)}, s) }}");
+            }
+            for (int i = 0; i < t; i++) sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(i)}, mload({Hex(tmp + 32 * i)}))");
+            sb.AppendLine("            }");
         }
-        for (int i = 0; i < t; i++) sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(i)}, mload({Hex(tmp + 32 * i)}))");
-        sb.AppendLine("            }");
 
         // One sparse partial round: row = [first row of the sparse matrix (t), column below the corner (t − 1)].
         sb.AppendLine("            function partialRound(row, c, m) {");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                let x := addmod(pow5(mload({St(0)}), m), c, m)");
         sb.AppendLine("                let s := mulmod(mload(row), x, m)");
-        for (int j = 1; j < t; j++) sb.AppendLine(CultureInfo.InvariantCulture, $"                s := addmod(s, mulmod(mload(add(row, {Hex(32 * j)})), mload({St(j)}), m), m)");
+        for (int j = 1; j < t; j++) sb.AppendLine(CultureInfo.InvariantCulture, $"                {Accumulate(j, t, $"mulmod(mload(add(row, {Hex(32 * j)})), mload({St(j)}), m)")}");
         for (int k = 1; k < t; k++) sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(k)}, addmod(mload({St(k)}), mulmod(x, mload(add(row, {Hex(32 * (t + k - 1))})), m), m))");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(0)}, s)");
         sb.AppendLine("            }");
@@ -183,20 +186,22 @@ public static class PoseidonSpongeEmitter
         for (int i = 0; i < t; i++) sb.AppendLine(CultureInfo.InvariantCulture, $"                mstore({St(i)}, addmod(mload({St(i)}), mload({Hex(cBase + 32 * i)}), m))");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                for {{ let r := 0 }} lt(r, {half - 1}) {{ r := add(r, 1) }} {{");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                    sboxAdd(add({Hex(cBase + 32 * t)}, mul(r, {Hex(32 * t)})), m)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"                    mix({Hex(mBase)}, m)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"                    mixM(m)");
         sb.AppendLine("                }");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                sboxAdd({Hex(cBase + 32 * t * half)}, m)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"                mix({Hex(pBase)}, m)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"                mixP(m)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                for {{ let r := 0 }} lt(r, {rp}) {{ r := add(r, 1) }} {{");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                    partialRound(add({Hex(sBase)}, mul(r, {Hex(32 * stride)})), mload(add({Hex(cBase + 32 * ciPartial)}, mul(r, 32))), m)");
         sb.AppendLine("                }");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                for {{ let r := 0 }} lt(r, {half - 1}) {{ r := add(r, 1) }} {{");
         sb.AppendLine(CultureInfo.InvariantCulture, $"                    sboxAdd(add({Hex(cBase + 32 * ciSecond)}, mul(r, {Hex(32 * t)})), m)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"                    mix({Hex(mBase)}, m)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"                    mixM(m)");
         sb.AppendLine("                }");
         // The last round: S-box without constants, then only word 0 of the mixing is the output.
         sb.AppendLine(CultureInfo.InvariantCulture, $"                out := mulmod(mload({Hex(mBase)}), pow5(mload({St(0)}), m), m)");
-        for (int j = 1; j < t; j++) sb.AppendLine(CultureInfo.InvariantCulture, $"                out := addmod(out, mulmod(mload({Hex(mBase + 32 * j * t)}), pow5(mload({St(j)}), m), m), m)");
+        sb.AppendLine("                let s := out");
+        for (int j = 1; j < t; j++) sb.AppendLine(CultureInfo.InvariantCulture, $"                {Accumulate(j, t, $"mulmod(mload({Hex(mBase + 32 * j * t)}), pow5(mload({St(j)}), m), m)")}");
+        sb.AppendLine("                out := s");
         sb.AppendLine("            }");
 
         sb.AppendLine("            acc := n");
@@ -216,6 +221,13 @@ public static class PoseidonSpongeEmitter
         sb.AppendLine("}");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// One term of a dot product into s, reduced lazily: products are below r, and 4r &lt; 2^256, so three plain
+    /// additions may follow a reduced value before the next ADDMOD (every fourth term, and the last, reduce).
+    /// </summary>
+    private static string Accumulate(int j, int t, string product) =>
+        j % 4 == 0 || j == t - 1 ? $"s := addmod(s, {product}, m)" : $"s := add(s, {product})";
 
     private static string Hex(int v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
 }
