@@ -12,7 +12,40 @@ namespace Validium.Settlement.Tests;
 /// <summary>The settled chain's two batches with every committee member down from the start.</summary>
 public sealed class FallbackChain : SettledChain
 {
-    protected override bool CommitteeDown => true;
+    protected override ulong CommitteeDownFrom => 1;
+}
+
+/// <summary>Batch 1 attested by the committee, batch 2 on L1 with the committee down (members back up afterwards).</summary>
+public sealed class MixedChain : SettledChain
+{
+    protected override ulong CommitteeDownFrom => 2;
+}
+
+/// <summary>Recovery over a chain whose batches are partly attested, partly on L1: each batch's data from where it is.</summary>
+public class MixedRecoveryTests(MixedChain chain, ITestOutputHelper output) : IClassFixture<MixedChain>
+{
+    [SkippableFact]
+    public async Task Recovery_reads_attested_batches_from_a_member_and_on_chain_batches_from_L1()
+    {
+        chain.RequireSettled();
+        Assert.Equal([1UL], chain.Settled.Select(s => s.Number));
+        Assert.Equal([2UL], chain.Available.Select(a => a.Number));
+        var args = new List<string> { "recover", "--rpc", chain.Anvil.Url.ToString(), "--contract", chain.System.Validium.ToString() };
+        var dir = Path.Combine(chain.Dir.FullName, "mixed-" + Guid.NewGuid().ToString("N")[..8]);
+        var (code, stdout, stderr) = await FallbackTests.Vld([.. args, "--out", dir, "--dac", (await chain.MemberWithEveryBatchAsync()).ToString()]);
+        Assert.True(code == 0, stderr + stdout);
+        output.WriteLine(stdout);
+        var lines = stdout.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.DoesNotContain("data from L1", lines.Single(l => l.StartsWith("batch 1:", StringComparison.Ordinal)));
+        Assert.EndsWith($"root {chain.Roots[1]} = L1's; data from L1 calldata", lines.Single(l => l.StartsWith("batch 2:", StringComparison.Ordinal)));
+        var snapshot = StateSnapshot.FromJson(File.ReadAllText(Path.Combine(dir, StateRecovery.SnapshotFile)));
+        Assert.Equal(chain.Roots[^1], snapshot.Root);
+
+        // Without a member, batch 1 (attested) cannot be recovered, and recovery says which batch needs one.
+        (code, _, stderr) = await FallbackTests.Vld([.. args, "--out", dir + "-none"]);
+        Assert.Equal(2, code);
+        Assert.Contains("batch 1 was accepted with the committee's signatures", stderr);
+    }
 }
 
 /// <summary>
@@ -22,7 +55,7 @@ public sealed class FallbackChain : SettledChain
 /// </summary>
 public class FallbackTests(FallbackChain chain, ITestOutputHelper output) : IClassFixture<FallbackChain>
 {
-    private static async Task<(int Code, string Out, string Err)> Vld(params string[] args)
+    internal static async Task<(int Code, string Out, string Err)> Vld(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();

@@ -19,12 +19,13 @@ namespace Validium.Settlement.Tests;
 /// small batch circuit's own key; deposits made on L1; the exchange engine matching signed orders; two batches built
 /// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch. The second batch
 /// also consumes two forced withdrawals made on L1, one the state pays and one it refuses.
-/// With <see cref="CommitteeDown"/>, every member is stopped before the first batch: each batch is first held under a
-/// disabled fallback policy (the evidence in <see cref="Held"/>), then posted with its data on L1.
+/// From batch <see cref="CommitteeDownFrom"/> on, every member is stopped: each such batch is first held under a
+/// disabled fallback policy (the evidence in <see cref="Held"/>), then posted with its data on L1. Members that signed
+/// an earlier batch are restarted once the batches are settled, so recovery can reach them.
 /// </summary>
 public class SettledChain : IAsyncLifetime
 {
-    protected virtual bool CommitteeDown => false;
+    protected virtual ulong CommitteeDownFrom => ulong.MaxValue;
 
     /// <summary>The batches as the fallback-aware settler reported them (committee down only).</summary>
     public List<AvailableBatch> Available { get; } = [];
@@ -115,8 +116,6 @@ public class SettledChain : IAsyncLifetime
         Token = new Contract(Eth, artifacts["TestToken"].Abi, System.Token);
         Oracle = new Contract(Eth, artifacts["PriceOracle"].Abi, System.Oracle);
         Committee = await LocalCommittee.StartAsync(memberKeys, 2, new DacDomain(AnvilProcess.ChainId, System.Validium));
-        if (CommitteeDown)
-            for (int i = 0; i < memberKeys.Length; i++) await Committee.StopMemberAsync(i);
 
         var head = await Eth.GetLatestBlockHeaderAsync() ?? throw new InvalidOperationException("no head block");
         Round = recorder.OracleRound(1, (ulong)head.Timestamp);
@@ -125,8 +124,12 @@ public class SettledChain : IAsyncLifetime
         using var store = StateStore.Open(Path.Combine(Dir.FullName, "operator-state"), new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }),
             new StateStoreOptions { SyncWrites = false });
         var builder = new BatchBuilder(Config, store);
-        using var dac = Committee.Client(TimeSpan.FromSeconds(CommitteeDown ? 1 : 60));
-        var settler = new BatchSettler(Validium, Operator, circuit, pk, new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })), dac);
+        using var dac = Committee.Client(TimeSpan.FromSeconds(60));
+        var prover = new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }));
+        var settler = new BatchSettler(Validium, Operator, circuit, pk, prover, dac);
+        // A short client timeout for batches with the committee down, so its AttestationUnavailableException comes quickly.
+        using var downDac = Committee.Client(TimeSpan.FromSeconds(1));
+        fallbackSettler = new BatchSettler(Validium, Operator, circuit, pk, prover, downDac);
         var user = AddressValue(User.Address);
         await Token.SendAsync(User, "mint", [User.Address, (BigInteger)1_000_000 * Usd]);
         await Token.SendAsync(User, "approve", [System.Validium, (BigInteger)1_000_000 * Usd]);
@@ -154,16 +157,24 @@ public class SettledChain : IAsyncLifetime
         settler.Encoding = ProofEncoding.Compressed;
         await SettleAsync(builder, settler, recorder, lastHead, forced, 6);
         Mirror = builder.Mirror;
+        if (Settled.Count > 0)
+            for (int i = 0; i < Committee.Members.Length; i++)
+                if (Committee.Members[i] is null) await Committee.StartMemberAsync(i);
     }
 
     private Fr lastHead;
+    private BatchSettler fallbackSettler = null!;
 
     private async Task SettleAsync(BatchBuilder builder, BatchSettler settler, ExchangeRecorder recorder, Fr opsHead, ForcedOp[] forced, ulong opsProcessed)
     {
         var (d, t, w) = recorder.TakeBatch();
         Assert.Single(t);
         var pending = builder.Build((ulong)Roots.Count + 1, Round, opsHead, d, forced, t, w);
-        if (CommitteeDown) await HoldThenPostOnChainAsync(builder, settler, pending, opsProcessed);
+        if ((ulong)Roots.Count + 1 >= CommitteeDownFrom)
+        {
+            for (int i = 0; i < Committee.Members.Length; i++) await Committee.StopMemberAsync(i);
+            await HoldThenPostOnChainAsync(builder, fallbackSettler, pending, opsProcessed);
+        }
         else Settled.Add(await settler.SettleAsync(pending, Round, opsProcessed));
         lastHead = pending.NewOpsHead;
         Roots.Add(pending.NewStateRoot);
