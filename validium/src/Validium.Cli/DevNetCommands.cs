@@ -28,11 +28,12 @@ internal static class DevNetCommands
         var oracleInterval = new Option<double>("--oracle-interval") { Description = "Seconds between oracle rounds (0: no feeder)", DefaultValueFactory = _ => 5 };
         var priceSeed = new Option<ulong>("--price-seed") { Description = "Seed of the oracle's random-walk prices", DefaultValueFactory = _ => 1 };
         var circuit = new Option<FileInfo?>("--circuit") { Description = "Batch circuit configuration (circuit.json) for a new devnet; default: a small one (DevNetOptions.DefaultCircuit)" };
+        var memberProcesses = new Option<bool>("--member-processes") { Description = "Run each member as its own `vld dac member` process (to kill one for reliability tests)" };
         var repo = new Option<DirectoryInfo?>("--repo") { Description = "Repository holding validium/contracts (default: found above the working directory)" };
         var cmd = new Command("up",
             "Start (or restart) a devnet and run it until Ctrl-C: anvil with its chain in DIR/anvil/state.json, the contracts, the committee members " +
             "and the oracle feeder; DIR/devnet.json says how to reach them")
-        { dir, members, threshold, anvilPort, blockTime, oracleInterval, priceSeed, circuit, repo };
+        { dir, members, threshold, anvilPort, blockTime, oracleInterval, priceSeed, circuit, memberProcesses, repo };
         cmd.SetAction(async (r, ct) =>
         {
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(c =>
@@ -52,6 +53,7 @@ internal static class DevNetCommands
                 Circuit = r.GetValue(circuit) is { } file ? CircuitFile.Read(file) : null,
                 Repository = r.GetValue(repo)?.FullName,
                 LoggerFactory = loggers,
+                MemberCommand = r.GetValue(memberProcesses) ? VldCommand() : null,
                 MemberLogging = l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning),
             };
             DevNetwork net;
@@ -89,6 +91,13 @@ internal static class DevNetCommands
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>How to run this same vld again: its apphost, or dotnet with its assembly.</summary>
+    private static string[] VldCommand()
+    {
+        var process = Environment.ProcessPath ?? throw new UsageException("cannot tell how this vld was started: run without --member-processes");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(VldApp).Assembly.Location] : [process];
     }
 
     private static async Task Describe(DevNetwork net, TextWriter stdout)

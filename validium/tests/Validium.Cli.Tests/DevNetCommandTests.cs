@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Validium.Circuits;
 using Validium.Circuits.Witness;
+using Validium.Crypto;
+using Validium.DaCommittee.Client;
 using Validium.DevNet;
 using Validium.L1.Anvil;
 using Validium.L1.Rpc;
@@ -61,6 +63,51 @@ public sealed class DevNetCommandTests : IDisposable
             Assert.True(await new EthClient(rpc).BlockNumberAsync() >= height);
             Assert.Equal(0, await again.TerminateAsync());
         }
+    }
+
+    [SkippableFact]
+    public async Task A_member_process_killed_mid_batch_leaves_two_of_three_and_comes_back_with_what_it_stored()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        var options = new DevNetOptions
+        {
+            Directory = Path.Combine(dir.FullName, "net"), OracleIntervalSeconds = null, Circuit = StateSnapshot.ReadConfig(JsonNode.Parse(File.ReadAllText(CircuitFile()))),
+            MemberCommand = ["dotnet", Path.Combine(AppContext.BaseDirectory, "vld.dll")],
+        };
+        await using var net = await DevNetwork.UpAsync(options);
+        using var rpc = new JsonRpcClient(net.Rpc);
+        var eth = new EthClient(rpc);
+        var m = net.Manifest;
+        using var client = new DacClient(new DacDomain(m.ChainId, net.Validium), m.OpenKey(m.Operator), new L1Committee(eth, net.Validium, TimeSpan.Zero),
+            new DacClientOptions { Members = net.MemberUrls, Timeout = TimeSpan.FromSeconds(20), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) });
+        static byte[] Data(int seed) => PoseidonSponge.ToBytes([.. Enumerable.Range(0, 64).Select(i => Fr.FromBigInteger(seed * 1000 + i))]);
+        await client.AttestAsync(1, Data(1));
+
+        using var http = new HttpClient();
+        int victim = -1;
+        for (int i = 0; i < 3 && victim < 0; i++)
+        {
+            using var response = await http.GetAsync(new Uri(net.MemberUrls[i], DacRoutes.BatchPath(1)));
+            if (response.IsSuccessStatusCode) victim = i;
+        }
+        Assert.True(victim >= 0, "no member stored batch 1");
+        var pid = net.MemberProcessId(victim)!.Value;
+
+        // Killed while batch 2 is being collected: the other two members still make the threshold.
+        var attesting = client.AttestAsync(2, Data(2));
+        await net.StopMemberAsync(victim, kill: true);
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
+        var bundle = await attesting;
+        Assert.Equal(2, bundle.Signatures.Count);
+        var validium = new Validium.L1.Contracts.Contract(eth, ValidiumAbi.Committee, net.Validium);
+        await validium.CallAsync("checkAttestation", [2UL, bundle.Commitment.ToBigInteger(), bundle.ToContractArgument()]);
+
+        // Restarted as a new process on the same data: batch 1, acknowledged before the kill, is still there.
+        await net.StartMemberAsync(victim);
+        Assert.NotEqual(pid, net.MemberProcessId(victim));
+        Assert.Equal(Data(1), await http.GetByteArrayAsync(new Uri(net.MemberUrls[victim], DacRoutes.BatchPath(1))));
+        await net.StopMemberAsync((victim + 1) % 3);
+        Assert.Equal(2, (await client.AttestAsync(3, Data(3))).Signatures.Count);
     }
 
     [Fact]
