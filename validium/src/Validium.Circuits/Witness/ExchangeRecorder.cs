@@ -79,6 +79,17 @@ public sealed class ExchangeRecorder(Engine engine)
         return r;
     }
 
+    /// <summary>
+    /// Empties the engine's event log once the caller has read the last command's events, so a long-running recorder
+    /// does not keep every event ever emitted; the recorder has already taken what it needs from them.
+    /// </summary>
+    public void ReleaseEvents()
+    {
+        if (seen != Engine.Events.Count) throw new InvalidOperationException("the engine has events the recorder has not seen; execute through the recorder");
+        Engine.Events.Clear();
+        seen = 0;
+    }
+
     private void Drain(SignedOrder? current)
     {
         var events = Engine.Events.Events;
