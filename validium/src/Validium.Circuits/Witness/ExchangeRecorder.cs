@@ -49,6 +49,17 @@ public sealed class ExchangeRecorder(Engine engine)
         return outcome;
     }
 
+    /// <summary>
+    /// A signed place whose signature the caller has already checked against the account's key (on an intake thread,
+    /// off the matching thread); the engine matches it without checking again. The batch circuit still checks it.
+    /// </summary>
+    public Outcome PlaceVerified(in Command order, EdDsaSignature signature)
+    {
+        var outcome = Engine.Execute(order);
+        Drain(new SignedOrder(order, signature));
+        return outcome;
+    }
+
     public Outcome Execute(in Command command)
     {
         var outcome = Engine.Execute(command);
@@ -77,6 +88,17 @@ public sealed class ExchangeRecorder(Engine engine)
         trades.Clear();
         withdrawals.Clear();
         return r;
+    }
+
+    /// <summary>
+    /// Empties the engine's event log once the caller has read the last command's events, so a long-running recorder
+    /// does not keep every event ever emitted; the recorder has already taken what it needs from them.
+    /// </summary>
+    public void ReleaseEvents()
+    {
+        if (seen != Engine.Events.Count) throw new InvalidOperationException("the engine has events the recorder has not seen; execute through the recorder");
+        Engine.Events.Clear();
+        seen = 0;
     }
 
     private void Drain(SignedOrder? current)
