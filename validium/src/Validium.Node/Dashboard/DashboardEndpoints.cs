@@ -40,7 +40,7 @@ public static class DashboardEndpoints
         return services.AddOperatorDashboard(options, sp =>
         {
             var hosted = sp.GetRequiredService<ExchangeHostedService>();
-            return new DashboardSources(() => hosted.Started, () => hosted.Pipeline, node.BatchDir, sp.GetService<IBatchL1Status>());
+            return new DashboardSources(() => hosted.Started, () => hosted.Pipeline, node.BatchDir, sp.GetService<IDashboardL1Status>());
         });
     }
 

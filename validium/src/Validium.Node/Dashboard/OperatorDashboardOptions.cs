@@ -57,16 +57,17 @@ public sealed record OperatorDashboardOptions
 /// Where the dashboard reads the node from. The exchange and pipeline are functions because the host starts them
 /// after the services are built; null means not started yet, and the overview says so.
 /// </summary>
-public sealed record DashboardSources(Func<ExchangeService?> Exchange, Func<BatchPipeline?> Pipeline, string BatchDirectory, IBatchL1Status? L1Status = null);
+public sealed record DashboardSources(Func<ExchangeService?> Exchange, Func<BatchPipeline?> Pipeline, string BatchDirectory, IDashboardL1Status? L1Status = null);
 
 /// <summary>Where one batch stands on L1, as the poster knows it.</summary>
 public sealed record BatchL1Info(string Stage, long? Block, string? TransactionHash, string? LastError);
 
 /// <summary>
-/// The seam for per-batch L1 status: the batch poster (Validium.Settlement's post-status file) implements it; the
-/// dashboard adds confirmations from the head block it reads itself. Without it, batches show no L1 column values.
+/// The seam for per-batch L1 status: the batch poster's persisted status (Validium.Settlement's BatchPoster.Status)
+/// answers it, registered as a service; the dashboard adds confirmations from the head block it reads itself.
+/// Without it, batches show no L1 values.
 /// </summary>
-public interface IBatchL1Status
+public interface IDashboardL1Status
 {
     BatchL1Info? Get(ulong batch);
 }

@@ -9,7 +9,7 @@ namespace Validium.Node.Tests.Dashboard;
 
 public class OverviewTests
 {
-    private static OperatorOverview Overview(Harness h, OperatorDashboardOptions? options = null, IBatchL1Status? l1 = null) =>
+    private static OperatorOverview Overview(Harness h, OperatorDashboardOptions? options = null, IDashboardL1Status? l1 = null) =>
         new(options ?? new OperatorDashboardOptions(), new DashboardSources(() => h.Exchange, () => h.Pipeline, h.BatchDir, l1));
 
     [Fact]
@@ -139,7 +139,7 @@ public class OverviewTests
         Assert.False(new OperatorOverview(new OperatorDashboardOptions(), new DashboardSources(() => null, () => null, h.BatchDir)).Build().L1.Configured);
     }
 
-    private sealed class PostedAt(long block) : IBatchL1Status
+    private sealed class PostedAt(long block) : IDashboardL1Status
     {
         public BatchL1Info? Get(ulong batch) => batch == 1 ? new BatchL1Info("Confirmed", block, "0xabc", null) : null;
     }
