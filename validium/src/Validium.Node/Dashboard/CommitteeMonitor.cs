@@ -55,6 +55,11 @@ public sealed class CommitteeMonitor : IDisposable
         {
             error = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong with one member is that member's state, not the end of polling.
+            error = e.Message;
+        }
         double latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (last)

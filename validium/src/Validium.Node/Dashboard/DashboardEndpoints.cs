@@ -88,6 +88,7 @@ public static class DashboardEndpoints
     private static ValueTask<object?> LoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var remote = context.HttpContext.Connection.RemoteIpAddress;
+        if (remote is { IsIPv4MappedToIPv6: true }) remote = remote.MapToIPv4();
         if (remote is null || !System.Net.IPAddress.IsLoopback(remote))
             return ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "the operator dashboard answers loopback callers only",
                 detail: $"{remote} is not a loopback address; reach the node from its own machine (e.g. an SSH tunnel) or set LoopbackOnly off"));
