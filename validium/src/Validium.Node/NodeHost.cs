@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Validium.Accel;
+using Validium.Node.Dashboard;
 using Validium.Node.Exchange;
 using Validium.Node.Hosting;
 
@@ -68,11 +69,13 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddHealthChecks()
             .AddCheck<ExchangeHealthCheck>("exchange")
             .AddCheck<BatcherHealthCheck>("batcher");
+        builder.Services.AddOperatorDashboard(options);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Validium.*").AddPrometheusExporter());
 
         var app = builder.Build();
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapOperatorDashboard();
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
