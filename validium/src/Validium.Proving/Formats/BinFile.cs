@@ -105,6 +105,13 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
 
     public byte[] Bytes(int n, string what) => Take(n, what).ToArray();
 
+    /// <summary>The next n bytes without copying them, for decoders that split a large section across threads.</summary>
+    public ReadOnlyMemory<byte> Slice(int n, string what)
+    {
+        Take(n, what);
+        return payload.Slice(pos - n, n);
+    }
+
     public byte[] Rest() => Take(Remaining, "the rest").ToArray();
 
     /// <summary>A field size n8 followed by the prime in n8 little-endian bytes; must be the expected BN254 prime.</summary>
