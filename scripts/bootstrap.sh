@@ -19,6 +19,17 @@ if ! need node || ! need npm; then
   fi
 fi
 
+# Headless Chromium for the operator dashboard's browser tests (Playwright drives it; its own browser download is not reachable here).
+if ! need chromium; then
+  if need apt-get; then
+    echo "bootstrap: installing Chromium from Debian packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "bootstrap: the dashboard tests need Chromium ('chromium' on PATH)" >&2
+    exit 1
+  fi
+fi
+
 # npm ci only when the lock file changed since the last install, so repeated runs cost nothing.
 stamp=node_modules/.package-lock.sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

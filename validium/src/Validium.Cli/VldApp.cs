@@ -18,6 +18,7 @@ public static class VldApp
         root.Subcommands.Add(ContractsCommands.Build(stdout));
         root.Subcommands.Add(DacCommands.Build(stdout, stderr));
         root.Subcommands.Add(BatchCommands.Build(stdout, stderr));
+        root.Subcommands.Add(NodeCommands.Build(stdout, stderr));
         root.Subcommands.Add(HwCommands.Build(stdout, stderr));
         foreach (var c in RecoverCommands.Build(stdout, stderr)) root.Subcommands.Add(c);
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));

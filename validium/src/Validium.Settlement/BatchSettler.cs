@@ -1,4 +1,3 @@
-using System.Numerics;
 using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.DaCommittee.Client;
@@ -36,19 +35,10 @@ public sealed class BatchSettler(Contract validium, TransactionSender sender, Ba
         var bundle = await dac.AttestAsync(batch.BatchNumber, batch.DataBytes(), ct);
         var pi = batch.PublicInputs;
         if (bundle.Commitment != pi[2]) throw new InvalidOperationException($"batch {batch.BatchNumber}: the committee attested commitment {bundle.Commitment}, the circuit's is {pi[2]}");
-        object?[] header = [pi[1].ToBigInteger(), pi[2].ToBigInteger(), (BigInteger)opsProcessed, (BigInteger)oracle.Round];
-        object?[] withdrawals = [.. batch.Withdrawals.Select(w => (object?)new object?[] { AddressOf(w.Recipient), (BigInteger)w.Amount })];
         var encoding = Encoding;
-        var receipt = await validium.SendAsync(sender, BatchProof.Function(encoding), [header, BatchProof.Argument(proof.A, proof.B, proof.C, encoding), withdrawals, bundle.ToContractArgument()], ct: ct);
+        var (function, args) = BatchSubmission.Call(pi, batch.Withdrawals, proof, bundle, opsProcessed, oracle.Round, encoding);
+        var receipt = await validium.SendAsync(sender, function, args, ct: ct);
         batch.Commit();
         return new SettledBatch(batch.BatchNumber, receipt.GasUsed, receipt, bundle, encoding);
-    }
-
-    public static Crypto.EthereumAddress AddressOf(BigInteger value)
-    {
-        if (value.Sign < 0 || value >= BatchEncoding.AddressLimit) throw new ArgumentOutOfRangeException(nameof(value), "an address is a 160-bit unsigned number");
-        var bytes = new byte[20];
-        value.TryWriteBytes(bytes.AsSpan(20 - value.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true);
-        return Crypto.EthereumAddress.FromBytes(bytes);
     }
 }

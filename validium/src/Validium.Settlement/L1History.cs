@@ -54,19 +54,7 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             new AbiFunction("batchNumber", [], [new("", U64)], "view"),
             new AbiFunction("stateRoot", [], [new("", U256)], "view"),
         ],
-        [
-            new AbiEvent("L1Operation",
-            [
-                new("opIndex", U64, Indexed: true), new("kind", AbiType.Parse("uint8"), Indexed: true), new("word", U256), new("a", U256),
-                new("b", U256), new("c", U256), new("head", U256), new("deadline", AbiType.Parse("uint32")),
-            ]),
-            new AbiEvent("BatchSubmitted",
-            [
-                new("batchNumber", U64, Indexed: true), new("oldRoot", U256), new("newRoot", U256), new("dataCommitment", U256),
-                new("opsProcessed", U64), new("oracleRound", U64), new("withdrawalsCommitment", U256),
-            ]),
-            new AbiEvent("PricesUpdated", [new("round", U64, Indexed: true), new("timestamp", U64), new("prices", AbiType.Parse("uint64[]")), new("commitment", U256)]),
-        ],
+        [L1Events.Operation, L1Events.Batch, L1Events.Prices],
         []);
 
     private static readonly ContractAbi VerifierAbi = new([new AbiFunction("circuitConfig", [], [new("", AbiType.Parse("bytes"))], "pure")], [], []);
@@ -133,36 +121,21 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             throw new InvalidOperationException($"{validium} does not answer like a Validium contract ({e.Message})", e);
         }
 
-        var opEvent = Abi.Event("L1Operation");
-        var batchEvent = Abi.Event("BatchSubmitted");
-        var priceEvent = Abi.Event("PricesUpdated");
         var batches = new List<SubmittedBatch>();
         var ops = new List<QueuedOperation>();
         var rounds = new Dictionary<ulong, OracleRound>();
         for (long from = fromBlock; from <= to; from += LogChunk)
         {
             long end = Math.Min(to, from + LogChunk - 1);
-            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[opEvent.Topic0, batchEvent.Topic0, priceEvent.Topic0]]), ct);
+            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[L1Events.Operation.Topic0, L1Events.Batch.Topic0, L1Events.Prices.Topic0]]), ct);
             foreach (var log in logs.OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex))
             {
                 if (log.Removed) continue;
-                var topic = log.Topics[0];
-                if (log.Address == validium && topic.AsSpan().SequenceEqual(opEvent.Topic0))
+                if (L1Events.IsOperation(log, validium)) ops.Add(L1Events.DecodeOperation(log));
+                else if (L1Events.IsBatch(log, validium)) batches.Add(L1Events.DecodeBatch(log));
+                else if (L1Events.IsPrices(log, oracle))
                 {
-                    var d = opEvent.Decode(log.Topics, log.Data);
-                    ops.Add(new QueuedOperation(U(d["opIndex"]), (int)(BigInteger)d["kind"]!, (BigInteger)d["word"]!, F(d["a"]), F(d["b"]), F(d["c"]), F(d["head"])));
-                }
-                else if (log.Address == validium && topic.AsSpan().SequenceEqual(batchEvent.Topic0))
-                {
-                    var d = batchEvent.Decode(log.Topics, log.Data);
-                    batches.Add(new SubmittedBatch(U(d["batchNumber"]), F(d["oldRoot"]), F(d["newRoot"]), F(d["dataCommitment"]), U(d["opsProcessed"]),
-                        U(d["oracleRound"]), F(d["withdrawalsCommitment"]), log.BlockNumber));
-                }
-                else if (log.Address == oracle && topic.AsSpan().SequenceEqual(priceEvent.Topic0))
-                {
-                    var d = priceEvent.Decode(log.Topics, log.Data);
-                    var round = new OracleRound(U(d["round"]), U(d["timestamp"]), [.. ((IEnumerable<object?>)d["prices"]!).Select(U)]);
-                    if (round.Commitment != F(d["commitment"])) throw new InvalidDataException($"oracle round {round.Round}'s prices do not hash to its commitment");
+                    var round = L1Events.DecodePrices(log);
                     rounds[round.Round] = round;
                 }
             }
@@ -175,8 +148,4 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             throw new InvalidDataException($"the contract is at batch {onChainBatch} but {batches.Count} BatchSubmitted events were found from block {fromBlock}: start the scan earlier");
         return new L1History(validium, to, batches, ops, rounds);
     }
-
-    private static ulong U(object? v) => (ulong)(BigInteger)v!;
-
-    private static Fr F(object? v) => Fr.FromBigInteger((BigInteger)v!);
 }

@@ -70,6 +70,28 @@ public sealed class Contract(EthClient eth, ContractAbi abi, EthereumAddress add
     public IReadOnlyList<DecodedEvent> DecodeLogs(TransactionReceipt receipt) =>
         receipt.Logs.Where(l => l.Address == Address).Select(l => Abi.TryDecodeLog(l.Topics, l.Data)).OfType<DecodedEvent>().ToArray();
 
+    /// <summary>
+    /// Why a mined transaction failed: its receipt says only "failed", so the call is replayed on the state before its
+    /// block, which usually reverts the same way. Null when the replay does not revert (the state it met is gone).
+    /// </summary>
+    public static async Task<RevertReason?> ExplainFailureAsync(EthClient eth, ContractAbi abi, TransactionRequest request, EthereumAddress from, TransactionReceipt receipt,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(eth);
+        ArgumentNullException.ThrowIfNull(abi);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(receipt);
+        try
+        {
+            await eth.CallAsync(new CallRequest(request.To, request.Data, from, request.Value), Hex.EncodeQuantity(receipt.BlockNumber - 1), ct);
+        }
+        catch (JsonRpcException e) when (e.RevertData is { } revert)
+        {
+            return abi.DecodeRevert(revert);
+        }
+        return null;
+    }
+
     private static async Task<TransactionReceipt> SendTranslatingAsync(TransactionSender sender, ContractAbi abi, TransactionRequest request, string what, CancellationToken ct)
     {
         TransactionReceipt receipt;
@@ -82,16 +104,7 @@ public sealed class Contract(EthClient eth, ContractAbi abi, EthereumAddress add
             throw new ContractRevertException(what, abi.DecodeRevert(revert), e);
         }
         if (receipt.Succeeded) return receipt;
-        // The receipt says only "failed": replaying the call on the state before its block usually recovers why.
-        RevertReason? reason = null;
-        try
-        {
-            await sender.Eth.CallAsync(new CallRequest(request.To, request.Data, sender.Address, request.Value), Hex.EncodeQuantity(receipt.BlockNumber - 1), ct);
-        }
-        catch (JsonRpcException e) when (e.RevertData is { } revert)
-        {
-            reason = abi.DecodeRevert(revert);
-        }
+        var reason = await ExplainFailureAsync(sender.Eth, abi, request, sender.Address, receipt, ct);
         throw new TransactionFailedException(
             $"{what}: transaction {Hex.Encode(receipt.TransactionHash)} failed in block {receipt.BlockNumber}{(reason is null ? "" : ": " + reason)}", receipt, reason);
     }

@@ -16,7 +16,9 @@ public sealed class ExchangeMetrics : IDisposable
     {
         Meter = new Meter(MeterName);
         acks = Meter.CreateCounter<long>("validium.node.commands", description: "Commands answered, by outcome and code");
-        latency = Meter.CreateHistogram<double>("validium.node.ack.duration", unit: "s", description: "Submission to answer: journal fsync and apply");
+        // Answers take tens of microseconds to milliseconds (one fsync); the default buckets start at 5 s.
+        latency = Meter.CreateHistogram("validium.node.ack.duration", unit: "s", description: "Submission to answer: journal fsync and apply",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         Meter.CreateObservableGauge("validium.node.sequence", lastApplied, description: "Last applied journal sequence number");
         Meter.CreateObservableGauge("validium.node.inflight", inFlight, description: "Commands submitted and not yet answered");
     }

@@ -128,9 +128,14 @@ public sealed partial class ExchangeService : IAsyncDisposable
 
     public ExchangeMetrics Metrics { get; }
 
+    /// <summary>Null while commands are applied; otherwise why applying stopped.</summary>
+    public string? ApplyFault => sequencer.Output.Completion.IsFaulted ? $"the sequencer stopped: {sequencer.Output.Completion.Exception?.GetBaseException().Message}" : null;
+
+    /// <summary>Null while the pipeline takes this exchange's operations; otherwise why it refused them (batching resumes after a restart).</summary>
+    public string? BatcherFault => pipelineFault is { } p ? $"the batcher refused operations: {p}" : null;
+
     /// <summary>Null while healthy; otherwise why commands are no longer applied or batched.</summary>
-    public string? Fault => sequencer.Output.Completion.IsFaulted ? $"the sequencer stopped: {sequencer.Output.Completion.Exception?.GetBaseException().Message}"
-        : pipelineFault is { } p ? $"the batcher stopped: {p}" : null;
+    public string? Fault => ApplyFault ?? BatcherFault;
 
     /// <summary>The engine's canonical state hash (Keccak of its snapshot), taken between two commands.</summary>
     public byte[] StateHash()
@@ -254,17 +259,26 @@ public sealed partial class ExchangeService : IAsyncDisposable
         try
         {
             if (stopping) return Ack.Refused(0, AckCodes.Unavailable, "the node is stopping; the command was not taken");
-            if (Fault is { } fault) return Ack.Refused(0, AckCodes.Unavailable, fault);
+            if (ApplyFault is { } fault) return Ack.Refused(0, AckCodes.Unavailable, fault);
             long started = Stopwatch.GetTimestamp();
             Task<long> durable;
             // Stamped and appended under one lock, so journal order is time order and the engine never sees time go back.
-            lock (stampGate)
+            long sequence;
+            try
             {
-                long now = Math.Max(options.Time.GetUtcNow().ToUnixTimeMilliseconds(), lastStamp);
-                lastStamp = now;
-                durable = sequencer.SubmitAsync(payload, now);
+                lock (stampGate)
+                {
+                    long now = Math.Max(options.Time.GetUtcNow().ToUnixTimeMilliseconds(), lastStamp);
+                    lastStamp = now;
+                    durable = sequencer.SubmitAsync(payload, now);
+                }
+                sequence = await durable.ConfigureAwait(false);
             }
-            long sequence = await durable.ConfigureAwait(false);
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException)
+            {
+                // Not durable, so not taken: the submitter may send it again.
+                return Ack.Refused(0, AckCodes.Unavailable, $"the journal did not take the command: {e.Message}");
+            }
             var ack = await acks.WaitAsync(sequence, ct).ConfigureAwait(false);
             Metrics.Answered(ack, Stopwatch.GetElapsedTime(started));
             return ack;

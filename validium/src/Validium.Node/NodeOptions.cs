@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using Validium.Accel;
+using Validium.Batcher;
+using Validium.Circuits;
+using Validium.Crypto;
+using Validium.Exchange;
+using Validium.Node.Exchange;
+
+namespace Validium.Node;
+
+/// <summary>Where the node talks to L1: the JSON-RPC endpoint, the deployed contracts and the operator's transaction key.</summary>
+public sealed record L1Options(Uri Rpc, long ChainId, string? Validium, string? Oracle, string OperatorKeyFile, TimeSpan PollInterval);
+
+/// <summary>The data-availability committee: member URLs and how many signatures a batch needs.</summary>
+public sealed record CommitteeOptions(ImmutableArray<Uri> Members, int Threshold, TimeSpan Timeout);
+
+public enum LogFormat { Text, Json }
+
+/// <summary>
+/// Everything the node runs with, validated (<see cref="NodeConfiguration.Load"/> reads it from the layered
+/// configuration and reports every bad setting at once). Paths are absolute.
+/// </summary>
+public sealed record NodeOptions
+{
+    /// <summary>Holds sequencer/ (the journal) and batches/ (circuit keys, batch files, state trees).</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>Kestrel's listen URLs; port 0 picks a free port (the node reports the one it got).</summary>
+    public required ImmutableArray<string> Urls { get; init; }
+
+    public required LogFormat LogFormat { get; init; }
+
+    public required Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; }
+
+    public required AccelMode Accel { get; init; }
+
+    public required L1Options L1 { get; init; }
+
+    public required CommitteeOptions Committee { get; init; }
+
+    /// <summary>The batch circuit: depths, shape, fee account and the instrument table (from <see cref="Instruments"/>).</summary>
+    public required CircuitConfig Circuit { get; init; }
+
+    /// <summary>When the data directory has no circuit keys yet, make development keys from this seed (never for production); null: refuse to start without keys.</summary>
+    public required int? DevSeed { get; init; }
+
+    /// <summary>The instruments listed at start, in circuit-table order.</summary>
+    public required ImmutableArray<InstrumentSpec> Instruments { get; init; }
+
+    public required BatcherOptions Batcher { get; init; }
+
+    public required EngineConfig Engine { get; init; }
+
+    public required int DepthLevels { get; init; }
+    public required int FillHistory { get; init; }
+    public required int TradeHistory { get; init; }
+    public required int SubscriberCapacity { get; init; }
+    public required TimeSpan DrainTimeout { get; init; }
+
+    /// <summary>The key whose deposit opens the fee account.</summary>
+    public required BabyJubjubPoint? OperatorKey { get; init; }
+
+    public string SequencerDir => Path.Combine(DataDir, "sequencer");
+    public string BatchDir => Path.Combine(DataDir, "batches");
+
+    public ExchangeServiceOptions ExchangeOptions(TimeProvider time) => new()
+    {
+        Directory = SequencerDir, Engine = Engine, OperatorKey = OperatorKey, DepthLevels = DepthLevels, FillHistory = FillHistory,
+        TradeHistory = TradeHistory, SubscriberCapacity = SubscriberCapacity, DrainTimeout = DrainTimeout, Time = time,
+    };
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Validium.L1.Abi;
+using Validium.L1.Contracts;
+using Validium.Sequencer;
+
+namespace Validium.Settlement;
+
+public sealed record BatchPosterOptions
+{
+    /// <summary>Where the poster keeps its per-batch status file.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>Blocks on top of the including block's, counting it, before a batch counts as confirmed.</summary>
+    public int Confirmations { get; init; } = 2;
+
+    public ProofEncoding Encoding { get; init; } = BatchProof.Default;
+
+    /// <summary>First block to search for BatchSubmitted logs when L1 already holds a batch the poster has no receipt for (the deployment block).</summary>
+    public long StartBlock { get; init; }
+
+    /// <summary>How often the store, receipts and confirmations are looked at when nothing wakes the poster.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Wait after the first failure of a batch; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Directory);
+        if (Confirmations < 1) throw new ArgumentOutOfRangeException(nameof(Confirmations), "at least 1 (included)");
+        if (StartBlock < 0) throw new ArgumentOutOfRangeException(nameof(StartBlock), "must be >= 0");
+        if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), "must be positive");
+        if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) throw new ArgumentOutOfRangeException(nameof(MaxBackoff), "backoffs must be positive, MaxBackoff >= InitialBackoff");
+    }
+}
+
+public enum PostStage
+{
+    /// <summary>Proven, waiting for the committee (or held by an error: see <see cref="BatchPostStatus.LastError"/>).</summary>
+    Waiting,
+
+    /// <summary>The committee signed the batch's data commitment.</summary>
+    Attested,
+
+    /// <summary>The transaction was handed to the L1 node; no receipt yet.</summary>
+    Submitted,
+
+    /// <summary>Accepted in a block, not yet under enough confirmations.</summary>
+    Included,
+
+    /// <summary>Under <see cref="BatchPosterOptions.Confirmations"/> blocks: done.</summary>
+    Confirmed,
+}
+
+/// <summary>
+/// Where one batch is on its way to L1, as persisted: who attested and how long it took, the transaction, its gas and
+/// block, and the last error while it is held. <see cref="FoundOnL1"/> marks a batch this poster found already accepted
+/// (a submission from before a restart whose receipt it never saw), read back from the BatchSubmitted log.
+/// </summary>
+public sealed record BatchPostStatus
+{
+    [JsonPropertyName("number")] public required ulong Number { get; init; }
+    [JsonPropertyName("stage")] public required PostStage Stage { get; init; }
+    [JsonPropertyName("commitment")] public string? DataCommitment { get; init; }
+    [JsonPropertyName("signers")] public IReadOnlyList<string> Signers { get; init; } = [];
+    [JsonPropertyName("attestationMs")] public double? AttestationMilliseconds { get; init; }
+    [JsonPropertyName("tx")] public string? TransactionHash { get; init; }
+    [JsonPropertyName("gasUsed")] public ulong? GasUsed { get; init; }
+    [JsonPropertyName("block")] public long? Block { get; init; }
+    [JsonPropertyName("blockHash")] public string? BlockHash { get; init; }
+    [JsonPropertyName("foundOnL1")] public bool FoundOnL1 { get; init; }
+    [JsonPropertyName("attempts")] public int Attempts { get; init; }
+    [JsonPropertyName("lastError")] public string? LastError { get; init; }
+    [JsonPropertyName("updated")] public DateTimeOffset Updated { get; init; }
+}
+
+/// <summary>The contract refused the batch (a revert in gas estimation or a failed receipt), with the decoded reason.</summary>
+public sealed class BatchRefusedException(ulong number, RevertReason? reason, string detail, Exception? inner = null)
+    : Exception($"batch {number} refused by the contract: {reason?.ToString() ?? "no revert reason (the replay did not revert)"}{detail}", inner)
+{
+    public ulong Number { get; } = number;
+    public RevertReason? Reason { get; } = reason;
+}
+
+/// <summary>L1 holds, under this batch's number, a batch other than ours: the data directory and the chain disagree.</summary>
+public sealed class BatchConflictException(string message) : Exception(message);
+
+/// <summary>
+/// The poster's status file: every batch's <see cref="BatchPostStatus"/> in one JSON document, replaced atomically
+/// (temp file, fsync, rename) on each change, so a crash leaves the previous or the new version.
+/// </summary>
+internal sealed class PostStatusFile
+{
+    private const int Version = 1;
+    private readonly string path;
+    private readonly SortedDictionary<ulong, BatchPostStatus> entries = [];
+
+    public PostStatusFile(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        path = Path.Combine(directory, "poster-status.json");
+        if (!File.Exists(path)) return;
+        Document? doc;
+        try
+        {
+            doc = JsonSerializer.Deserialize<Document>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a poster status file: {e.Message}", e);
+        }
+        if (doc is null || doc.Version != Version) throw new InvalidDataException($"{path}: unknown format (version {doc?.Version})");
+        foreach (var s in doc.Batches)
+            if (s.Number == 0 || !entries.TryAdd(s.Number, s)) throw new InvalidDataException($"{path}: batch {s.Number} is listed twice or is not a batch number");
+    }
+
+    public BatchPostStatus? Get(ulong number) => entries.GetValueOrDefault(number);
+
+    public IReadOnlyList<BatchPostStatus> All => [.. entries.Values];
+
+    /// <summary>The highest batch confirmed with every batch below it confirmed: where posting resumes.</summary>
+    public ulong LastConfirmed
+    {
+        get
+        {
+            ulong n = 0;
+            while (entries.TryGetValue(n + 1, out var s) && s.Stage == PostStage.Confirmed) n++;
+            return n;
+        }
+    }
+
+    public void Put(BatchPostStatus status)
+    {
+        var next = new SortedDictionary<ulong, BatchPostStatus>(entries) { [status.Number] = status };
+        Durability.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(new Document { Version = Version, Batches = [.. next.Values] }, Json));
+        entries[status.Number] = status;
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    private sealed class Document
+    {
+        [JsonPropertyName("version")] public int Version { get; set; }
+        [JsonPropertyName("batches")] public BatchPostStatus[] Batches { get; set; } = [];
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using Validium.Crypto;
+
+namespace Validium.Settlement;
+
+/// <summary>
+/// The poster's OpenTelemetry instruments on meter "Validium.Poster", every measurement tagged with the Validium
+/// contract's address so several posters (or test runs) in one process stay apart.
+/// </summary>
+internal sealed class PosterMetrics : IDisposable
+{
+    private readonly Meter meter = new(BatchPoster.MeterName);
+    private readonly KeyValuePair<string, object?> contract;
+    private readonly Counter<long> posted;
+    private readonly Histogram<double> attestation;
+    private readonly Histogram<long> gas;
+    private readonly Counter<long> retries;
+
+    public PosterMetrics(EthereumAddress validium, Func<long> confirmationLag, Func<long> backlog)
+    {
+        contract = new("contract", validium.ToString());
+        posted = meter.CreateCounter<long>("validium.poster.batches_posted", description: "batches accepted on L1 and confirmed");
+        attestation = meter.CreateHistogram<double>("validium.poster.attestation.duration", "ms", "time from asking the committee to a threshold of signatures");
+        gas = meter.CreateHistogram<long>("validium.poster.gas_used", "gas", "gas of each accepted submitBatch");
+        retries = meter.CreateCounter<long>("validium.poster.retries", description: "failed attempts at a batch, by reason");
+        meter.CreateObservableGauge("validium.poster.confirmation_lag", () => new Measurement<long>(confirmationLag(), contract),
+            "blocks", "blocks the batch in flight still needs before it counts as confirmed (0 when none waits)");
+        meter.CreateObservableGauge("validium.poster.backlog", () => new Measurement<long>(backlog(), contract),
+            "batches", "proven batches not yet confirmed on L1");
+    }
+
+    public void Posted() => posted.Add(1, contract);
+
+    public void Attested(double milliseconds) => attestation.Record(milliseconds, contract);
+
+    public void Gas(ulong used) => gas.Record((long)used, contract);
+
+    public void Retry(string reason) => retries.Add(1, contract, new("reason", reason));
+
+    public void Dispose() => meter.Dispose();
+}

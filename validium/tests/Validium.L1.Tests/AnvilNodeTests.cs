@@ -1,0 +1,90 @@
+using Validium.L1.Anvil;
+using Validium.L1.Rpc;
+
+namespace Validium.L1.Tests;
+
+public sealed class AnvilNodeTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("anvil-node-");
+
+    public void Dispose() => dir.Delete(true);
+
+    private static string Binary()
+    {
+        var b = AnvilNode.FindBinary();
+        Skip.If(b is null, AnvilNode.NotFoundMessage);
+        return b!;
+    }
+
+    private static async Task<long> MineAndReadHeight(AnvilNode node, int blocks)
+    {
+        using var rpc = new JsonRpcClient(node.Url);
+        await rpc.CallAsync("anvil_mine", [blocks]);
+        return await new EthClient(rpc).BlockNumberAsync();
+    }
+
+    private static async Task<long> Height(AnvilNode node)
+    {
+        using var rpc = new JsonRpcClient(node.Url);
+        return await new EthClient(rpc).BlockNumberAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_graceful_stop_keeps_the_chain_in_the_state_file_and_a_restart_on_the_same_port_loads_it()
+    {
+        var options = new AnvilOptions { Binary = Binary(), StateFile = Path.Combine(dir.FullName, "chain", "state.json") };
+        int port;
+        using (var node = AnvilNode.Start(options))
+        {
+            port = node.Port;
+            Assert.Equal(7, await MineAndReadHeight(node, 7));
+            node.Stop();
+            Assert.True(node.HasExited);
+        }
+        Assert.True(File.Exists(options.StateFile));
+        using var again = AnvilNode.Start(options with { Port = port });
+        Assert.Equal(port, again.Port);
+        Assert.Equal(7, await Height(again));
+    }
+
+    [SkippableFact]
+    public async Task A_killed_node_comes_back_with_what_the_last_periodic_write_held()
+    {
+        var options = new AnvilOptions { Binary = Binary(), StateFile = Path.Combine(dir.FullName, "state.json"), StateIntervalSeconds = 1 };
+        using (var node = AnvilNode.Start(options))
+        {
+            await MineAndReadHeight(node, 5);
+            await Task.Delay(2_500);
+            node.Kill();
+        }
+        using var again = AnvilNode.Start(options);
+        Assert.Equal(5, await Height(again));
+    }
+
+    [SkippableFact]
+    public async Task Without_a_state_file_every_start_is_a_fresh_chain()
+    {
+        var options = new AnvilOptions { Binary = Binary() };
+        using (var node = AnvilNode.Start(options)) await MineAndReadHeight(node, 3);
+        using var fresh = AnvilNode.Start(options);
+        Assert.Equal(0, await Height(fresh));
+    }
+
+    [Fact]
+    public void Bad_options_and_a_missing_binary_are_clear_errors()
+    {
+        Assert.Contains("port", Assert.Throws<ArgumentException>(() => AnvilNode.Start(new AnvilOptions { Port = 70_000 })).Message);
+        Assert.Contains("block time", Assert.Throws<ArgumentException>(() => AnvilNode.Start(new AnvilOptions { BlockTimeSeconds = 0 })).Message);
+        var missing = Path.Combine(dir.FullName, "no-anvil");
+        Assert.Contains(missing, Assert.Throws<AnvilNotFoundException>(() => AnvilNode.Start(new AnvilOptions { Binary = missing })).Message);
+    }
+
+    [SkippableFact]
+    public void A_port_in_use_fails_the_start_with_what_anvil_said()
+    {
+        var binary = Binary();
+        using var first = AnvilNode.Start(new AnvilOptions { Binary = binary });
+        var e = Assert.Throws<InvalidOperationException>(() => AnvilNode.Start(new AnvilOptions { Binary = binary, Port = first.Port, StartTimeout = TimeSpan.FromSeconds(10) }));
+        Assert.Contains("anvil failed to start", e.Message);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections;
+using Validium.Node;
+
+namespace Validium.Node.Tests;
+
+public class ConfigurationTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("validium-node-config-").FullName;
+
+    private static Dictionary<string, string?> Args(params (string Key, string Value)[] settings) => settings.ToDictionary(s => s.Key, s => (string?)s.Value);
+
+    private NodeOptions Load(string? file, Hashtable env, params (string, string)[] commandLine) =>
+        NodeConfiguration.Load(file, Args([("DataDir", dir), .. commandLine]), env);
+
+    [Fact]
+    public void EachLayerOverridesTheOneBefore()
+    {
+        var none = new Hashtable();
+        var defaults = Load(null, none);
+        Assert.Equal(2, defaults.Batcher.QueueCapacity);
+        Assert.Equal(["http://127.0.0.1:0"], defaults.Urls.ToArray());
+        Assert.Equal(3, defaults.Committee.Members.Length);
+        Assert.Equal(Path.GetFullPath(dir), defaults.DataDir);
+
+        // appsettings.json in the data directory.
+        File.WriteAllText(Path.Combine(dir, NodeConfiguration.SettingsFile), """{ "Batcher": { "QueueCapacity": 3, "ProveAttempts": 3 }, "Log": { "Format": "json" } }""");
+        var file = Load(null, none);
+        Assert.Equal((3, 3, LogFormat.Json), (file.Batcher.QueueCapacity, file.Batcher.ProveAttempts, file.LogFormat));
+
+        var env = new Hashtable { ["VLD_BATCHER__QUEUECAPACITY"] = "4", ["OTHER__BATCHER__PROVEATTEMPTS"] = "9" };
+        var fromEnv = Load(null, env);
+        Assert.Equal((4, 3), (fromEnv.Batcher.QueueCapacity, fromEnv.Batcher.ProveAttempts));
+
+        var cmd = Load(null, env, ("Batcher:QueueCapacity", "5"), ("Api:Urls", "http://127.0.0.1:9999"));
+        Assert.Equal(5, cmd.Batcher.QueueCapacity);
+        Assert.Equal(["http://127.0.0.1:9999"], cmd.Urls.ToArray());
+        Assert.Equal(LogFormat.Json, cmd.LogFormat);
+
+        // A file given explicitly replaces the data directory's.
+        var other = Path.Combine(dir, "other.json");
+        File.WriteAllText(other, """{ "Batcher": { "IntakeCapacity": 7 } }""");
+        var explicitFile = Load(other, none);
+        Assert.Equal((7, 2), (explicitFile.Batcher.IntakeCapacity, explicitFile.Batcher.QueueCapacity));
+    }
+
+    [Fact]
+    public void TheDataDirectoryFromTheEnvironmentDecidesWhichAppSettingsIsRead()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(dir, "elsewhere")).FullName;
+        File.WriteAllText(Path.Combine(elsewhere, NodeConfiguration.SettingsFile), """{ "Exchange": { "DepthLevels": 7 } }""");
+        var options = NodeConfiguration.Load(null, new Dictionary<string, string?>(), new Hashtable { ["VLD_DATADIR"] = elsewhere });
+        Assert.Equal((elsewhere, 7), (options.DataDir, options.DepthLevels));
+    }
+
+    [Fact]
+    public void EveryBadSettingIsReportedOnceWithItsNameAndWhatIsWrong()
+    {
+        var env = new Hashtable { ["VLD_BATCHER__QUEUECAPACITY"] = "abc", ["VLD_ACCEL__MODE"] = "tpu" };
+        var e = Assert.Throws<NodeConfigurationException>(() => Load(null, env,
+            ("Committee:Threshold", "4"), ("Api:Urls", "ftp://x"), ("Instruments:0:TakerFeePpm", "-1"), ("Exchange:OperatorKey", "zz")));
+        Assert.Equal(
+        [
+            "Api:Urls: 'ftp://x' is not an http(s) URL",
+            "Accel:Mode: 'tpu' is not one of auto, cpu, gpu, fpga",
+            "Committee:Threshold: 4 signatures from 3 members can never be met",
+            "Instruments:0:TakerFeePpm: '-1' is outside 0..1000000",
+            "Batcher:QueueCapacity: 'abc' is not a whole number",
+            "Exchange:OperatorKey: 'zz' is not a packed BabyJubjub key (64 hex digits, as circomlibjs packPoint)",
+        ], e.Problems);
+        Assert.Contains("6 bad settings", e.Message);
+    }
+
+    [Fact]
+    public void AMissingConfigFileAndACircuitTheInstrumentsDoNotFitAreRefused()
+    {
+        var missing = Assert.Throws<NodeConfigurationException>(() => Load(Path.Combine(dir, "nope.json"), []));
+        Assert.Contains("no such file", Assert.Single(missing.Problems));
+        var e = Assert.Throws<NodeConfigurationException>(() => Load(null, [], ("Circuit:FeeAccount", "1023"), ("Circuit:AccountDepth", "10")));
+        Assert.Equal("Circuit: account 1023 holds the order-fill root and cannot collect fees", Assert.Single(e.Problems));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp directory left behind is not a test failure.
+        }
+    }
+}
