@@ -209,6 +209,12 @@ public class TraderApiTests
         Assert.True(Verifier.Verify(api.Harness.Store.VerifyingKey, proof, inputs, out var reason), reason);
         Assert.Equal(proof, Proof.FromCompressed(Convert.FromHexString(batch.ProofCompressed![2..])));
         Assert.Equal(inputs[7], Fr.FromUInt64(1));
+
+        // A damaged batch file is the node's fault: 500 with nothing of the node's internals, and the API goes on.
+        File.WriteAllBytes(api.Harness.Store.PathOf(1), [1, 2, 3]);
+        var broken = await AssertProblemAsync(await api.Http.GetAsync("v1/batches/1"), HttpStatusCode.InternalServerError);
+        Assert.DoesNotContain(api.Harness.Dir, broken.GetRawText(), StringComparison.Ordinal);
+        Assert.Single(await buyer.GetInstrumentsAsync());
     }
 
     [Fact]
