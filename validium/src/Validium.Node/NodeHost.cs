@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Validium.Accel;
+using Validium.Batcher;
+using Validium.Node.Api;
 using Validium.Node.Dashboard;
 using Validium.Node.Exchange;
 using Validium.Node.Hosting;
@@ -66,6 +68,9 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton<ExchangeHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExchangeHostedService>());
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ExchangeHostedService>().Exchange);
+        // The trader API reads batches through its own handle on the directory: batch files are atomic, so reading beside the pipeline is safe.
+        builder.Services.AddSingleton(_ => BatchStore.Open(options.BatchDir));
+        builder.Services.AddTraderApi();
         builder.Services.AddHealthChecks()
             .AddCheck<ExchangeHealthCheck>("exchange")
             .AddCheck<BatcherHealthCheck>("batcher");
@@ -76,6 +81,7 @@ public sealed class NodeHost : IAsyncDisposable
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         app.MapOperatorDashboard();
+        app.MapTraderApi();
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
