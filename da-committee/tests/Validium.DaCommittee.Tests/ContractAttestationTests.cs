@@ -50,7 +50,7 @@ public sealed class ContractAttestationTests
         [
             placeholder, placeholder, placeholder, p3.Address, placeholder, placeholder, placeholder, placeholder,
             (BigInteger)4, (BigInteger)3, (BigInteger)10, (BigInteger)20, owner.Address,
-            committee.Select(k => (object?)k.Address).ToArray(), (BigInteger)2,
+            committee.Select(k => (object?)k.Address).ToArray(), (BigInteger)2, placeholder,
         ];
         return (await Contract.DeployAsync(sender, artifacts.Validium.Abi, artifacts.Validium.Bytecode, [config]), sender);
     }
