@@ -20,6 +20,11 @@ interface IPoseidonT6 {
     function hash(uint256[5] calldata inputs) external pure returns (uint256);
 }
 
+/// The batch data commitment (SPEC.md "On-chain data fallback"), generated into PoseidonSponge.sol.
+interface IPoseidonSponge {
+    function commit(uint256[] calldata words) external view returns (uint256);
+}
+
 /// The contract `vld groth16 export-verifier` writes for the batch circuit's verifying key (8 public inputs, SPEC.md).
 interface IBatchVerifier {
     function requireValidProof(uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c, uint256[8] calldata input) external view;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IERC20, IBatchVerifier, IEdDsaPoseidonVerifier, IPriceOracle, IPoseidonT3, IPoseidonT5, IPoseidonT6, EcdsaSignature, EdDsaSignature} from "./Interfaces.sol";
+import {IERC20, IBatchVerifier, IEdDsaPoseidonVerifier, IPriceOracle, IPoseidonT3, IPoseidonT5, IPoseidonT6, IPoseidonSponge, EcdsaSignature, EdDsaSignature} from "./Interfaces.sol";
 import {SignerSet, Timelocked} from "./Governance.sol";
 import {Escape} from "./Escape.sol";
 
@@ -22,11 +22,13 @@ error NothingToClaim();
 error NoDeadlineMissed();
 error NotRefundable(uint64 opIndex);
 error TimelockTooShort(uint256 timelockDelay, uint256 forcedDelay);
+error NoBatchData();
+error DataNotCommitted(uint256 computed, uint256 claimed);
 
 /// The validium's L1 contract (SPEC.md is the precise interface): it holds the collateral, the state root of the last
 /// proven batch and the queue of L1 operations (deposits, forced requests) that batches must consume in order.
 /// A batch is accepted with a Groth16 proof whose public inputs the contract computes itself from its own state and
-/// the batch's calldata, and with a k-of-n data-availability attestation. If the operator ignores the queue past a
+/// the batch's calldata, and with a k-of-n data-availability attestation, or with the batch data itself in calldata. If the operator ignores the queue past a
 /// deadline, anyone may freeze the contract; then every account exits from the last proven root (Escape).
 contract Validium is Timelocked, SignerSet, Escape {
     uint8 internal constant KIND_DEPOSIT = 1;
@@ -41,6 +43,7 @@ contract Validium is Timelocked, SignerSet, Escape {
     IPriceOracle public immutable oracle;
     IPoseidonT5 public immutable poseidon5;
     IEdDsaPoseidonVerifier public immutable eddsa;
+    IPoseidonSponge public immutable sponge;
     uint256 public immutable forcedDelay;
     /// chainId·2^160 + this contract's address: the domain of every EdDSA message, so a signature cannot be replayed
     /// on another deployment or chain.
@@ -107,6 +110,8 @@ contract Validium is Timelocked, SignerSet, Escape {
     event VerifierChanged(address verifier);
     event ContractFrozen(uint64 opIndex, uint32 deadline);
     event DepositRefunded(uint64 indexed opIndex, address indexed depositor, uint64 amount);
+    /// The batch's data is the `data` argument of the submitBatchWithData call that emitted this (recovery reads it there).
+    event BatchDataOnChain(uint64 indexed batchNumber, uint256 words);
 
     struct Config {
         IERC20 token;
@@ -124,6 +129,7 @@ contract Validium is Timelocked, SignerSet, Escape {
         address owner;
         address[] committee;
         uint256 threshold;
+        IPoseidonSponge sponge;
     }
 
     constructor(Config memory cfg)
@@ -137,6 +143,7 @@ contract Validium is Timelocked, SignerSet, Escape {
         oracle = cfg.oracle;
         poseidon5 = cfg.poseidon5;
         eddsa = cfg.eddsa;
+        sponge = cfg.sponge;
         forcedDelay = cfg.forcedDelay;
         domain = (block.chainid << 160) | uint160(address(this));
         _setSigners(cfg.committee, cfg.threshold);
@@ -269,6 +276,19 @@ contract Validium is Timelocked, SignerSet, Escape {
         uint256[8] memory input = _checkBatch(h, withdrawals, sigs);
         verifier.requireValidCompressedProof(proof, input);
         _acceptBatch(h, withdrawals, input);
+    }
+
+    /// submitBatch with the batch data in calldata instead of the committee's attestation (SPEC.md "On-chain data
+    /// fallback"): the data's Poseidon sponge, recomputed here, must be the data commitment the proof commits to, so the
+    /// data every account's escape needs is on L1 whenever a batch is accepted this way.
+    function submitBatchWithData(BatchHeader calldata h, Proof calldata proof, Withdrawal[] calldata withdrawals, uint256[] calldata data) external notFrozen {
+        uint256[8] memory input = publicInputs(h, withdrawals);
+        if (data.length == 0) revert NoBatchData();
+        uint256 computed = sponge.commit(data);
+        if (computed != h.dataCommitment) revert DataNotCommitted(computed, h.dataCommitment);
+        verifier.requireValidProof(proof.a, proof.b, proof.c, input);
+        _acceptBatch(h, withdrawals, input);
+        emit BatchDataOnChain(batchNumber, data.length);
     }
 
     function _checkBatch(BatchHeader calldata h, Withdrawal[] calldata withdrawals, EcdsaSignature[] calldata sigs) internal view returns (uint256[8] memory input) {

@@ -79,6 +79,20 @@ export function signDigest(wallets, digest) {
   });
 }
 
+/** SPEC.md's batch data commitment with circomlibjs: acc = count, then acc = Poseidon(acc, next 15 words), zero-padded. */
+export function spongeCommit(words) {
+  let acc = BigInt(words.length);
+  for (let k = 0; k < words.length; k += 15) acc = H([acc, ...Array.from({ length: 15 }, (_, j) => words[k + j] ?? 0n)]);
+  return acc;
+}
+
+/** The constant parts of PoseidonSponge.sol, then the sponge over their addresses. */
+export async function deploySponge(owner) {
+  const parts = [];
+  for (let k = 0; artifacts()[`PoseidonSpongeConstants${k}`]; k++) parts.push(await (await deploy(owner, `PoseidonSpongeConstants${k}`)).getAddress());
+  return deploy(owner, "PoseidonSponge", parts);
+}
+
 export const ascending = (wallets) => [...wallets].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
 
 /**
@@ -99,6 +113,7 @@ export async function deploySystem(ctx, verifierSource, opts = {}) {
   const eddsaVerifier = await deploy(owner, "EdDsaPoseidonVerifier", await p6.getAddress());
   const oracle = await deploy(owner, "PriceOracle", await p6.getAddress(), o.instruments, reporters.map((w) => w.address), o.reporterThreshold, owner.address, o.timelockDelay);
   const verifier = await deploy(owner, "Groth16Verifier");
+  const sponge = await deploySponge(owner);
   const validium = await deploy(owner, "Validium", {
     token: await token.getAddress(),
     verifier: await verifier.getAddress(),
@@ -115,14 +130,15 @@ export async function deploySystem(ctx, verifierSource, opts = {}) {
     owner: owner.address,
     committee: committee.map((w) => w.address),
     threshold: o.threshold,
+    sponge: await sponge.getAddress(),
   });
-  alsoDecodeWith(verifier, oracle, token, p3, p6);
+  alsoDecodeWith(verifier, oracle, token, p3, p6, sponge);
   const chainId = (await ctx.provider.getNetwork()).chainId;
   const address = await validium.getAddress();
   const domain = (chainId << 160n) | BigInt(address);
   let round = 0n;
   return {
-    ...o, owner, committee, reporters, token, oracle, verifier, validium, eddsaVerifier, p3, p4, p5, p6, chainId, address, domain,
+    ...o, owner, committee, reporters, token, oracle, verifier, validium, eddsaVerifier, p3, p4, p5, p6, sponge, chainId, address, domain,
     attest: (number, dataCommitment, signers = committee.slice(0, o.threshold)) => signDigest(signers, attestationDigest(chainId, address, number, dataCommitment)),
     /** Publishes the next oracle round, signed by the first reporterThreshold reporters, and returns its commitment. */
     async publishPrices(prices) {

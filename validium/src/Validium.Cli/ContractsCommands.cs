@@ -10,6 +10,7 @@ internal static class ContractsCommands
     {
         var contracts = new Command("contracts", "Generated Solidity for the L1 contracts");
         contracts.Subcommands.Add(GenPoseidon(stdout));
+        contracts.Subcommands.Add(GenSponge(stdout));
         return contracts;
     }
 
@@ -26,6 +27,20 @@ internal static class ContractsCommands
             var file = r.GetValue(outFile)!;
             File.WriteAllText(file.FullName, PoseidonEmitter.Emit(t));
             stdout.WriteLine($"gen-poseidon: {file.Name}, contracts {string.Join(", ", PoseidonEmitter.ContractNames(t))} ({t - 1} inputs)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command GenSponge(TextWriter stdout)
+    {
+        var outFile = new Option<FileInfo>("--out") { Description = "Solidity file to write, e.g. validium/contracts/PoseidonSponge.sol", Required = true };
+        var cmd = new Command("gen-sponge", "Write the Solidity computing the batch data commitment (Poseidon sponge, t = 17) on-chain, with its constants in separate contracts") { outFile };
+        cmd.SetAction(r =>
+        {
+            var file = r.GetValue(outFile)!;
+            File.WriteAllText(file.FullName, PoseidonSpongeEmitter.Emit());
+            stdout.WriteLine($"gen-sponge: {file.Name}, contracts {string.Join(", ", PoseidonSpongeEmitter.ContractNames())}");
             return 0;
         });
         return cmd;

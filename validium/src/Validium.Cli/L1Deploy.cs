@@ -35,6 +35,8 @@ internal sealed record DeployedAddresses
     public required string Poseidon5 { get; init; }
     public required string Poseidon6 { get; init; }
     public required string Eddsa { get; init; }
+    /// <summary>The batch data commitment on-chain (submitBatchWithData); absent in files written before it existed.</summary>
+    public string? Sponge { get; init; }
     public required string Validium { get; init; }
     public required int AccountDepth { get; init; }
     public required int PositionsDepth { get; init; }
@@ -120,6 +122,7 @@ internal static class L1Deploy
             Poseidon5 = d.Poseidon5.ToString(),
             Poseidon6 = d.Poseidon6.ToString(),
             Eddsa = d.Eddsa.ToString(),
+            Sponge = d.Sponge.ToString(),
             Validium = d.Validium.ToString(),
             AccountDepth = req.AccountDepth,
             PositionsDepth = req.PositionsDepth,

@@ -24,7 +24,7 @@ internal static class RecoverCommands
     private static Source SourceOptions(bool required) => new(
         new Option<string?>("--rpc") { Description = "JSON-RPC endpoint of the L1 node", Required = required },
         new Option<string?>("--contract") { Description = "The Validium contract's address", Required = required },
-        new Option<string[]>("--dac") { Description = "Committee member URLs; any one that serves each batch is enough", Required = required, AllowMultipleArgumentsPerToken = true },
+        new Option<string[]>("--dac") { Description = "Committee member URLs; any one that serves each batch is enough (not needed for batches whose data was posted on L1)", AllowMultipleArgumentsPerToken = true },
         new Option<FileInfo?>("--circuit") { Description = "The batch circuit's configuration (circuit.json, as `vld batch demo` writes it); by default read from the contract's verifier (circuitConfig())" },
         new Option<long>("--from-block") { Description = "First block to scan for events (the block before the contract's deployment, or 0)", DefaultValueFactory = _ => 0 });
 
@@ -41,7 +41,7 @@ internal static class RecoverCommands
     {
         var s = SourceOptions(required: true);
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the recovered state (state/) and snapshot.json", Required = true };
-        var cmd = new Command("recover", "Rebuild the state from L1 (batches, roots, deposits) and the data of any one committee member; each batch is checked against its committed root") { outDir };
+        var cmd = new Command("recover", "Rebuild the state from L1 (batches, roots, deposits, batch data posted on L1) and the data of any one committee member; each batch is checked against its committed root") { outDir };
         Add(cmd, s);
         cmd.SetAction(async (r, ct) =>
         {
@@ -107,26 +107,25 @@ internal static class RecoverCommands
         var contractText = r.GetValue(s.Contract) ?? throw new UsageException("--contract is required");
         if (!EthereumAddress.TryParse(contractText, out var contract)) throw new UsageException($"--contract '{contractText}' is not an address");
         var dacUrls = (r.GetValue(s.Dac) ?? []).SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        if (dacUrls.Length == 0) throw new UsageException("--dac needs at least one member URL");
         var members = dacUrls.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var m) && m.Scheme is "http" or "https" ? m : throw new UsageException($"--dac '{u}' is not an http(s) URL")).ToArray();
         var config = r.GetValue(s.Circuit) is { } circuitFile ? CircuitFile.Read(circuitFile) : null;
 
         using var rpc = new JsonRpcClient(rpcUrl, new JsonRpcClientOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromSeconds(30) });
         var eth = new EthClient(rpc);
-        using var dac = new DacReader(members);
+        using var dac = members.Length == 0 ? null : new DacReader(members);
         try
         {
             var history = await L1History.ReadAsync(eth, contract, r.GetValue(s.FromBlock), ct: ct);
             // After the history, which says plainly when there is no contract at the address at all.
             config ??= await L1History.ReadCircuitConfigAsync(eth, contract, ct);
             await stdout.WriteLineAsync($"L1: {history.Batches.Count} batch(es), {history.Operations.Count} L1 operation(s) up to block {history.ToBlock}");
-            var result = await StateRecovery.RecoverAsync(history, dac, config, outDir, Cpu(), stdout.WriteLineAsync, ct);
-            foreach (var w in dac.Warnings) await stderr.WriteLineAsync($"vld: warning: {w}");
+            var result = await StateRecovery.RecoverAsync(history, new BatchDataSource(eth, contract, dac), config, outDir, Cpu(), stdout.WriteLineAsync, ct);
+            foreach (var w in dac?.Warnings ?? []) await stderr.WriteLineAsync($"vld: warning: {w}");
             return result;
         }
         catch (Exception e) when (e is RpcTransportException or JsonRpcException or BatchDataUnavailableException or RootMismatchException or InvalidDataException or InvalidOperationException)
         {
-            foreach (var w in dac.Warnings) await stderr.WriteLineAsync($"vld: warning: {w}");
+            foreach (var w in dac?.Warnings ?? []) await stderr.WriteLineAsync($"vld: warning: {w}");
             throw new UsageException(e.Message);
         }
     }

@@ -17,6 +17,7 @@ public static class VldApp
         root.Subcommands.Add(L1Commands.Build(stdout));
         root.Subcommands.Add(ContractsCommands.Build(stdout));
         root.Subcommands.Add(DacCommands.Build(stdout, stderr));
+        root.Subcommands.Add(DevNetCommands.Build(stdout));
         root.Subcommands.Add(BatchCommands.Build(stdout, stderr));
         root.Subcommands.Add(NodeCommands.Build(stdout, stderr));
         root.Subcommands.Add(HwCommands.Build(stdout, stderr));

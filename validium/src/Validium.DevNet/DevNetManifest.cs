@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Validium.Crypto;
 using Validium.Exchange;
+using Validium.L1.Keys;
 
 namespace Validium.DevNet;
 
@@ -76,6 +78,20 @@ public sealed record DevNetManifest
     public string Resolve(string relative) => Path.GetFullPath(relative, Directory);
 
     public Uri RpcUrl => new(Rpc);
+
+    /// <summary>Opens one of the manifest's keystores (operator, reporter, faucet) with the devnet's password file.</summary>
+    public Secp256k1PrivateKey OpenKey(ManifestKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            return Keystore.DecryptFile(Resolve(key.Keystore), File.ReadAllText(Resolve(PasswordFile)).TrimEnd('\r', '\n'));
+        }
+        catch (KeystoreException e)
+        {
+            throw new InvalidDataException($"{key.Keystore}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Written whole or not at all (temp file, then rename).</summary>
     public void Write(string directory)

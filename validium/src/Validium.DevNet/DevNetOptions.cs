@@ -22,7 +22,7 @@ public sealed record DevNetOptions
     /// <summary>Null: one block per transaction.</summary>
     public double? BlockTimeSeconds { get; init; }
 
-    /// <summary>Seconds between oracle rounds; null or zero runs no feeder (rounds only through <see cref="DevNet.Feeder"/>'s PublishNextAsync).</summary>
+    /// <summary>Seconds between oracle rounds; null or zero runs no feeder (rounds only through <see cref="DevNetwork.Feeder"/>'s PublishNextAsync).</summary>
     public double? OracleIntervalSeconds { get; init; } = 5;
 
     public ulong PriceSeed { get; init; } = 1;
@@ -45,7 +45,14 @@ public sealed record DevNetOptions
     /// <summary>Where the devnet's own progress and the feeder's rounds go.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>The members' ASP.NET Core logging; null keeps them quiet.</summary>
+    /// <summary>
+    /// Null: the members run in this process. Otherwise the command that runs `vld` (e.g. ["dotnet", ".../vld.dll"]
+    /// or [".../vld"]): each member is then its own process, `… dac member --config members/member-I/config.json`,
+    /// which <see cref="DevNetwork.StopMemberAsync"/> can kill outright.
+    /// </summary>
+    public IReadOnlyList<string>? MemberCommand { get; init; }
+
+    /// <summary>The members' ASP.NET Core logging (in-process members only); null keeps them quiet.</summary>
     public Action<ILoggingBuilder>? MemberLogging { get; init; }
 
     public const int Reporters = 3;
@@ -104,6 +111,7 @@ public sealed record DevNetOptions
                     if (Instruments[i].Spec.Validate() is null && !Instruments[i].Spec.IsOption && c.Instruments[i] != InstrumentParams.FromSpec(Instruments[i].Spec))
                         problems.Add($"circuit: instrument {i} differs from {Instruments[i].Symbol}'s spec");
         }
+        if (MemberCommand is { Count: 0 }) problems.Add("the member command is empty (null runs the members in this process)");
         if (ForcedDelaySeconds <= 0) problems.Add("the forced-request delay must be positive");
         if (TimelockDelaySeconds <= ForcedDelaySeconds) problems.Add("the timelock delay must exceed the forced-request delay (Validium.sol refuses it otherwise)");
         if (problems.Count > 0) throw new ArgumentException("devnet options: " + string.Join("; ", problems));

@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using Validium.Accel;
 using Validium.Batcher;
 using Validium.Node.Api;
+using Validium.Node.Dashboard;
 using Validium.Node.Exchange;
 using Validium.Node.Hosting;
 
@@ -73,12 +74,14 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddHealthChecks()
             .AddCheck<ExchangeHealthCheck>("exchange")
             .AddCheck<BatcherHealthCheck>("batcher");
+        builder.Services.AddOperatorDashboard(options);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Validium.*").AddPrometheusExporter());
 
         var app = builder.Build();
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         app.MapTraderApi();
+        app.MapOperatorDashboard();
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);

@@ -70,14 +70,14 @@ public sealed class BatchPoster : IAsyncDisposable
     public static BatchPoster Start(BatchStore store, Contract validium, TransactionSender sender, DacClient dac, BatchPosterOptions options,
         ChannelReader<BatchRecord>? released = null, ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(validium);
+        foreach (var f in new[] { "submitBatch", "batchNumber", "processedOps" })
+            if (!validium.Abi.Functions.Any(x => x.Name == f)) throw new ArgumentException($"the contract's ABI has no {f}: give the Validium contract's ABI", nameof(validium));
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(dac);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        foreach (var f in new[] { "submitBatch", "batchNumber", "processedOps" })
-            if (!validium.Abi.Functions.Any(x => x.Name == f)) throw new ArgumentException($"the contract's ABI has no {f}: give the Validium contract's ABI", nameof(validium));
         return new BatchPoster(store, validium, sender, dac, options, released, logger ?? NullLogger.Instance);
     }
 

@@ -16,7 +16,7 @@ public sealed record SettledBatch(ulong Number, ulong GasUsed, TransactionReceip
 /// committee's attestation over the batch data, and call submitBatch; the state is committed only once the contract
 /// has accepted the batch, so a refused batch leaves it where it was.
 /// </summary>
-public sealed class BatchSettler(Contract validium, TransactionSender sender, BatchCircuit circuit, ProvingKey provingKey, Prover prover, DacClient dac)
+public sealed partial class BatchSettler(Contract validium, TransactionSender sender, BatchCircuit circuit, ProvingKey provingKey, Prover prover, DacClient dac)
 {
     /// <summary>submitBatch with the whole proof, or submitBatchCompressed with 128 bytes; the cheaper one unless set.</summary>
     public ProofEncoding Encoding { get; set; } = BatchProof.Default;
@@ -27,12 +27,22 @@ public sealed class BatchSettler(Contract validium, TransactionSender sender, Ba
     /// </summary>
     public async Task<SettledBatch> SettleAsync(PendingBatch batch, OracleRound oracle, ulong opsProcessed, CancellationToken ct = default)
     {
+        var proof = Prove(batch, oracle, ct);
+        var bundle = await dac.AttestAsync(batch.BatchNumber, batch.DataBytes(), ct);
+        return await SubmitAttestedAsync(batch, oracle, opsProcessed, proof, bundle, ct);
+    }
+
+    private Proof Prove(PendingBatch batch, OracleRound oracle, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(oracle);
         if (batch.Assignment.Count == 0) throw new ArgumentException("a replayed batch has no circuit assignment and cannot be proven", nameof(batch));
         var solution = circuit.Solve(batch.Assignment).ThrowIfUnsatisfied();
-        var proof = prover.Prove(provingKey, solution.Witness, ct: ct);
-        var bundle = await dac.AttestAsync(batch.BatchNumber, batch.DataBytes(), ct);
+        return prover.Prove(provingKey, solution.Witness, ct: ct);
+    }
+
+    private async Task<SettledBatch> SubmitAttestedAsync(PendingBatch batch, OracleRound oracle, ulong opsProcessed, Proof proof, AttestationBundle bundle, CancellationToken ct)
+    {
         var pi = batch.PublicInputs;
         if (bundle.Commitment != pi[2]) throw new InvalidOperationException($"batch {batch.BatchNumber}: the committee attested commitment {bundle.Commitment}, the circuit's is {pi[2]}");
         var encoding = Encoding;

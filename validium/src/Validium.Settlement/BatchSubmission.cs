@@ -30,9 +30,36 @@ public static class BatchSubmission
             throw new ArgumentException($"the attestation is for commitment {attestation.Commitment}, the batch's is {publicInputs[2]}", nameof(attestation));
         if (BatchEncoding.WithdrawalsCommitment(withdrawals) != publicInputs[6])
             throw new ArgumentException($"the {withdrawals.Count} withdrawals do not hash to the batch's withdrawals commitment {publicInputs[6]}", nameof(withdrawals));
+        var (header, paid) = HeaderAndWithdrawals(publicInputs, withdrawals, opsProcessed, oracleRound);
+        return (BatchProof.Function(encoding), [header, BatchProof.Argument(proof.A, proof.B, proof.C, encoding), paid, attestation.ToContractArgument()]);
+    }
+
+    /// <summary>
+    /// submitBatchWithData (SPEC.md "On-chain data fallback"): the data words in place of the attestation, which the
+    /// contract hashes with the sponge and compares with the proof's data commitment; the proof travels whole.
+    /// </summary>
+    public static (string Function, object?[] Args) CallWithData(IReadOnlyList<Fr> publicInputs, IReadOnlyList<(BigInteger Recipient, ulong Amount)> withdrawals, Proof proof,
+        IReadOnlyList<Fr> dataWords, ulong opsProcessed, ulong oracleRound)
+    {
+        ArgumentNullException.ThrowIfNull(publicInputs);
+        ArgumentNullException.ThrowIfNull(withdrawals);
+        ArgumentNullException.ThrowIfNull(proof);
+        ArgumentNullException.ThrowIfNull(dataWords);
+        if (publicInputs.Count != BatchCircuit.PublicInputNames.Length)
+            throw new ArgumentException($"{publicInputs.Count} public inputs, the batch circuit has {BatchCircuit.PublicInputNames.Length}", nameof(publicInputs));
+        if (BatchEncoding.WithdrawalsCommitment(withdrawals) != publicInputs[6])
+            throw new ArgumentException($"the {withdrawals.Count} withdrawals do not hash to the batch's withdrawals commitment {publicInputs[6]}", nameof(withdrawals));
+        var (header, paid) = HeaderAndWithdrawals(publicInputs, withdrawals, opsProcessed, oracleRound);
+        object?[] words = [.. dataWords.Select(w => (object?)w.ToBigInteger())];
+        return (OnChainData.Function, [header, BatchProof.Argument(proof.A, proof.B, proof.C, ProofEncoding.Uncompressed), paid, words]);
+    }
+
+    private static (object?[] Header, object?[] Paid) HeaderAndWithdrawals(IReadOnlyList<Fr> publicInputs, IReadOnlyList<(BigInteger Recipient, ulong Amount)> withdrawals,
+        ulong opsProcessed, ulong oracleRound)
+    {
         object?[] header = [publicInputs[1].ToBigInteger(), publicInputs[2].ToBigInteger(), (BigInteger)opsProcessed, (BigInteger)oracleRound];
         object?[] paid = [.. withdrawals.Select(w => (object?)new object?[] { AddressOf(w.Recipient), (BigInteger)w.Amount })];
-        return (BatchProof.Function(encoding), [header, BatchProof.Argument(proof.A, proof.B, proof.C, encoding), paid, attestation.ToContractArgument()]);
+        return (header, paid);
     }
 
     public static EthereumAddress AddressOf(BigInteger value)

@@ -16,7 +16,8 @@ public sealed record ContractArtifact(ContractAbi Abi, byte[] Bytecode);
 public static class ContractArtifacts
 {
     public static readonly string[] Names =
-        ["TestToken", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6", "EdDsaPoseidonVerifier", "PriceOracle", "Groth16Verifier", "Validium"];
+        ["TestToken", "PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6", "EdDsaPoseidonVerifier", "PriceOracle", "Groth16Verifier", "Validium",
+         .. Proving.Solidity.PoseidonSpongeEmitter.ContractNames()];
 
     /// <summary>The directory holding validium/contracts/build.mjs: <paramref name="given"/>, else the first ancestor of the working or the program's directory.</summary>
     public static DirectoryInfo FindRepo(DirectoryInfo? given)

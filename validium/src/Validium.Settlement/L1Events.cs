@@ -37,6 +37,11 @@ public static class L1Events
 
     public static bool IsPrices(LogEntry log, EthereumAddress oracle) => Is(log, oracle, Prices);
 
+    /// <summary>submitBatchWithData's BatchDataOnChain: the batch whose data travelled in that transaction's calldata.</summary>
+    public static bool IsDataOnChain(LogEntry log, EthereumAddress validium) => Is(log, validium, OnChainData.Posted);
+
+    public static ulong DecodeDataOnChain(LogEntry log) => U(OnChainData.Posted.Decode(log.Topics, log.Data)["batchNumber"]);
+
     public static QueuedOperation DecodeOperation(LogEntry log)
     {
         var d = Operation.Decode(log.Topics, log.Data);
@@ -50,7 +55,7 @@ public static class L1Events
     {
         var d = Batch.Decode(log.Topics, log.Data);
         return new SubmittedBatch(U(d["batchNumber"]), F(d["oldRoot"]), F(d["newRoot"]), F(d["dataCommitment"]), U(d["opsProcessed"]),
-            U(d["oracleRound"]), F(d["withdrawalsCommitment"]), log.BlockNumber);
+            U(d["oracleRound"]), F(d["withdrawalsCommitment"]), log.BlockNumber, log.TransactionHash);
     }
 
     /// <summary>A round whose prices do not hash to the commitment the oracle logged is refused: the log or our hashing is wrong.</summary>

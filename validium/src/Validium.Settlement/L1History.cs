@@ -10,8 +10,12 @@ using Validium.L1.Rpc;
 
 namespace Validium.Settlement;
 
-/// <summary>A BatchSubmitted event: what the contract accepted for one batch.</summary>
-public sealed record SubmittedBatch(ulong Number, Fr OldRoot, Fr NewRoot, Fr DataCommitment, ulong OpsProcessed, ulong OracleRound, Fr WithdrawalsCommitment, long Block);
+/// <summary>
+/// A BatchSubmitted event: what the contract accepted for one batch, in which transaction, and whether that
+/// transaction carried the batch's data itself (submitBatchWithData, SPEC.md "On-chain data fallback").
+/// </summary>
+public sealed record SubmittedBatch(ulong Number, Fr OldRoot, Fr NewRoot, Fr DataCommitment, ulong OpsProcessed, ulong OracleRound, Fr WithdrawalsCommitment, long Block,
+    byte[]? Transaction = null, bool DataOnChain = false);
 
 /// <summary>An L1Operation event: one queued deposit or forced request and the chain head after it.</summary>
 public sealed record QueuedOperation(ulong Index, int Kind, BigInteger Word, Fr A, Fr B, Fr C, Fr Head)
@@ -54,7 +58,7 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             new AbiFunction("batchNumber", [], [new("", U64)], "view"),
             new AbiFunction("stateRoot", [], [new("", U256)], "view"),
         ],
-        [L1Events.Operation, L1Events.Batch, L1Events.Prices],
+        [L1Events.Operation, L1Events.Batch, L1Events.Prices, OnChainData.Posted],
         []);
 
     private static readonly ContractAbi VerifierAbi = new([new AbiFunction("circuitConfig", [], [new("", AbiType.Parse("bytes"))], "pure")], [], []);
@@ -121,18 +125,20 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             throw new InvalidOperationException($"{validium} does not answer like a Validium contract ({e.Message})", e);
         }
 
+        var dataTransactions = new Dictionary<ulong, byte[]>();
         var batches = new List<SubmittedBatch>();
         var ops = new List<QueuedOperation>();
         var rounds = new Dictionary<ulong, OracleRound>();
         for (long from = fromBlock; from <= to; from += LogChunk)
         {
             long end = Math.Min(to, from + LogChunk - 1);
-            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[L1Events.Operation.Topic0, L1Events.Batch.Topic0, L1Events.Prices.Topic0]]), ct);
+            var logs = await eth.GetLogsAsync(new LogFilter(from, end, [validium, oracle], [[L1Events.Operation.Topic0, L1Events.Batch.Topic0, L1Events.Prices.Topic0, OnChainData.Posted.Topic0]]), ct);
             foreach (var log in logs.OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex))
             {
                 if (log.Removed) continue;
                 if (L1Events.IsOperation(log, validium)) ops.Add(L1Events.DecodeOperation(log));
                 else if (L1Events.IsBatch(log, validium)) batches.Add(L1Events.DecodeBatch(log));
+                else if (L1Events.IsDataOnChain(log, validium)) dataTransactions[L1Events.DecodeDataOnChain(log)] = log.TransactionHash;
                 else if (L1Events.IsPrices(log, oracle))
                 {
                     var round = L1Events.DecodePrices(log);
@@ -146,6 +152,14 @@ public sealed record L1History(EthereumAddress Validium, long ToBlock, IReadOnly
             if (batches[i].Number != (ulong)i + 1) throw new InvalidDataException($"BatchSubmitted events are not consecutive: batch {batches[i].Number} where {i + 1} was expected (logs missing from block {fromBlock}?)");
         if ((ulong)batches.Count != onChainBatch)
             throw new InvalidDataException($"the contract is at batch {onChainBatch} but {batches.Count} BatchSubmitted events were found from block {fromBlock}: start the scan earlier");
+        for (int i = 0; i < batches.Count; i++)
+        {
+            if (!dataTransactions.Remove(batches[i].Number, out var tx)) continue;
+            // The contract emits both events in the one submitBatchWithData call; apart, the logs are not the contract's.
+            if (!tx.AsSpan().SequenceEqual(batches[i].Transaction)) throw new InvalidDataException($"batch {batches[i].Number}'s BatchDataOnChain and BatchSubmitted events are in different transactions");
+            batches[i] = batches[i] with { DataOnChain = true };
+        }
+        if (dataTransactions.Count > 0) throw new InvalidDataException($"BatchDataOnChain for batch {dataTransactions.Keys.Min()}, which has no BatchSubmitted event in the scanned blocks");
         return new L1History(validium, to, batches, ops, rounds);
     }
 }

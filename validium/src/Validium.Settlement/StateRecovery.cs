@@ -14,8 +14,8 @@ public sealed class RootMismatchException(string message) : Exception(message);
 public sealed record RecoveredBatch(ulong Number, Fr Root, int Deposits, int Trades, int Withdrawals, int Forced);
 
 /// <summary>
-/// Rebuilds the state from L1 and the committee: for each batch L1 accepted, in order, the data from any member that
-/// serves it under the committed commitment, decoded and replayed by the same <see cref="BatchBuilder"/> the
+/// Rebuilds the state from L1 and the committee: for each batch L1 accepted, in order, its data from L1 (a batch posted
+/// with its data) or from any member that serves it under the committed commitment, decoded and replayed by the same <see cref="BatchBuilder"/> the
 /// sequencer builds with, on a fresh state; every public input the contract checked is recomputed and compared
 /// (old and new root, L1 operations chain heads, oracle commitment, withdrawals commitment). The result is a state
 /// database plus a <see cref="StateSnapshot"/> the node starts from.
@@ -25,11 +25,11 @@ public static class StateRecovery
     public const string StateDirectory = "state";
     public const string SnapshotFile = "snapshot.json";
 
-    public static async Task<(StateSnapshot Snapshot, IReadOnlyList<RecoveredBatch> Batches)> RecoverAsync(L1History history, DacReader dac, CircuitConfig config,
+    public static async Task<(StateSnapshot Snapshot, IReadOnlyList<RecoveredBatch> Batches)> RecoverAsync(L1History history, BatchDataSource source, CircuitConfig config,
         string outDir, AccelDispatcher accel, Func<string, Task>? log = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(history);
-        ArgumentNullException.ThrowIfNull(dac);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(config);
         log ??= _ => Task.CompletedTask;
         var statePath = Path.Combine(outDir, StateDirectory);
@@ -68,7 +68,7 @@ public static class StateRecovery
                     else forced.Add(op.ToForced());
                 }
 
-                var data = await dac.FetchAsync(b.Number, b.DataCommitment, ct);
+                var data = await source.FetchAsync(b, ct);
                 PendingBatch pending;
                 try
                 {
@@ -91,7 +91,7 @@ public static class StateRecovery
                 }
                 var decoded = BatchData.Decode(config, PoseidonSponge.FromBytes(data));
                 recovered.Add(new RecoveredBatch(b.Number, builder.StateRoot, decoded.Deposits.Count, decoded.Trades.Count, decoded.Withdrawals.Count, decoded.Forced.Count));
-                await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals, {decoded.Forced.Count} forced requests; root {builder.StateRoot} = L1's");
+                await log($"batch {b.Number}: {decoded.Deposits.Count} deposits, {decoded.Trades.Count} trades, {decoded.Withdrawals.Count} withdrawals, {decoded.Forced.Count} forced requests; root {builder.StateRoot} = L1's{(b.DataOnChain ? "; data from L1 calldata" : "")}");
                 opsProcessed = b.OpsProcessed;
                 opsHead = pending.NewOpsHead;
                 round = b.OracleRound;

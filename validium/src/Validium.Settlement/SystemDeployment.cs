@@ -13,7 +13,8 @@ public sealed record DeploymentRequest(
 /// <summary>The deployed contract set; <see cref="Block"/> is a block at or before Validium's deployment, where event scans start.</summary>
 public sealed record DeployedSystem(
     long Block, EthereumAddress Token, bool TestToken, EthereumAddress Verifier, EthereumAddress Oracle,
-    EthereumAddress Poseidon3, EthereumAddress Poseidon4, EthereumAddress Poseidon5, EthereumAddress Poseidon6, EthereumAddress Eddsa, EthereumAddress Validium);
+    EthereumAddress Poseidon3, EthereumAddress Poseidon4, EthereumAddress Poseidon5, EthereumAddress Poseidon6, EthereumAddress Eddsa, EthereumAddress Validium,
+    EthereumAddress Sponge);
 
 /// <summary>Deploys the contract set in SPEC.md's dependency order; `vld l1 deploy` and the end-to-end path share it.</summary>
 public static class SystemDeployment
@@ -48,15 +49,19 @@ public static class SystemDeployment
         var eddsa = await Deploy("EdDsaPoseidonVerifier", p6);
         var oracle = await Deploy("PriceOracle", p6, req.Instruments, req.Reporters.Cast<object?>().ToArray(), req.ReporterThreshold, req.Owner, req.TimelockDelay);
         var verifier = await Deploy("Groth16Verifier");
+        var spongeNames = Proving.Solidity.PoseidonSpongeEmitter.ContractNames();
+        var parts = new List<object?>();
+        foreach (var part in spongeNames.Take(spongeNames.Count - 1)) parts.Add(await Deploy(part));
+        var sponge = await Deploy(spongeNames[^1], [parts.ToArray()]);
         object?[] config =
         [
             token, verifier, oracle, p3, p4, p5, p6, eddsa, req.AccountDepth, req.PositionsDepth, req.ForcedDelay, req.TimelockDelay,
-            req.Owner, req.Committee.Cast<object?>().ToArray(), req.Threshold,
+            req.Owner, req.Committee.Cast<object?>().ToArray(), req.Threshold, sponge,
         ];
         // Every L1Operation comes after Validium exists, so scanning logs from this block sees them all.
         var firstBlock = await sender.Eth.BlockNumberAsync(ct);
         var validium = await Deploy("Validium", [config]);
-        return new DeployedSystem(firstBlock, token, req.Token is null, verifier, oracle, p3, p4, p5, p6, eddsa, validium);
+        return new DeployedSystem(firstBlock, token, req.Token is null, verifier, oracle, p3, p4, p5, p6, eddsa, validium, sponge);
     }
 
     /// <summary>Signer sets go on chain strictly ascending by address value.</summary>

@@ -2,7 +2,7 @@ using Validium.Proving.Solidity;
 
 namespace Validium.Cli.Tests;
 
-/// <summary>`vld contracts gen-poseidon`.</summary>
+/// <summary>`vld contracts gen-poseidon` and `gen-sponge`.</summary>
 public class ContractsCommandTests
 {
     [Fact]
@@ -15,6 +15,23 @@ public class ContractsCommandTests
             Assert.True(r.Code == 0, r.Err);
             Assert.Contains("PoseidonT4", r.Out);
             Assert.Equal(PoseidonEmitter.Emit(4), File.ReadAllText(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task GenSpongeWritesTheEmittersContracts()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"vld-sponge-{Guid.NewGuid():N}.sol");
+        try
+        {
+            var r = await Cli.Run("contracts", "gen-sponge", "--out", file);
+            Assert.True(r.Code == 0, r.Err);
+            Assert.Contains("PoseidonSpongeConstants3, PoseidonSponge", r.Out);
+            Assert.Equal(PoseidonSpongeEmitter.Emit(), File.ReadAllText(file));
         }
         finally
         {

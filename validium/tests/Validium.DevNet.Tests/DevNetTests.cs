@@ -1,6 +1,5 @@
 using System.Net;
 using System.Numerics;
-using System.Security.Cryptography;
 using Validium.Batcher;
 using Validium.Circuits;
 using Validium.Crypto;
@@ -8,7 +7,6 @@ using Validium.DaCommittee.Client;
 using Validium.L1.Abi;
 using Validium.L1.Anvil;
 using Validium.L1.Contracts;
-using Validium.L1.Keys;
 using Validium.L1.Rpc;
 using Validium.Settlement;
 
@@ -45,14 +43,13 @@ public sealed class DevNetTests : IDisposable
 
     private static void RequireAnvil() => Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
 
-    private static DacClient Client(DevNet net, EthClient eth, Secp256k1PrivateKey sequencer) =>
+    private static DacClient Client(DevNetwork net, EthClient eth, Secp256k1PrivateKey sequencer) =>
         new(new DacDomain(net.Manifest.ChainId, net.Validium), sequencer, new L1Committee(eth, net.Validium, TimeSpan.Zero), new DacClientOptions
         {
             Members = net.MemberUrls, Timeout = TimeSpan.FromSeconds(5), InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200),
         });
 
-    private static Secp256k1PrivateKey Operator(DevNetManifest m) =>
-        Keystore.DecryptFile(m.Resolve(m.Operator.Keystore), File.ReadAllText(m.Resolve(m.PasswordFile)).Trim());
+    private static Secp256k1PrivateKey Operator(DevNetManifest m) => m.OpenKey(m.Operator);
 
     private static byte[] Data(int seed) => PoseidonSponge.ToBytes([.. Enumerable.Range(0, 16).Select(i => Fr.FromBigInteger(new BigInteger(seed * 1000 + i)))]);
 
@@ -60,7 +57,7 @@ public sealed class DevNetTests : IDisposable
     public async Task Up_deploys_the_system_and_the_committee_attests_down_to_its_threshold()
     {
         RequireAnvil();
-        await using var net = await DevNet.UpAsync(Options());
+        await using var net = await DevNetwork.UpAsync(Options());
         using var rpc = new JsonRpcClient(net.Rpc);
         var eth = new EthClient(rpc);
         var m = DevNetManifest.Read(net.ManifestPath);
@@ -78,6 +75,12 @@ public sealed class DevNetTests : IDisposable
         Assert.Equal(StateSnapshotJson(store.Config), StateSnapshotJson(await L1History.ReadCircuitConfigAsync(eth, net.Validium)));
         Assert.Equal(["BTC-PERP", "ETH-PERP"], m.Instruments.Select(i => i.Symbol));
 
+        // Traders: a mintable collateral token and a faucet with gas money; the keystores open to the listed addresses.
+        Assert.True(m.Traders.TokenMintable);
+        Assert.Equal(m.Traders.Faucet.Address, m.OpenKey(m.Traders.Faucet).Address.ToString());
+        Assert.True(await eth.GetBalanceAsync(EthereumAddress.Parse(m.Traders.Faucet.Address)) >= BigInteger.Pow(10, 18) * 500);
+        Assert.Equal(m.Oracle.Reporters.Select(r => r.Address), m.Oracle.Reporters.Select(r => m.OpenKey(r).Address.ToString()));
+
         using var http = new HttpClient();
         foreach (var url in net.MemberUrls)
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(url, DacRoutes.Health))).StatusCode);
@@ -93,7 +96,10 @@ public sealed class DevNetTests : IDisposable
         // The client stops at the threshold, so the member stopped is one that stored batch 1.
         int victim = -1;
         for (int i = 0; i < 3 && victim < 0; i++)
-            if ((await http.GetAsync(new Uri(net.MemberUrls[i], DacRoutes.BatchPath(1)))).IsSuccessStatusCode) victim = i;
+        {
+            using var response = await http.GetAsync(new Uri(net.MemberUrls[i], DacRoutes.BatchPath(1)));
+            if (response.IsSuccessStatusCode) victim = i;
+        }
         Assert.True(victim >= 0, "no member stored batch 1");
         await net.StopMemberAsync(victim);
         Assert.False(net.IsMemberRunning(victim));
@@ -108,7 +114,7 @@ public sealed class DevNetTests : IDisposable
         await AttestedOnL1(3);
 
         // A second devnet process on the same directory is refused while this one runs.
-        var busy = await Assert.ThrowsAsync<IOException>(() => DevNet.UpAsync(Options()));
+        var busy = await Assert.ThrowsAsync<IOException>(() => DevNetwork.UpAsync(Options()));
         Assert.Contains("in use", busy.Message);
     }
 
@@ -120,7 +126,7 @@ public sealed class DevNetTests : IDisposable
         long height;
         BigInteger root;
         byte[] stored = Data(1);
-        await using (var net = await DevNet.UpAsync(Options()))
+        await using (var net = await DevNetwork.UpAsync(Options()))
         {
             first = net.Manifest;
             using var rpc = new JsonRpcClient(net.Rpc);
@@ -142,10 +148,10 @@ public sealed class DevNetTests : IDisposable
         }
 
         var bigger = Options() with { Members = 4 };
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => DevNet.UpAsync(bigger));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => DevNetwork.UpAsync(bigger));
         Assert.Contains("2 of 3", e.Message);
 
-        await using (var net = await DevNet.UpAsync(Options(oracleInterval: 0.3)))
+        await using (var net = await DevNetwork.UpAsync(Options(oracleInterval: 0.3)))
         {
             Assert.Equal(first.Contracts, net.Manifest.Contracts);
             Assert.Equal(first.Operator, net.Manifest.Operator);

@@ -62,6 +62,54 @@ public sealed class AnvilNodeTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_state_file_damaged_mid_write_is_replaced_by_the_last_whole_copy()
+    {
+        var state = Path.Combine(dir.FullName, "state.json");
+        var options = new AnvilOptions { Binary = Binary(), StateFile = state };
+        using (var node = AnvilNode.Start(options))
+        {
+            await MineAndReadHeight(node, 4);
+            node.Stop();
+        }
+        // What a kill during anvil's in-place rewrite leaves: an empty file, or the start of one.
+        File.WriteAllText(state, "");
+        using (var again = AnvilNode.Start(options))
+        {
+            Assert.True(again.RestoredFromBackup);
+            Assert.Equal(4, await Height(again));
+        }
+        var whole = File.ReadAllText(state);
+        File.WriteAllText(state, whole[..(whole.Length / 2)]);
+        using (var again = AnvilNode.Start(options))
+        {
+            Assert.True(again.RestoredFromBackup);
+            Assert.Equal(4, await Height(again));
+        }
+
+        File.WriteAllText(state, "{");
+        File.Delete(state + ".prev");
+        Assert.Contains("no whole backup", Assert.Throws<InvalidDataException>(() => AnvilNode.Start(options)).Message);
+    }
+
+    [SkippableFact]
+    public async Task An_anvil_left_running_on_the_state_file_by_a_dead_parent_is_stopped_before_the_next_start()
+    {
+        var options = new AnvilOptions { Binary = Binary(), StateFile = Path.Combine(dir.FullName, "state.json") };
+        var orphan = AnvilNode.Start(options);
+        try
+        {
+            await MineAndReadHeight(orphan, 6);
+            using var next = AnvilNode.Start(options with { Port = orphan.Port });
+            Assert.True(orphan.HasExited);
+            Assert.Equal(6, await Height(next));
+        }
+        finally
+        {
+            orphan.Dispose();
+        }
+    }
+
+    [SkippableFact]
     public async Task Without_a_state_file_every_start_is_a_fresh_chain()
     {
         var options = new AnvilOptions { Binary = Binary() };

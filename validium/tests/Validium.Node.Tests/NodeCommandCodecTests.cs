@@ -9,11 +9,12 @@ public class NodeCommandCodecTests
 {
     private static readonly Command Place = Order(3, 7, Side.Buy, 50_000, 2, OrderType.PostOnly);
 
-    public static TheoryData<string> Kinds => ["trader", "withdrawal", "deposit", "oracle", "operator"];
+    public static TheoryData<string> Kinds => ["trader", "trader-verified", "withdrawal", "deposit", "oracle", "operator"];
 
     private static NodeCommand Sample(string kind) => kind switch
     {
         "trader" => new SignedCommand(Place, OrderSigning.Sign(Place, PrivateKey(3))),
+        "trader-verified" => new SignedCommand(Place, OrderSigning.Sign(Place, PrivateKey(3)), Verified: true),
         "withdrawal" => Withdrawal(3, 9, 1_234, signer: 3),
         "deposit" => new L1Deposit(17, PublicKey(4), 5 * Usd, Address(4)),
         "oracle" => new OracleRoundCommitted(Round(3, 51_000)),
@@ -32,7 +33,7 @@ public class NodeCommandCodecTests
         {
             case (SignedCommand a, SignedCommand b):
                 Assert.Equal(OrderSigning.Hash(a.Command), OrderSigning.Hash(b.Command));
-                Assert.Equal(a.Signature, b.Signature);
+                Assert.Equal((a.Signature, a.Verified), (b.Signature, b.Verified));
                 Assert.True(OrderSigning.Verify(b.Command, b.Signature, PublicKey(3)));
                 break;
             case (OracleRoundCommitted a, OracleRoundCommitted b):

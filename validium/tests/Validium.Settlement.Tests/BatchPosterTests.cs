@@ -176,9 +176,11 @@ public sealed class BatchPosterTests(ChainNode node) : IClassFixture<ChainNode>
         var operatorAddress = (await chain.SenderAsync(2, "operator")).Address;
         ulong txsBefore = await chain.Eth.GetTransactionCountAsync(operatorAddress, "latest");
 
-        // The node stops mining, so the poster's submission gets no receipt; the poster is stopped in that state.
+        // The node stops mining, so the poster's submission gets no receipt; the poster is stopped in that state and a
+        // new one started on its directory while the transaction still waits in the node's pool.
         node.Mining = false;
         string sentHash;
+        BatchPoster second;
         try
         {
             await chain.Rpc.CallAsync("evm_setAutomine", [false]);
@@ -187,6 +189,10 @@ public sealed class BatchPosterTests(ChainNode node) : IClassFixture<ChainNode>
                 await Eventually.TrueAsync(() => first.Status(1)?.Stage == PostStage.Submitted, "batch 1's submission");
                 sentHash = first.Status(1)!.TransactionHash!;
             }
+            second = chain.StartPoster(await chain.SenderAsync(2, "operator"), dac);
+            await Task.Delay(1_000);
+            Assert.Equal(PostStage.Submitted, second.Status(1)!.Stage);
+            Assert.Equal(txsBefore + 1, await chain.Eth.GetTransactionCountAsync(operatorAddress, "pending"));
             await chain.Rpc.CallAsync("evm_mine");
         }
         finally
@@ -195,7 +201,7 @@ public sealed class BatchPosterTests(ChainNode node) : IClassFixture<ChainNode>
             node.Mining = true;
         }
 
-        await using var second = chain.StartPoster(await chain.SenderAsync(2, "operator"), dac);
+        await using var running = second;
         await Eventually.TrueAsync(() => second.LastConfirmed == 1, "batch 1 to be confirmed by the restarted poster");
         var s = second.Status(1)!;
         Assert.Equal(sentHash, s.TransactionHash);

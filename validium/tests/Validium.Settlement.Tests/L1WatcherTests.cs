@@ -151,4 +151,35 @@ public sealed class L1WatcherTests(ChainNode node) : IClassFixture<ChainNode>
         Assert.Equal(L1WatcherState.Faulted, w.Status.State);
         Assert.Equal(e.Message, w.Status.LastError);
     }
+
+    [SkippableFact]
+    public async Task AReorganisationThatReplacesAnAcknowledgedOperationStopsTheWatcher()
+    {
+        node.Require();
+        await using var chain = await PostingChain.StartAsync(node);
+        node.Mining = false;
+        try
+        {
+            var snapshot = (await chain.Rpc.CallAsync("evm_snapshot")).GetString();
+            await chain.DepositAsync(1, 1_000);
+            await using var w = chain.StartWatcher(confirmations: 0);
+            var op0 = Assert.IsType<L1OperationEvent>(Assert.Single(await TakeAsync(w, 1)));
+            w.Acknowledge(op0);
+            await Eventually.TrueAsync(() => w.Status.DeliveredThroughBlock >= op0.Block, "the cursor to pass the deposit's block");
+
+            // The deposit's block is replaced by one with another deposit #0 (a fresh sender: the old one's nonce state went with the chain).
+            Assert.True((await chain.Rpc.CallAsync("evm_revert", [snapshot])).GetBoolean());
+            await chain.DepositAsync(1, 2_000, await chain.SenderAsync(1, "user-after-reorg"));
+            await chain.Rpc.CallAsync("evm_mine");
+
+            var e = await Assert.ThrowsAsync<L1WatcherException>(() => w.Completion);
+            Assert.Contains("operation #0 was acknowledged", e.Message);
+            Assert.Equal(L1WatcherState.Faulted, w.Status.State);
+            Assert.Equal(1UL, w.NextOperation);
+        }
+        finally
+        {
+            node.Mining = true;
+        }
+    }
 }

@@ -165,11 +165,12 @@ internal sealed class PostingChain : IAsyncDisposable
     public static BigInteger AddressValue(EthereumAddress a) => new(a.ToBytes(), isUnsigned: true, isBigEndian: true);
 
     /// <summary>A deposit made on L1 by the user, and the operation the batcher gets for it (crediting <paramref name="account"/>).</summary>
-    public async Task<DepositOp> DepositAsync(int account, ulong amount)
+    public async Task<DepositOp> DepositAsync(int account, ulong amount, TransactionSender? from = null)
     {
+        from ??= User;
         var key = L2Key(account);
-        await Validium.SendAsync(User, "deposit", [(BigInteger)amount, key.X.ToBigInteger(), key.Y.ToBigInteger()]);
-        return new DepositOp((ulong)account, key, amount, AddressValue(User.Address));
+        await Validium.SendAsync(from, "deposit", [(BigInteger)amount, key.X.ToBigInteger(), key.Y.ToBigInteger()]);
+        return new DepositOp((ulong)account, key, amount, AddressValue(from.Address));
     }
 
     /// <summary>A forced withdrawal queued on L1, signed by the account's key as the contract checks.</summary>
@@ -212,10 +213,10 @@ internal sealed class PostingChain : IAsyncDisposable
             InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1),
         }, released);
 
-    public L1Watcher StartWatcher(int confirmations = 2, long? startBlock = null, ulong firstOperation = 0) =>
+    public L1Watcher StartWatcher(int confirmations = 2, long? startBlock = null, ulong firstOperation = 0, string name = "watcher") =>
         L1Watcher.Start(Eth, new L1WatcherOptions
         {
-            Validium = System.Validium, Oracle = System.Oracle, Directory = Path.Combine(Dir.FullName, "watcher"), StartBlock = startBlock ?? System.Block,
+            Validium = System.Validium, Oracle = System.Oracle, Directory = Path.Combine(Dir.FullName, name), StartBlock = startBlock ?? System.Block,
             Confirmations = confirmations, FirstOperation = firstOperation, PollInterval = TimeSpan.FromMilliseconds(100),
             InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(500),
         });

@@ -167,6 +167,10 @@ public class RecoveryTests(SettledChain chain, ITestOutputHelper output) : IClas
         Assert.Equal(2, code);
         var commitment = Hex(chain.Settled[0].Attestation.Commitment);
         Assert.Contains($"batch 1 (data commitment {commitment}): no member serves its data: {empty.Urls[0]}: does not have it; {dead}: unreachable", stderr);
+        // No member at all: these batches' data is not on L1, so recovery names the first one and asks for a member.
+        (code, _, stderr) = await Vld("recover", "--rpc", chain.Anvil.Url.ToString(), "--contract", chain.System.Validium.ToString(), "--out", OutDir("no-member"));
+        Assert.Equal(2, code);
+        Assert.Contains("batch 1 was accepted with the committee's signatures, so its data is with the members: give at least one member URL", stderr);
 
         // The same data under another circuit configuration (fees to account 2): a different state, named by batch.
         var other = Path.Combine(chain.Dir.FullName, "other-circuit.json");

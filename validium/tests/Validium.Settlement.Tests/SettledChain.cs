@@ -19,9 +19,26 @@ namespace Validium.Settlement.Tests;
 /// small batch circuit's own key; deposits made on L1; the exchange engine matching signed orders; two batches built
 /// by BatchBuilder, proven, attested by an in-process 2-of-3 committee and accepted by submitBatch. The second batch
 /// also consumes two forced withdrawals made on L1, one the state pays and one it refuses.
+/// From batch <see cref="CommitteeDownFrom"/> on, every member is stopped: each such batch is first held under a
+/// disabled fallback policy (the evidence in <see cref="Held"/>), then posted with its data on L1. Members that signed
+/// an earlier batch are restarted once the batches are settled, so recovery can reach them.
 /// </summary>
-public sealed class SettledChain : IAsyncLifetime
+public class SettledChain : IAsyncLifetime
 {
+    protected virtual ulong CommitteeDownFrom => ulong.MaxValue;
+
+    /// <summary>The batches as the fallback-aware settler reported them (committee down only).</summary>
+    public List<AvailableBatch> Available { get; } = [];
+
+    /// <summary>What a disabled fallback did with each batch while the committee was down: held, and what L1 and the alert showed.</summary>
+    public List<HeldBatch> Held { get; } = [];
+
+    public sealed record HeldBatch(BatchHeldException Exception, BigInteger BatchNumberBefore, BigInteger BatchNumberAfter, ulong NonceBefore, ulong NonceAfter,
+        string? Alert, AvailabilityState State, Fr StateRootBefore, Fr StateRootAfter);
+
+    /// <summary>The committee availability after each on-chain batch was accepted.</summary>
+    public List<AvailabilityState> StateAfterFallback { get; } = [];
+
     public const long Usd = DemoExchange.Usd;
     public const long ForcedDelay = 3600;
     private static readonly long Milli = DemoExchange.BtcPerp.LotSize;
@@ -108,7 +125,11 @@ public sealed class SettledChain : IAsyncLifetime
             new StateStoreOptions { SyncWrites = false });
         var builder = new BatchBuilder(Config, store);
         using var dac = Committee.Client(TimeSpan.FromSeconds(60));
-        var settler = new BatchSettler(Validium, Operator, circuit, pk, new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu })), dac);
+        var prover = new Prover(new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu }));
+        var settler = new BatchSettler(Validium, Operator, circuit, pk, prover, dac);
+        // A short client timeout for batches with the committee down, so its AttestationUnavailableException comes quickly.
+        using var downDac = Committee.Client(TimeSpan.FromSeconds(1));
+        fallbackSettler = new BatchSettler(Validium, Operator, circuit, pk, prover, downDac);
         var user = AddressValue(User.Address);
         await Token.SendAsync(User, "mint", [User.Address, (BigInteger)1_000_000 * Usd]);
         await Token.SendAsync(User, "approve", [System.Validium, (BigInteger)1_000_000 * Usd]);
@@ -136,20 +157,43 @@ public sealed class SettledChain : IAsyncLifetime
         settler.Encoding = ProofEncoding.Compressed;
         await SettleAsync(builder, settler, recorder, lastHead, forced, 6);
         Mirror = builder.Mirror;
+        if (Settled.Count > 0)
+            for (int i = 0; i < Committee.Members.Length; i++)
+                if (Committee.Members[i] is null) await Committee.StartMemberAsync(i);
     }
 
     private Fr lastHead;
+    private BatchSettler fallbackSettler = null!;
 
     private async Task SettleAsync(BatchBuilder builder, BatchSettler settler, ExchangeRecorder recorder, Fr opsHead, ForcedOp[] forced, ulong opsProcessed)
     {
         var (d, t, w) = recorder.TakeBatch();
         Assert.Single(t);
-        var pending = builder.Build((ulong)Settled.Count + 1, Round, opsHead, d, forced, t, w);
-        var settled = await settler.SettleAsync(pending, Round, opsProcessed);
+        var pending = builder.Build((ulong)Roots.Count + 1, Round, opsHead, d, forced, t, w);
+        if ((ulong)Roots.Count + 1 >= CommitteeDownFrom)
+        {
+            for (int i = 0; i < Committee.Members.Length; i++) await Committee.StopMemberAsync(i);
+            await HoldThenPostOnChainAsync(builder, fallbackSettler, pending, opsProcessed);
+        }
+        else Settled.Add(await settler.SettleAsync(pending, Round, opsProcessed));
         lastHead = pending.NewOpsHead;
         Roots.Add(pending.NewStateRoot);
         pending.Dispose();
-        Settled.Add(settled);
+    }
+
+    private async Task HoldThenPostOnChainAsync(BatchBuilder builder, BatchSettler settler, PendingBatch pending, ulong opsProcessed)
+    {
+        var numberBefore = (BigInteger)(await Validium.CallSingleAsync("batchNumber"))!;
+        var nonceBefore = await Eth.GetTransactionCountAsync(Operator.Address, "latest");
+        var rootBefore = builder.StateRoot;
+        // Shorter than the client's own timeout: the policy's deadline is what gives up here.
+        var disabled = new DataFallbackPolicy { Enabled = false, CommitteeTimeout = TimeSpan.FromMilliseconds(300) };
+        var held = await Assert.ThrowsAsync<BatchHeldException>(() => settler.SettleWithFallbackAsync(pending, Round, opsProcessed, disabled));
+        Held.Add(new HeldBatch(held, numberBefore, (BigInteger)(await Validium.CallSingleAsync("batchNumber"))!, nonceBefore,
+            await Eth.GetTransactionCountAsync(Operator.Address, "latest"), settler.Availability.Alert, settler.Availability.State, rootBefore, builder.StateRoot));
+        // Longer than the client's: the client's AttestationUnavailableException is what triggers the fallback here.
+        Available.Add(await settler.SettleWithFallbackAsync(pending, Round, opsProcessed, new DataFallbackPolicy { Enabled = true, CommitteeTimeout = TimeSpan.FromSeconds(30) }));
+        StateAfterFallback.Add(settler.Availability.State);
     }
 
     /// <summary>An order signed by the account's key; the engine checks the signature and the recorder keeps it for the batch.</summary>

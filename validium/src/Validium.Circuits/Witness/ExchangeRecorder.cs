@@ -49,6 +49,17 @@ public sealed class ExchangeRecorder(Engine engine)
         return outcome;
     }
 
+    /// <summary>
+    /// A signed place whose signature the caller has already checked against the account's key (on an intake thread,
+    /// off the matching thread); the engine matches it without checking again. The batch circuit still checks it.
+    /// </summary>
+    public Outcome PlaceVerified(in Command order, EdDsaSignature signature)
+    {
+        var outcome = Engine.Execute(order);
+        Drain(new SignedOrder(order, signature));
+        return outcome;
+    }
+
     public Outcome Execute(in Command command)
     {
         var outcome = Engine.Execute(command);

@@ -76,7 +76,33 @@ public sealed partial class AnvilNode : IDisposable
         Options = options;
         Port = port;
         Url = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        if (options.StateFile is { } state)
+            backups = new Timer(_ => Backup(state), null, BackupInterval, BackupInterval);
     }
+
+    /// <summary>How often a whole state file is copied aside (<see cref="AnvilStateFile"/>).</summary>
+    private static readonly TimeSpan BackupInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Timer? backups;
+    private readonly Lock backupLock = new();
+
+    private void Backup(string state)
+    {
+        lock (backupLock)
+        {
+            try
+            {
+                AnvilStateFile.TryBackup(state);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The next round tries again; the backup on disk is still a whole, if older, chain.
+            }
+        }
+    }
+
+    /// <summary>The state file was damaged (anvil killed while writing it) and the last whole copy was loaded instead.</summary>
+    public bool RestoredFromBackup { get; private init; }
 
     public AnvilOptions Options { get; }
     public int Port { get; }
@@ -118,7 +144,13 @@ public sealed partial class AnvilNode : IDisposable
         if (!File.Exists(binary)) throw new AnvilNotFoundException($"anvil binary {binary} does not exist");
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in Arguments(options)) psi.ArgumentList.Add(a);
-        if (options.StateFile is { } state) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(state))!);
+        bool restored = false;
+        if (options.StateFile is { } state)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(state))!);
+            AnvilStateFile.StopOrphan(state, SendSignal);
+            restored = AnvilStateFile.Prepare(state);
+        }
         var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {binary}");
         var lines = new List<string>();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -147,7 +179,8 @@ public sealed partial class AnvilNode : IDisposable
             p.Dispose();
             lock (lines) throw new InvalidOperationException($"anvil failed to start ({string.Join(' ', psi.ArgumentList)}):\n" + string.Join('\n', lines));
         }
-        return new AnvilNode(p, listening.Task.Result, lines, options);
+        if (options.StateFile is { } file) File.WriteAllText(AnvilStateFile.PidFileOf(file), p.Id.ToString(CultureInfo.InvariantCulture));
+        return new AnvilNode(p, listening.Task.Result, lines, options) { RestoredFromBackup = restored };
     }
 
     private static List<string> Arguments(AnvilOptions o)
@@ -181,8 +214,14 @@ public sealed partial class AnvilNode : IDisposable
     /// <summary>A node with a state file stops gracefully (keeping its chain); one without is killed.</summary>
     public void Dispose()
     {
-        if (Options.StateFile is null) Kill();
-        else Stop();
+        backups?.Dispose();
+        if (Options.StateFile is { } state)
+        {
+            Stop();
+            Backup(state);
+            File.Delete(AnvilStateFile.PidFileOf(state));
+        }
+        else Kill();
         process.Dispose();
     }
 

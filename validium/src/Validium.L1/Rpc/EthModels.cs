@@ -82,12 +82,17 @@ public sealed record LogFilter(long FromBlock, long ToBlock, IReadOnlyList<Ether
     };
 }
 
-/// <summary>A transaction as eth_getTransactionByHash shows it: enough to tell whether and where it landed.</summary>
-public sealed record TransactionInfo(byte[] Hash, EthereumAddress From, ulong Nonce, long? BlockNumber)
+/// <summary>
+/// A transaction as eth_getTransactionByHash shows it: whether and where it landed, and its recipient and input
+/// (a contract creation has no <see cref="To"/>), which is where batch data posted on L1 is read back from.
+/// </summary>
+public sealed record TransactionInfo(byte[] Hash, EthereumAddress From, ulong Nonce, long? BlockNumber, EthereumAddress? To = null, byte[]? Input = null)
 {
     internal static TransactionInfo FromJson(JsonElement e) => new(
         BlockHeader.Hash32(e, "hash"),
         BlockHeader.OptionalAddress(e, "from") ?? throw new FormatException("transaction without from"),
         (ulong)Hex.DecodeQuantity(BlockHeader.Str(e, "nonce")),
-        e.TryGetProperty("blockNumber", out var b) && b.ValueKind == JsonValueKind.String ? Hex.DecodeLong(b.GetString()!) : null);
+        e.TryGetProperty("blockNumber", out var b) && b.ValueKind == JsonValueKind.String ? Hex.DecodeLong(b.GetString()!) : null,
+        BlockHeader.OptionalAddress(e, "to"),
+        e.TryGetProperty("input", out var i) && i.ValueKind == JsonValueKind.String ? Hex.Decode(i.GetString()!) : null);
 }

@@ -117,13 +117,13 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
                 ulong slot = OrderFillLeaf.Slot(hash, circuit.FillDepth);
                 if (fillSlots.TryGetValue(slot, out var holder) && holder != hash)
                     return Ack.Refused(sequence, AckCodes.FillSlotTaken, $"the order's fill slot {slot} already holds another order; sign it again with another nonce");
-                var outcome = Recorder.Place(c, s.Signature);
+                var outcome = s.Verified ? Recorder.PlaceVerified(c, s.Signature) : Recorder.Place(c, s.Signature);
                 if (outcome.Accepted) fillSlots[slot] = hash;
                 return Ack.FromOutcome(sequence, outcome, "the order");
             }
             case CommandKind.Cancel or CommandKind.CancelAll:
                 // The engine's unsigned path executes these; the signature is checked here, as the engine checks a place's.
-                if (Engine.TryGetAccountKey(c.Account, out var key) && !OrderSigning.Verify(c, s.Signature, key))
+                if (!s.Verified && Engine.TryGetAccountKey(c.Account, out var key) && !OrderSigning.Verify(c, s.Signature, key))
                     return Ack.Refused(sequence, AckCodes.BadSignature, $"the signature is not account {c.Account}'s key's over the command");
                 return Ack.FromOutcome(sequence, Recorder.Execute(c), c.Kind == CommandKind.Cancel ? "the cancel" : "the cancel-all");
             case CommandKind.Amend:

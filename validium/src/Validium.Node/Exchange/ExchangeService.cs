@@ -149,10 +149,17 @@ public sealed partial class ExchangeService : IAsyncDisposable
         if (command.Kind is not (CommandKind.Place or CommandKind.Cancel or CommandKind.CancelAll))
             return Refuse(command.Kind == CommandKind.Amend ? AckCodes.NotProvable : AckCodes.Malformed,
                 command.Kind == CommandKind.Amend ? "amend is not offered: cancel and place a new signed order" : $"{command.Kind} is not a trader command (place, cancel, cancel-all)");
-        // Checked here too when the key is known, so a forged command never takes journal space; the apply thread checks again.
-        if (View.Accounts.TryGetValue(command.Account, out var account) && !OrderSigning.Verify(command, signature, account.Key))
-            return Refuse(AckCodes.BadSignature, $"the signature is not account {command.Account}'s key's over the command");
-        return SubmitAsync(new SignedCommand(command, signature), ct);
+        // Checked here, on the caller's thread, when the account's key is known (keys never change): a forged command never
+        // takes journal space and the single matching thread does not check it again. Commands for accounts not known yet
+        // are checked when applied.
+        bool verified = false;
+        if (View.Accounts.TryGetValue(command.Account, out var account))
+        {
+            if (!OrderSigning.Verify(command, signature, account.Key))
+                return Refuse(AckCodes.BadSignature, $"the signature is not account {command.Account}'s key's over the command");
+            verified = true;
+        }
+        return SubmitAsync(new SignedCommand(command, signature, verified), ct);
     }
 
     public Task<Ack> PlaceAsync(Command order, EdDsaSignature signature, CancellationToken ct = default) =>

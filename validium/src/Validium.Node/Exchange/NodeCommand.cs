@@ -14,8 +14,12 @@ namespace Validium.Node.Exchange;
 /// </summary>
 public abstract record NodeCommand;
 
-/// <summary>A trader command (place, cancel, cancel-all) with the EdDSA-Poseidon signature of its account's key (ORDERS.md).</summary>
-public sealed record SignedCommand(Command Command, EdDsaSignature Signature) : NodeCommand;
+/// <summary>
+/// A trader command (place, cancel, cancel-all) with the EdDSA-Poseidon signature of its account's key (ORDERS.md).
+/// <see cref="Verified"/>: the node checked the signature against the account's key before journaling it (keys never
+/// change), so applying it, now or in a replay, does not check it again on the single matching thread.
+/// </summary>
+public sealed record SignedCommand(Command Command, EdDsaSignature Signature, bool Verified = false) : NodeCommand;
 
 /// <summary>
 /// A withdrawal to an L1 recipient, signed by the account's key over <see cref="Circuits.BatchEncoding.WithdrawalMessage"/>.
@@ -40,7 +44,7 @@ public sealed record OperatorCommand(Command Command) : NodeCommand;
 public static class NodeCommandCodec
 {
     public const byte Version = 1;
-    private const byte TraderKind = 1, WithdrawalKind = 2, DepositKind = 3, OracleKind = 4, OperatorKind = 5;
+    private const byte TraderKind = 1, WithdrawalKind = 2, DepositKind = 3, OracleKind = 4, OperatorKind = 5, VerifiedTraderKind = 6;
     private const int AddressBytes = 20;
     private const int MaxPrices = 1 << 12;
     private static readonly BigInteger AddressLimit = BigInteger.One << 160;
@@ -53,7 +57,7 @@ public static class NodeCommandCodec
         switch (command)
         {
             case SignedCommand s:
-                w.Add(TraderKind);
+                w.Add(s.Verified ? VerifiedTraderKind : TraderKind);
                 Inner(w, s.Command);
                 w.AddRange(PackSignature(s.Signature));
                 break;
@@ -99,10 +103,10 @@ public static class NodeCommandCodec
         var r = new Reader(bytes[2..]);
         switch (bytes[1])
         {
-            case TraderKind:
+            case TraderKind or VerifiedTraderKind:
                 if (!r.Inner(out var c, out error)) return false;
                 if (!r.Signature(out var signed, out error)) return false;
-                command = new SignedCommand(c, signed);
+                command = new SignedCommand(c, signed, bytes[1] == VerifiedTraderKind);
                 break;
             case WithdrawalKind:
             {

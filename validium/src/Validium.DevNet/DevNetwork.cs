@@ -13,7 +13,7 @@ namespace Validium.DevNet;
 /// the oracle feeder. <see cref="UpAsync"/> on an empty directory creates everything and writes devnet.json; on a
 /// directory it created before it brings the same network back (same keys, chain restored, members' data kept).
 /// </summary>
-public sealed class DevNet : IAsyncDisposable
+public sealed class DevNetwork : IAsyncDisposable
 {
     private const string LockFile = "devnet.lock";
 
@@ -21,11 +21,12 @@ public sealed class DevNet : IAsyncDisposable
     private readonly DevNetOptions options;
     private readonly ILogger log;
     private readonly MemberNode?[] members;
+    private readonly MemberProcess?[] memberProcesses;
     private readonly SemaphoreSlim gate = new(1, 1);
     private AnvilNode? anvil;
     private int disposed;
 
-    private DevNet(FileStream lockHandle, DevNetOptions options, ILogger log, DevNetManifest manifest, AnvilNode anvil, OracleFeeder feeder)
+    private DevNetwork(FileStream lockHandle, DevNetOptions options, ILogger log, DevNetManifest manifest, AnvilNode anvil, OracleFeeder feeder)
     {
         this.lockHandle = lockHandle;
         this.options = options;
@@ -34,6 +35,7 @@ public sealed class DevNet : IAsyncDisposable
         Manifest = manifest;
         Feeder = feeder;
         members = new MemberNode?[manifest.Committee.Members.Length];
+        memberProcesses = new MemberProcess?[members.Length];
     }
 
     public DevNetManifest Manifest { get; }
@@ -49,10 +51,13 @@ public sealed class DevNet : IAsyncDisposable
 
     public IReadOnlyList<Uri> MemberUrls => [.. Manifest.Committee.Members.Select(m => new Uri(m.Url))];
 
-    public bool IsMemberRunning(int index) => members[CheckIndex(index)] is not null;
+    public bool IsMemberRunning(int index) => members[CheckIndex(index)] is not null || memberProcesses[index] is not null;
+
+    /// <summary>The member's process id when members run as processes (<see cref="DevNetOptions.MemberCommand"/>), else null.</summary>
+    public int? MemberProcessId(int index) => memberProcesses[CheckIndex(index)]?.ProcessId;
 
     /// <summary>Brings the devnet in <see cref="DevNetOptions.Directory"/> up: created on the first run, restored on later ones.</summary>
-    public static async Task<DevNet> UpAsync(DevNetOptions options, CancellationToken ct = default)
+    public static async Task<DevNetwork> UpAsync(DevNetOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -61,7 +66,7 @@ public sealed class DevNet : IAsyncDisposable
         var log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Validium.DevNet");
         var lockHandle = TakeLock(root);
         AnvilNode? anvil = null;
-        DevNet? net = null;
+        DevNetwork? net = null;
         try
         {
             var existing = DevNetManifest.TryRead(root);
@@ -87,7 +92,7 @@ public sealed class DevNet : IAsyncDisposable
             var path = new PricePath(manifest.Oracle.PriceSeed, specs, [.. manifest.Instruments.Select(i => i.InitialPrice)]);
             var feeder = new OracleFeeder(anvil.Url, EthereumAddress.Parse(manifest.Contracts.Oracle), keys.Reporters, manifest.Oracle.Threshold, keys.Reporters[0],
                 Path.Combine(root, DevNetSetup.FeederNonces), path, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OracleFeeder>());
-            net = new DevNet(lockHandle, options, log, manifest, anvil, feeder);
+            net = new DevNetwork(lockHandle, options, log, manifest, anvil, feeder);
             for (int i = 0; i < net.members.Length; i++) await net.StartMemberAsync(i, ct);
             if (options.OracleIntervalSeconds is > 0 and var seconds) feeder.Start(TimeSpan.FromSeconds(seconds));
             return net;
@@ -111,15 +116,22 @@ public sealed class DevNet : IAsyncDisposable
         await gate.WaitAsync(ct);
         try
         {
-            if (members[index] is not null) throw new InvalidOperationException($"member {index} is running");
-            var config = Manifest.Resolve(Manifest.Committee.Members[index].Config);
+            if (members[index] is not null || memberProcesses[index] is not null) throw new InvalidOperationException($"member {index} is running");
+            var member = Manifest.Committee.Members[index];
+            var config = Manifest.Resolve(member.Config);
+            if (options.MemberCommand is { } command)
+            {
+                memberProcesses[index] = await MemberProcess.StartAsync(command, config, new Uri(member.Url), TimeSpan.FromSeconds(60), ct);
+                log.LogInformation("member {Index} ({Address}) listening on {Url} as process {Pid}", index, member.Address, member.Url, memberProcesses[index]!.ProcessId);
+                return;
+            }
             try
             {
                 members[index] = await MemberNode.StartFromConfigAsync(config, options.MemberLogging ?? (_ => { }), ct);
             }
             catch (IOException e)
             {
-                throw new IOException($"member {index} could not start on {Manifest.Committee.Members[index].Url} (port in use?): {e.Message}", e);
+                throw new IOException($"member {index} could not start on {member.Url} (port in use?): {e.Message}", e);
             }
             log.LogInformation("member {Index} ({Address}) listening on {Url}", index, members[index]!.Address, members[index]!.Url);
         }
@@ -129,10 +141,14 @@ public sealed class DevNet : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops member <paramref name="index"/>; its stored batches stay in its data directory for the next start.</summary>
-    public async Task StopMemberAsync(int index)
+    /// <summary>
+    /// Stops member <paramref name="index"/>; its stored batches stay in its data directory for the next start.
+    /// <paramref name="kill"/>: SIGKILL, as a crash would (members run as processes only; an in-process member always stops cleanly).
+    /// </summary>
+    public async Task StopMemberAsync(int index, bool kill = false)
     {
         CheckIndex(index);
+        if (kill && options.MemberCommand is null) throw new InvalidOperationException("only a member run as a process can be killed (DevNetOptions.MemberCommand)");
         await gate.WaitAsync();
         try
         {
@@ -141,6 +157,14 @@ public sealed class DevNet : IAsyncDisposable
                 members[index] = null;
                 await m.DisposeAsync();
                 log.LogInformation("member {Index} stopped", index);
+            }
+            if (memberProcesses[index] is { } p)
+            {
+                memberProcesses[index] = null;
+                if (kill) p.Kill();
+                else await p.StopAsync(TimeSpan.FromSeconds(20));
+                p.Dispose();
+                log.LogInformation("member {Index} {How}", index, kill ? "killed" : "stopped");
             }
         }
         finally
