@@ -44,6 +44,9 @@ internal sealed class ApiKeys(TraderApiOptions options)
         long expires = now + (long)options.KeyLifetime.TotalMilliseconds;
         lock (issueGate)
         {
+            // Keys of traders who never come back are dropped here rather than kept until a lookup finds them expired.
+            foreach (var (old, entry) in keys)
+                if (entry.Expires <= now) keys.TryRemove(old, out _);
             var mine = keys.Where(k => k.Value.Account == account).OrderBy(k => k.Value.Issued).ToList();
             for (int i = 0; i <= mine.Count - options.MaxKeysPerAccount; i++) keys.TryRemove(mine[i].Key, out _);
             keys[key] = (account, expires, ++issued);

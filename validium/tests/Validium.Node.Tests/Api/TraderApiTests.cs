@@ -133,6 +133,17 @@ public class TraderApiTests
     }
 
     [Fact]
+    public async Task ANewKeyPastTheAccountsLimitRetiresTheOldest()
+    {
+        await using var api = await ApiHost.StartAsync(new TraderApiOptions { MaxKeysPerAccount = 1 });
+        var first = await api.TraderAsync(1);
+        var second = await api.TraderAsync(1);
+        Assert.NotEqual(first.ApiKey, second.ApiKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAsync<TraderApiException>(() => first.GetAccountAsync())).Status);
+        Assert.Equal(1, (await second.GetAccountAsync()).Id);
+    }
+
+    [Fact]
     public async Task BadRequestsGetProblemDetailsNamingTheFieldAndTheHostKeepsServing()
     {
         await using var api = await ApiHost.StartAsync(new TraderApiOptions { MaxBodyBytes = 2048 });
