@@ -80,8 +80,8 @@ public sealed class NodeHost : IAsyncDisposable
         var app = builder.Build();
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint(MetricsPath);
-        app.MapTraderApi();
         app.MapOperatorDashboard();
+        app.MapTraderApi();
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);

@@ -1,22 +1,25 @@
-using System.Runtime.CompilerServices;
 using Validium.Crypto;
 
 namespace Validium.Accel.Cpu;
 
 /// <summary>
 /// Multi-scalar multiplication by Pippenger's bucket method with signed-digit windows, generic over the
-/// group so G1 and G2 share it. Windows are independent, so threads take whole windows.
+/// group so G1 and G2 share it. Every scalar is first split by the GLV endomorphism (k·P = k1·P + k2·φ(P) with
+/// |k1|, |k2| &lt; 2^127), so the windows cover 128 bits over twice the points: the same bucket additions per
+/// window and half the windows, hence half the bucket reductions. Windows are independent, so threads take
+/// whole windows.
 /// </summary>
 public static class Pippenger
 {
-    /// <summary>Scalars are below r &lt; 2^254; windows must cover one bit more so the top carry fits.</summary>
-    private const int ScalarBits = 255;
+    /// <summary>The halves are below 2^127; windows must cover one bit more so the top carry fits.</summary>
+    private const int ScalarBits = Glv.HalfBits + 1;
 
     /// <summary>
-    /// Cost model for the wall-clock time: each window costs one bucket addition per point plus the running-sum
-    /// reduction of its 2^(c-1) buckets (two additions each), and threads take whole windows, so the busiest
-    /// thread runs ⌈windows/threads⌉ of them. Weighting the Jacobian reduction additions by their real cost
-    /// picked smaller windows, whose small affine batches then paid more for their inversions (measured slower).
+    /// Cost model for the wall-clock time of an MSM of n pairs (2n points after the split): each window costs one
+    /// bucket addition per point plus the running-sum reduction of its 2^(c-1) buckets (two additions each), and
+    /// threads take whole windows, so the busiest thread runs ⌈windows/threads⌉ of them. Weighting the Jacobian
+    /// reduction additions by their real cost picked smaller windows, whose small affine batches then paid more
+    /// for their inversions (measured slower).
     /// </summary>
     public static int ChooseWindow(int n, int threads = 1)
     {
@@ -26,7 +29,7 @@ public static class Pippenger
         {
             int windows = (ScalarBits + c - 1) / c;
             int perThread = (windows + Math.Max(1, threads) - 1) / Math.Max(1, threads);
-            double cost = perThread * (n + (1L << c));
+            double cost = perThread * (2.0 * n + (1L << c));
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
@@ -37,27 +40,25 @@ public static class Pippenger
 
     public static unsafe TJ Msm<TJ, TA, TF>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int maxThreads, CancellationToken ct, int window = 0)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
-        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
+        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>, IGlvEndomorphism<TA>
         where TF : unmanaged, IField<TF>
     {
         if (points.Length != scalars.Length)
             throw new ArgumentException($"MSM needs one scalar per point: {points.Length} points, {scalars.Length} scalars");
-        int n = points.Length;
-        int live = 0;
-        for (int i = 0; i < n; i++)
-            if (!scalars[i].IsZero && !points[i].IsInfinity) live++;
-        if (live == 0) return TJ.Infinity;
-        if (live < n) return MsmOfLive<TJ, TA, TF>(points, scalars, live, maxThreads, ct, window);
+        if (window is < 0 or > 24) throw new ArgumentOutOfRangeException(nameof(window), "window must be 1..24 bits");
         int threads = Math.Max(1, maxThreads);
-        int c = window > 0 ? window : ChooseWindow(n, threads);
-        if (c is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(window), "window must be 1..24 bits");
+        var (split, halves) = Split(points, scalars, threads);
+        if (split.Length == 0) return TJ.Infinity;
+        ct.ThrowIfCancellationRequested();
+        int n = split.Length;
+        int c = window > 0 ? window : ChooseWindow(n / 2, threads);
         int windows = (ScalarBits + c - 1) / c;
         var digits = GC.AllocateUninitializedArray<int>(checked(n * windows)); // every entry is written by RecodeAll
-        RecodeAll(scalars, c, windows, digits, maxThreads);
+        RecodeAll(halves, c, windows, digits, threads);
         ct.ThrowIfCancellationRequested();
 
         var partial = new TJ[windows];
-        fixed (TA* pts = points)
+        fixed (TA* pts = split)
         {
             nint ptr = (nint)pts;
             threads = Math.Min(threads, windows);
@@ -81,52 +82,70 @@ public static class Pippenger
         return acc;
     }
 
+    private const int SplitChunk = 4096;
+
     /// <summary>
-    /// Pairs with a zero scalar or an infinite point add nothing, yet would be recoded and would push the
-    /// window choice up; a Groth16 key's B query is about a third infinity (wires absent from B).
+    /// Points 2j and 2j + 1 are ±P and ±φ(P) for the j-th pair with a nonzero scalar and a finite point, signed so
+    /// that their scalars, the halves' magnitudes, are non-negative. Pairs that add nothing are dropped first: they
+    /// would be recoded and push the window choice up, and a Groth16 key's B query is about a third infinity.
     /// </summary>
-    private static TJ MsmOfLive<TJ, TA, TF>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int live, int maxThreads, CancellationToken ct, int window)
-        where TJ : unmanaged, IJacobianPoint<TJ, TA>
-        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
-        where TF : unmanaged, IField<TF>
+    private static unsafe (TA[] Points, UInt128[] Halves) Split<TA>(ReadOnlySpan<TA> points, ReadOnlySpan<Fr> scalars, int threads)
+        where TA : unmanaged, IAffinePoint<TA>, IGlvEndomorphism<TA>
     {
-        var p = GC.AllocateUninitializedArray<TA>(live);
-        var k = GC.AllocateUninitializedArray<Fr>(live);
-        for (int i = 0, j = 0; i < points.Length; i++)
+        var live = new int[points.Length];
+        int n = 0;
+        for (int i = 0; i < points.Length; i++)
+            if (!scalars[i].IsZero && !points[i].IsInfinity) live[n++] = i;
+        var split = GC.AllocateUninitializedArray<TA>(2 * n);
+        var halves = GC.AllocateUninitializedArray<UInt128>(2 * n);
+        fixed (TA* pp = points)
+        fixed (Fr* kp = scalars)
         {
-            if (scalars[i].IsZero || points[i].IsInfinity) continue;
-            p[j] = points[i];
-            k[j++] = scalars[i];
+            // The spans cannot enter the lambda; they stay pinned for its whole run.
+            nint pAt = (nint)pp, kAt = (nint)kp;
+            Parallel.For(0, (n + SplitChunk - 1) / SplitChunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+            {
+                for (int j = b * SplitChunk, end = Math.Min(n, (b + 1) * SplitChunk); j < end; j++)
+                {
+                    var point = ((TA*)pAt)[live[j]];
+                    var (k1, negative1, k2, negative2) = Glv.Decompose(((Fr*)kAt)[live[j]].ToCanonical());
+                    var phi = point.Endomorphism();
+                    split[2 * j] = negative1 ? point.Negate() : point;
+                    split[2 * j + 1] = negative2 ? phi.Negate() : phi;
+                    halves[2 * j] = k1;
+                    halves[2 * j + 1] = k2;
+                }
+            });
         }
-        return Msm<TJ, TA, TF>(p, k, maxThreads, ct, window);
+        return (split, halves);
     }
 
     /// <summary>
-    /// Splits each scalar into signed c-bit digits in [-2^(c-1), 2^(c-1)): a digit at or above half the
+    /// Splits each half into signed c-bit digits in [-2^(c-1), 2^(c-1)): a digit at or above half the
     /// window borrows from the next window, so only 2^(c-1) buckets are needed. The top window never
     /// borrows; ScalarBits guarantees it stays at or below 2^(c-1).
     /// </summary>
-    private static void RecodeAll(ReadOnlySpan<Fr> scalars, int c, int windows, int[] digits, int maxThreads)
+    private static void RecodeAll(UInt128[] halves, int c, int windows, int[] digits, int threads)
     {
-        int n = scalars.Length;
-        var canonical = GC.AllocateUninitializedArray<Limbs4>(n);
-        for (int i = 0; i < n; i++) canonical[i] = scalars[i].ToCanonical();
-        int chunk = Math.Max(4096, n / Math.Max(1, maxThreads * 4));
-        Parallel.For(0, (n + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, b =>
+        int n = halves.Length;
+        int chunk = Math.Max(4096, n / (threads * 4));
+        Parallel.For(0, (n + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
         {
             int end = Math.Min(n, (b + 1) * chunk);
-            for (int i = b * chunk; i < end; i++) Recode(canonical[i], c, windows, n, i, digits);
+            for (int i = b * chunk; i < end; i++) Recode(halves[i], c, windows, n, i, digits);
         });
     }
 
     /// <summary>Digits are stored window-major (digits[w·n + i]) so each window's pass reads them sequentially.</summary>
-    private static void Recode(in Limbs4 k, int c, int windows, int n, int i, int[] digits)
+    private static void Recode(UInt128 k, int c, int windows, int n, int i, int[] digits)
     {
         int half = 1 << (c - 1);
+        int mask = (1 << c) - 1;
         int carry = 0;
         for (int w = 0; w < windows; w++)
         {
-            int d = (int)ExtractBits(k, w * c, c) + carry;
+            int d = (int)(k & (UInt128)mask) + carry;
+            k >>= c;
             if (d >= half && w != windows - 1)
             {
                 d -= 1 << c;
@@ -135,16 +154,6 @@ public static class Pippenger
             else carry = 0;
             digits[(long)w * n + i] = d;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ExtractBits(in Limbs4 k, int start, int count)
-    {
-        if (start >= 256) return 0;
-        int limb = start >> 6, shift = start & 63;
-        ulong v = k[limb] >> shift;
-        if (shift + count > 64 && limb < 3) v |= k[limb + 1] << (64 - shift);
-        return v & ((1UL << count) - 1);
     }
 
     private static unsafe TJ Window<TJ, TA, TF>(TA* points, int n, int[] digits, int windows, int w, int c, CancellationToken ct)

@@ -36,3 +36,9 @@ public interface IJacobianPoint<TJ, TA> : IEquatable<TJ>
     TJ Negate();
     TA ToAffine();
 }
+
+/// <summary>A point with BN254's GLV endomorphism, which acts as multiplication by <see cref="Glv.Lambda"/>.</summary>
+public interface IGlvEndomorphism<TA> where TA : struct, IGlvEndomorphism<TA>
+{
+    TA Endomorphism();
+}

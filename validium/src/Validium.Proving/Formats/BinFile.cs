@@ -105,6 +105,13 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
 
     public byte[] Bytes(int n, string what) => Take(n, what).ToArray();
 
+    /// <summary>The next n bytes without copying them, for decoders that split a large section across threads.</summary>
+    public ReadOnlyMemory<byte> Slice(int n, string what)
+    {
+        Take(n, what);
+        return payload.Slice(pos - n, n);
+    }
+
     public byte[] Rest() => Take(Remaining, "the rest").ToArray();
 
     /// <summary>A field size n8 followed by the prime in n8 little-endian bytes; must be the expected BN254 prime.</summary>
@@ -162,31 +169,34 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
     public G1Affine[] G1Array(int n, string what)
     {
         var r = GC.AllocateUninitializedArray<G1Affine>(n);
-        Take(checked(n * 64), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
-        CheckAll(r, what, static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
+        CheckAll(r, Slice(checked(n * 64), what), what, static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
         return r;
     }
 
     public G2Affine[] G2Array(int n, string what)
     {
         var r = GC.AllocateUninitializedArray<G2Affine>(n);
-        Take(checked(n * 128), what).CopyTo(MemoryMarshal.AsBytes(r.AsSpan()));
-        CheckAll(r, what, static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
+        CheckAll(r, Slice(checked(n * 128), what), what, static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
             ? p.IsOnCurve() ? null : "is not on the BN254 twist" : "is not below the base field prime");
         return r;
     }
 
     private static bool Canonical(Fp x) => Mont<FpModulus>.IsCanonical(x.MontgomeryLimbs);
 
-    /// <summary>Runs check on every item (null = fine) and reports the first bad one by index.</summary>
-    private void CheckAll<T>(T[] items, string what, Func<T, string?> check)
+    /// <summary>
+    /// Copies bytes into items and runs check on every item (null = fine), reporting the first bad one by index.
+    /// Each chunk copies its own part, so the copy (and the first touch of the new array's pages) is parallel too.
+    /// </summary>
+    private void CheckAll<T>(T[] items, ReadOnlyMemory<byte> bytes, string what, Func<T, string?> check) where T : unmanaged
     {
         int first = int.MaxValue;
         string? problem = null;
         var gate = new object();
+        int size = bytes.Length / Math.Max(1, items.Length);
         Parallel.For(0, (items.Length + 4095) / 4096, chunk =>
         {
             int end = Math.Min(items.Length, (chunk + 1) * 4096);
+            bytes.Span[(chunk * 4096 * size)..(end * size)].CopyTo(MemoryMarshal.AsBytes(items.AsSpan(chunk * 4096, end - chunk * 4096)));
             for (int i = chunk * 4096; i < end && i < Volatile.Read(ref first); i++)
             {
                 if (check(items[i]) is not { } p) continue;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Validium.Crypto;
 using Validium.Proving.Groth16;
 
@@ -11,7 +10,7 @@ namespace Validium.Proving.Formats;
 public static class ZkeyFormat
 {
     private const uint Groth16ProtocolId = 1;
-    private const int CoefficientSize = 12 + 32;
+    internal const int CoefficientSize = 12 + 32;
 
     public static ProvingKey Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
 
@@ -46,23 +45,9 @@ public static class ZkeyFormat
         var cs = file.Section(4, "coefficients");
         var count = cs.Count("coefficient count", CoefficientSize);
         cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
-        var raw = cs.Bytes(count * CoefficientSize, "coefficients");
-        var coefficients = new QapMatrix.Builder();
-        for (int i = 0; i < count; i++)
-        {
-            var item = raw.AsSpan(i * CoefficientSize, CoefficientSize);
-            var matrix = BinaryPrimitives.ReadUInt32LittleEndian(item);
-            var constraint = BinaryPrimitives.ReadUInt32LittleEndian(item[4..]);
-            var signal = BinaryPrimitives.ReadUInt32LittleEndian(item[8..]);
-            var value = Limbs4.ReadLittleEndian(item[12..]);
-            if (matrix > 1) throw cs.Error($"coefficient {i} names matrix {matrix}; only A (0) and B (1) are stored");
-            if (constraint >= domainSize) throw cs.Error($"coefficient {i} is in constraint {constraint}, beyond domainSize {domainSize}");
-            if (signal >= nVars) throw cs.Error($"coefficient {i} refers to signal {signal} of {nVars}");
-            if (!Mont<FrModulus>.IsCanonical(value)) throw cs.Error($"coefficient {i} value is not below the scalar field prime");
-            coefficients.Add((int)matrix, (int)constraint, (int)signal, FromDoubleMontgomery(Fr.FromMontgomery(value)));
-        }
+        var coefficients = ZkeyCoefficients.Decode(cs, cs.Slice(count * CoefficientSize, "coefficients"), count, nVars, domainSize);
 
-        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients.Build(),
+        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
             A: file.G1Section(5, "A", nVars),
             B1: file.G1Section(6, "B1", nVars),
             B2: file.G2Section(7, "B2", nVars),
@@ -71,16 +56,8 @@ public static class ZkeyFormat
             Contributions: file.Section(10, "contributions").Rest());
     }
 
-    /// <summary>
-    /// snarkjs stores section-4 coefficients as c·R² (zkey_new.js multiplies by R2r and then writes the plain
-    /// representation), so decoding the bytes as one Montgomery number yields c·R, and one more Montgomery
-    /// reduction yields c. Its prover relies on this to multiply witness values without converting them.
-    /// </summary>
-    private static Fr FromDoubleMontgomery(Fr stored) => Fr.FromMontgomery(stored.ToCanonical());
-
+    /// <summary>The inverse of <see cref="ZkeyCoefficients"/>' decoding: c is written as c·R² (see there).</summary>
     private static Fr ToDoubleMontgomery(Fr c) => Fr.FromCanonical(c.MontgomeryLimbs);
-
-
 
     /// <summary>Writes sections in the order snarkjs's own writer (zkey_utils.writeZKey) uses, 1 to 10.</summary>
     public static byte[] Write(ProvingKey key)

@@ -86,7 +86,7 @@ public static class PtauSetup
 
     private static TJ Combine<TJ, TA, TF>(ReadOnlySpan<TA> basis, QapColumns.Column column, int wire)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
-        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
+        where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>, IGlvEndomorphism<TA>
         where TF : unmanaged, IField<TF>
     {
         int count = column.Count(wire);

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Runtime.InteropServices;
 using Validium.Crypto;
 
 namespace Validium.Proving.Groth16;
@@ -48,31 +47,4 @@ public sealed class QapMatrix : IReadOnlyList<QapCoefficient>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    /// <summary>Collects entries; values already seen share a table slot.</summary>
-    public sealed class Builder
-    {
-        private readonly List<int> rowAndMatrix = [];
-        private readonly List<int> signals = [];
-        private readonly List<int> valueIds = [];
-        private readonly List<Fr> table = [];
-        private readonly Dictionary<Fr, int> index = [];
-
-        public void Add(int matrix, int constraint, int signal, Fr value)
-        {
-            if (matrix is not (QapCoefficient.A or QapCoefficient.B)) throw new ArgumentOutOfRangeException(nameof(matrix), $"matrix {matrix} is neither A (0) nor B (1)");
-            if (constraint is < 0 or > int.MaxValue >> 1) throw new ArgumentOutOfRangeException(nameof(constraint), $"constraint {constraint} out of range");
-            ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(index, value, out bool exists);
-            if (!exists)
-            {
-                id = table.Count;
-                table.Add(value);
-            }
-            rowAndMatrix.Add(Pack(matrix, constraint));
-            signals.Add(signal);
-            valueIds.Add(id);
-        }
-
-        public QapMatrix Build() => new([.. rowAndMatrix], [.. signals], [.. valueIds], [.. table]);
-    }
 }
