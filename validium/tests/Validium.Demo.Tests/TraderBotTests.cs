@@ -38,3 +38,39 @@ public class TraderBotTests
         Assert.All(trades, t => Assert.Contains(t.Price, new[] { bid.Price, ask.Price }));
     }
 }
+
+public class TraderSwarmTests
+{
+    [Fact]
+    public async Task Runs_every_bot_until_cancelled_and_totals_their_counters()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var maker = new MarketMakerBot(await host.TraderAsync(1), new MarketMakerConfig(), firstNonce: 0);
+        var taker = new TakerBot(await host.TraderAsync(2), new Taker(seed: 9, rate: 1.0, maxLots: 1), firstNonce: 0);
+        var swarm = new TraderSwarm([maker], [taker], TimeSpan.FromMilliseconds(20));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = swarm.RunAsync(cts.Token);
+        while (taker.Counters.Accepted < 3 && !run.IsCompleted) await Task.Delay(20);
+        await cts.CancelAsync();
+        await run;
+
+        var totals = swarm.Totals();
+        Assert.Equal(maker.Counters.Sent + taker.Counters.Sent, totals.Sent);
+        Assert.Equal(maker.Counters.Accepted + taker.Counters.Accepted, totals.Accepted);
+        Assert.True(taker.Counters.Accepted >= 3, taker.Counters.LastRejection);
+        Assert.NotEmpty(await host.Http.GetStringAsync("v1/trades"));
+        Assert.Contains(await (await host.TraderAsync(2)).GetTradesAsync(), t => t.Taker == 2 && t.Maker == 1);
+    }
+
+    [Fact]
+    public async Task A_failing_bot_ends_the_run_naming_its_account()
+    {
+        // Nothing listens on this address: the taker's first request fails.
+        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:1/") };
+        var taker = new TakerBot(new Validium.Node.Client.TraderClient(http, 7, new byte[32]), new Taker(1, 1.0, 1), 0);
+        var swarm = new TraderSwarm([], [taker], TimeSpan.FromMilliseconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => swarm.RunAsync(cts.Token));
+        Assert.Contains("taker (account 7)", e.Message);
+    }
+}
