@@ -66,9 +66,17 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton<ExchangeHostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExchangeHostedService>());
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ExchangeHostedService>().Exchange);
+        // After the exchange: deposits and rounds go into it, and the poster reads the store its batcher opened.
+        builder.Services.AddSingleton<L1HostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<L1HostedService>());
+        builder.Services.AddSingleton<PosterHostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PosterHostedService>());
+        builder.Services.AddSingleton<IDashboardL1Status, PosterL1Status>();
         builder.Services.AddHealthChecks()
             .AddCheck<ExchangeHealthCheck>("exchange")
-            .AddCheck<BatcherHealthCheck>("batcher");
+            .AddCheck<BatcherHealthCheck>("batcher")
+            .AddCheck<L1WatcherHealthCheck>("l1-watcher")
+            .AddCheck<PosterHealthCheck>("poster");
         builder.Services.AddOperatorDashboard(options);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Validium.*").AddPrometheusExporter());
 
