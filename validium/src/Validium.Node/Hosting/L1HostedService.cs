@@ -36,6 +36,7 @@ public sealed partial class L1HostedService(NodeOptions options, ExchangeHostedS
     private Task? consuming;
     private volatile string? held;
     private volatile string? fault;
+    private int disposed;
 
     public L1Watcher? Watcher => watcher;
 
@@ -124,6 +125,8 @@ public sealed partial class L1HostedService(NodeOptions options, ExchangeHostedS
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as itself and once as the hosted service it also is.
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         rpc?.Dispose();
         stop.Dispose();

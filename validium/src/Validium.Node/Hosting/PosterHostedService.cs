@@ -32,6 +32,7 @@ public sealed class PosterHostedService(NodeOptions options, ExchangeHostedServi
     private JsonRpcClient? rpc;
     private DacClient? dac;
     private BatchPoster? poster;
+    private int disposed;
 
     /// <summary>The poster once started; null while L1 is disabled.</summary>
     public BatchPoster? Poster => poster;
@@ -91,6 +92,8 @@ public sealed class PosterHostedService(NodeOptions options, ExchangeHostedServi
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as itself and once as the hosted service it also is.
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         dac?.Dispose();
         rpc?.Dispose();
