@@ -182,6 +182,25 @@ public sealed class L1WiringTests : IDisposable
     }
 
     [Fact]
+    public void L1_is_off_by_default_and_turning_it_on_without_contracts_or_key_names_each_missing_setting()
+    {
+        var settings = new Dictionary<string, string?> { ["DataDir"] = Path.Combine(dir.FullName, "node") };
+        Assert.False(NodeConfiguration.Load(null, settings, new Hashtable()).L1.Enabled);
+
+        settings["L1:Enabled"] = "true";
+        settings["L1:OperatorKeyFile"] = Path.Combine(dir.FullName, "no-such-keystore.json");
+        var e = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(null, settings, new Hashtable()));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:Validium: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:Oracle: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:OperatorPasswordFile: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:OperatorKeyFile: ", StringComparison.Ordinal) && p.EndsWith("does not exist", StringComparison.Ordinal));
+
+        settings["L1:Enabled"] = "maybe";
+        e = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(null, settings, new Hashtable()));
+        Assert.Contains("L1:Enabled: 'maybe' is not true or false", e.Problems);
+    }
+
+    [Fact]
     public void A_missing_or_wrong_operator_key_is_named()
     {
         var keyFile = Path.Combine(dir.FullName, "operator.json");
