@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Validium.Circuits;
+using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.DevNet;
 using Validium.Exchange;
@@ -33,7 +34,10 @@ public sealed class L1WiringTests : IDisposable
           {"type":"function","name":"mint","stateMutability":"nonpayable","inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[]},
           {"type":"function","name":"approve","stateMutability":"nonpayable","inputs":[{"name":"spender","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[{"name":"","type":"bool"}]},
           {"type":"function","name":"deposit","stateMutability":"nonpayable","inputs":[{"name":"amount","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"}],"outputs":[]},
-          {"type":"function","name":"batchNumber","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]}
+          {"type":"function","name":"batchNumber","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"domain","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"forcedNonce","stateMutability":"view","inputs":[{"name":"","type":"uint64"}],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"forcedWithdrawal","stateMutability":"nonpayable","inputs":[{"name":"account","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"},{"name":"amount","type":"uint64"},{"name":"recipient","type":"address"},{"name":"sig","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]}
         ]
         """);
 
@@ -164,6 +168,23 @@ public sealed class L1WiringTests : IDisposable
             var health = await HealthAsync(node);
             Assert.Equal("healthy", Status(health, "poster"));
             Assert.Equal(batches, node.Services.GetRequiredService<PosterHostedService>().Poster!.LastConfirmed);
+
+            // A forced withdrawal cannot be served yet: the watcher holds there and health says so.
+            ulong amount = (ulong)(10 * Usd);
+            var op = ForcedOp.Withdrawal(1, PublicKey(1), amount, new BigInteger(faucet.Address.ToBytes(), isUnsigned: true, isBigEndian: true));
+            var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+            var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)1))!;
+            var sig = EdDsaPoseidon.Sign(PrivateKey(1), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
+            await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)1, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, faucet.Address,
+                new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+            await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+            await Until(async () => Status(await HealthAsync(node), "l1-watcher") == "degraded", "l1-watcher to report the forced request", () => HealthTextAsync(node));
+            health = await HealthAsync(node);
+            Assert.Contains("forced request #4", (string?)health["components"]!["l1-watcher"]!["reason"]);
+            Assert.Contains("forced requests are not yet served", (string?)health["components"]!["l1-watcher"]!["reason"]);
+            using var http = new HttpClient { BaseAddress = node.Urls[0] };
+            Assert.Contains("vld_l1_forced_requests_held", await http.GetStringAsync(NodeHost.MetricsPath));
+            Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
         }
     }
 
