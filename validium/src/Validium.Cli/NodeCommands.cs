@@ -18,8 +18,9 @@ internal static class NodeCommands
         var config = new Option<FileInfo>("--config") { Description = "Settings file replacing DATA/appsettings.json (layers: embedded defaults, this file, VLD_* variables, the command line)" };
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory (setting DataDir)" };
         var urls = new Option<string>("--urls") { Description = "Listen URLs, comma-separated (setting Api:Urls; port 0 picks a free port)" };
+        var devnet = new Option<FileInfo>("--devnet") { Description = "Join a devnet: its devnet.json fills L1, committee, operator key, batcher directory, circuit and instruments (setting Devnet:Manifest)" };
         var set = new Option<string[]>("--set") { Description = "Any setting as KEY=VALUE, e.g. --set Batcher:MaxBatchAgeMs=2000 (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cmd = new Command("run", "Run the node until interrupted (Ctrl+C or SIGTERM stop it gracefully)") { config, data, urls, set };
+        var cmd = new Command("run", "Run the node until interrupted (Ctrl+C or SIGTERM stop it gracefully)") { config, data, urls, devnet, set };
         cmd.SetAction(async (r, ct) =>
         {
             var commandLine = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -31,6 +32,7 @@ internal static class NodeCommands
             }
             if (r.GetValue(data) is { } d) commandLine["DataDir"] = d.FullName;
             if (r.GetValue(urls) is { } u) commandLine["Api:Urls"] = u;
+            if (r.GetValue(devnet) is { } m) commandLine[DevNetSettings.ManifestKey] = m.FullName;
             NodeOptions options;
             try
             {

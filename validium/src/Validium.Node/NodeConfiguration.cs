@@ -39,12 +39,17 @@ public static class NodeConfiguration
         if (configFile is not null && !File.Exists(configFile))
             throw new NodeConfigurationException([$"--config {configFile}: no such file"]);
         // The data directory decides where appsettings.json is, so it is resolved from the other layers first.
-        var file = configFile ?? Path.Combine(Layers(null, env, commandLine)["DataDir"] ?? ".", SettingsFile);
-        var config = Layers(File.Exists(file) ? Path.GetFullPath(file) : null, env, commandLine);
+        var file = configFile ?? Path.Combine(Layers(null, null, env, commandLine)["DataDir"] ?? ".", SettingsFile);
+        var path = File.Exists(file) ? Path.GetFullPath(file) : null;
+        var config = Layers(path, null, env, commandLine);
+        // A devnet manifest sits just above the defaults: it fills what joining the devnet needs, any other layer may still override it.
+        if (config[DevNetSettings.ManifestKey] is { Length: > 0 } manifest)
+            config = Layers(path, DevNetSettings.Read(manifest.Trim()), env, commandLine);
         return Read(config);
     }
 
-    private static IConfigurationRoot Layers(string? file, IReadOnlyDictionary<string, string?> env, IReadOnlyDictionary<string, string?> commandLine)
+    private static IConfigurationRoot Layers(string? file, IReadOnlyDictionary<string, string?>? devnet, IReadOnlyDictionary<string, string?> env,
+        IReadOnlyDictionary<string, string?> commandLine)
     {
         var builder = new ConfigurationBuilder();
         using (var defaults = typeof(NodeConfiguration).Assembly.GetManifestResourceStream("Validium.Node.defaults.json")
@@ -55,6 +60,7 @@ public static class NodeConfiguration
             copy.Position = 0;
             builder.AddJsonStream(copy);
         }
+        if (devnet is not null) builder.AddInMemoryCollection(devnet);
         if (file is not null) builder.AddJsonFile(file, optional: false, reloadOnChange: false);
         builder.AddInMemoryCollection(env);
         builder.AddInMemoryCollection(commandLine);
@@ -90,7 +96,19 @@ public static class NodeConfiguration
             ? (AccelOptions.ParseMode(s), (string?)null) : (AccelMode.Cpu, "is not one of auto, cpu, gpu, fpga"));
 
         var l1 = new L1Options(r.Url("L1:Rpc"), r.Long("L1:ChainId", 1, long.MaxValue), r.Address("L1:Validium"), r.Address("L1:Oracle"),
-            r.Text("L1:OperatorKeyFile"), r.Millis("L1:PollIntervalMs"));
+            r.Text("L1:OperatorKeyFile"), r.Millis("L1:PollIntervalMs"))
+        {
+            Enabled = r.Bool("L1:Enabled"), OperatorPasswordFile = string.IsNullOrWhiteSpace(c["L1:OperatorPasswordFile"]) ? null : c["L1:OperatorPasswordFile"]!.Trim(),
+            StartBlock = r.Long("L1:StartBlock", 0, long.MaxValue), Confirmations = r.Int("L1:Confirmations", 1, 10_000),
+        };
+        if (l1.Enabled)
+        {
+            if (l1.Validium is null) r.Problem("L1:Validium", "is missing: L1:Enabled needs the Validium contract's address");
+            if (l1.Oracle is null) r.Problem("L1:Oracle", "is missing: L1:Enabled needs the PriceOracle's address");
+            if (l1.OperatorPasswordFile is null) r.Problem("L1:OperatorPasswordFile", "is missing: L1:Enabled needs the operator keystore's password file");
+            foreach (var (key, f) in new[] { ("L1:OperatorKeyFile", l1.OperatorKeyFile), ("L1:OperatorPasswordFile", l1.OperatorPasswordFile) })
+                if (!string.IsNullOrEmpty(f) && !File.Exists(f)) r.Problem(key, $"'{f}' does not exist");
+        }
         var members = r.List("Committee:Members", s => Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "is not an http(s) URL");
         int threshold = r.Int("Committee:Threshold", 1, 255);
         if (members.Length > 0 && threshold > members.Length) r.Problem("Committee:Threshold", $"{threshold} signatures from {members.Length} members can never be met");
@@ -128,6 +146,7 @@ public static class NodeConfiguration
             DepthLevels = r.Int("Exchange:DepthLevels", 1, 1000), FillHistory = r.Int("Exchange:FillHistory", 0, 100_000),
             TradeHistory = r.Int("Exchange:TradeHistory", 0, 100_000), SubscriberCapacity = r.Int("Exchange:SubscriberCapacity", 1, 1 << 20),
             DrainTimeout = r.Millis("Exchange:DrainTimeoutMs"), OperatorKey = operatorKey,
+            BatchDirectory = string.IsNullOrWhiteSpace(c["Batcher:Directory"]) ? null : Path.GetFullPath(c["Batcher:Directory"]!.Trim()),
         };
         if (string.IsNullOrWhiteSpace(dataDir)) r.Problem("DataDir", "is empty");
         if (r.Ok && engine.Validate() is { } engineError) r.Problem("Exchange", engineError);
@@ -191,6 +210,8 @@ public static class NodeConfiguration
                 : (0L, "is not a whole number"));
 
         public int Int(string key, int min, int max) => (int)Long(key, min, max);
+
+        public bool Bool(string key) => Parse(key, s => bool.TryParse(s, out bool v) ? (v, (string?)null) : (false, "is not true or false"));
 
         public TimeSpan Millis(string key) => TimeSpan.FromMilliseconds(Long(key, 1, (long)TimeSpan.FromDays(30).TotalMilliseconds));
 

@@ -71,9 +71,19 @@ public sealed class NodeHost : IAsyncDisposable
         // The trader API reads batches through its own handle on the directory: batch files are atomic, so reading beside the pipeline is safe.
         builder.Services.AddSingleton(_ => BatchStore.Open(options.BatchDir));
         builder.Services.AddTraderApi();
+        // After the exchange: deposits and rounds go into it, and the poster reads the store its batcher opened.
+        builder.Services.AddSingleton<L1HostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<L1HostedService>());
+        builder.Services.AddSingleton<PosterHostedService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PosterHostedService>());
+        builder.Services.AddSingleton<PosterL1Status>();
+        builder.Services.AddSingleton<IDashboardL1Status>(sp => sp.GetRequiredService<PosterL1Status>());
+        builder.Services.AddSingleton<IBatchL1Status>(sp => sp.GetRequiredService<PosterL1Status>());
         builder.Services.AddHealthChecks()
             .AddCheck<ExchangeHealthCheck>("exchange")
-            .AddCheck<BatcherHealthCheck>("batcher");
+            .AddCheck<BatcherHealthCheck>("batcher")
+            .AddCheck<L1WatcherHealthCheck>("l1-watcher")
+            .AddCheck<PosterHealthCheck>("poster");
         builder.Services.AddOperatorDashboard(options);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Validium.*").AddPrometheusExporter());
 

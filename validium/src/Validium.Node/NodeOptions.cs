@@ -8,8 +8,18 @@ using Validium.Node.Exchange;
 
 namespace Validium.Node;
 
-/// <summary>Where the node talks to L1: the JSON-RPC endpoint, the deployed contracts and the operator's transaction key.</summary>
-public sealed record L1Options(Uri Rpc, long ChainId, string? Validium, string? Oracle, string OperatorKeyFile, TimeSpan PollInterval);
+/// <summary>
+/// Where the node talks to L1: the JSON-RPC endpoint, the deployed contracts and the operator's transaction key (a V3
+/// keystore and the file holding its password). When <see cref="Enabled"/>, the node follows the contracts' events
+/// from <see cref="StartBlock"/> (the deployment block) and posts its proven batches.
+/// </summary>
+public sealed record L1Options(Uri Rpc, long ChainId, string? Validium, string? Oracle, string OperatorKeyFile, TimeSpan PollInterval)
+{
+    public bool Enabled { get; init; }
+    public string? OperatorPasswordFile { get; init; }
+    public long StartBlock { get; init; }
+    public int Confirmations { get; init; } = 2;
+}
 
 /// <summary>The data-availability committee: member URLs and how many signatures a batch needs.</summary>
 public sealed record CommitteeOptions(ImmutableArray<Uri> Members, int Threshold, TimeSpan Timeout);
@@ -60,8 +70,14 @@ public sealed record NodeOptions
     /// <summary>The key whose deposit opens the fee account.</summary>
     public required BabyJubjubPoint? OperatorKey { get; init; }
 
+    /// <summary>The batcher's directory when it is not DataDir/batches (a devnet's, whose keys the deployed verifier checks).</summary>
+    public string? BatchDirectory { get; init; }
+
     public string SequencerDir => Path.Combine(DataDir, "sequencer");
-    public string BatchDir => Path.Combine(DataDir, "batches");
+    public string BatchDir => BatchDirectory ?? Path.Combine(DataDir, "batches");
+
+    /// <summary>The L1 watcher's cursor and acknowledgements, the poster's status file and the operator's nonces.</summary>
+    public string L1Dir => Path.Combine(DataDir, "l1");
 
     public ExchangeServiceOptions ExchangeOptions(TimeProvider time) => new()
     {

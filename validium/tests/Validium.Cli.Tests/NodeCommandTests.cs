@@ -39,4 +39,14 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"--config {missing}: no such file", err);
     }
+
+    [Fact]
+    public async Task A_devnet_manifest_that_does_not_exist_is_named_and_nothing_is_written()
+    {
+        var missing = Path.Combine(dir.FullName, "devnet", "devnet.json");
+        var (code, _, err) = await Cli.Run("node", "run", "--data", Path.Combine(dir.FullName, "data"), "--devnet", missing);
+        Assert.Equal(2, code);
+        Assert.Contains($"Devnet:Manifest: devnet manifest {missing} does not exist", err);
+        Assert.Empty(dir.GetFileSystemInfos());
+    }
 }

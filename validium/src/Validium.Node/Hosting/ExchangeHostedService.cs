@@ -20,6 +20,7 @@ public sealed partial class ExchangeHostedService(NodeOptions options, AccelDisp
 {
     private readonly ILogger logger = loggers.CreateLogger("Validium.Node");
     private BatchPipeline? pipeline;
+    private BatchStore? store;
     private ExchangeService? exchange;
     private int stopped;
 
@@ -28,12 +29,15 @@ public sealed partial class ExchangeHostedService(NodeOptions options, AccelDisp
 
     public BatchPipeline? Pipeline => pipeline;
 
+    /// <summary>The batcher's store once opened; the batch poster reads proven batches from it.</summary>
+    public BatchStore? Store => store;
+
     public ExchangeService? Started => exchange;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDir);
-        var store = await Task.Run(OpenOrCreateStore, cancellationToken).ConfigureAwait(false);
+        store = await Task.Run(OpenOrCreateStore, cancellationToken).ConfigureAwait(false);
         pipeline = BatchPipeline.Start(store, accel, options.Batcher with { Time = time }, loggers.CreateLogger("Validium.Batcher"));
         exchange = await ExchangeService.StartAsync(options.ExchangeOptions(time), pipeline, loggers, cancellationToken).ConfigureAwait(false);
         var listed = exchange.View.Instruments;

@@ -1,0 +1,242 @@
+using System.Collections;
+using System.Net;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Validium.Circuits;
+using Validium.Circuits.Witness;
+using Validium.Crypto;
+using Validium.DevNet;
+using Validium.Exchange;
+using Validium.L1.Abi;
+using Validium.L1.Anvil;
+using Validium.L1.Contracts;
+using Validium.L1.Keys;
+using Validium.L1.Rpc;
+using Validium.L1.Transactions;
+using Validium.Node.Dashboard;
+using Validium.Node.Exchange;
+using Validium.Node.Hosting;
+using static Validium.Node.Tests.Harness;
+
+namespace Validium.Node.Tests;
+
+/// <summary>
+/// A node joining a real devnet (anvil, the deployed contracts, three committee members) through its manifest, with a
+/// circuit small enough to set up and prove in seconds: deposits made on the contract reach the exchange, a trade is
+/// batched, proven, attested and accepted by the contract, and a restart takes nothing twice.
+/// </summary>
+public sealed class L1WiringTests : IDisposable
+{
+    private static readonly ContractAbi UserAbi = ContractAbi.Parse("""
+        [
+          {"type":"function","name":"mint","stateMutability":"nonpayable","inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[]},
+          {"type":"function","name":"approve","stateMutability":"nonpayable","inputs":[{"name":"spender","type":"address"},{"name":"amount","type":"uint256"}],"outputs":[{"name":"","type":"bool"}]},
+          {"type":"function","name":"deposit","stateMutability":"nonpayable","inputs":[{"name":"amount","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"}],"outputs":[]},
+          {"type":"function","name":"batchNumber","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"domain","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"forcedNonce","stateMutability":"view","inputs":[{"name":"","type":"uint64"}],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"forcedWithdrawal","stateMutability":"nonpayable","inputs":[{"name":"account","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"},{"name":"amount","type":"uint64"},{"name":"recipient","type":"address"},{"name":"sig","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]}
+        ]
+        """);
+
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("validium-node-l1-");
+
+    public void Dispose()
+    {
+        try
+        {
+            dir.Delete(true);
+        }
+        catch (IOException)
+        {
+            // A temp directory left behind is not a test failure.
+        }
+    }
+
+    private DevNetOptions DevNet() => new()
+    {
+        Directory = Path.Combine(dir.FullName, "devnet"),
+        OracleIntervalSeconds = null,
+        Instruments = [DevNetOptions.DefaultInstruments[0]],
+        Circuit = new CircuitConfig
+        {
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = 4, FeeAccount = 0, Shape = new BatchShape(2, 1, 0),
+            Instruments = [InstrumentParams.FromSpec(DevNetOptions.DefaultInstruments[0].Spec)],
+        },
+    };
+
+    private NodeOptions Node(string manifest) => NodeConfiguration.Load(null, new Dictionary<string, string?>
+    {
+        ["DataDir"] = Path.Combine(dir.FullName, "node"), ["Devnet:Manifest"] = manifest, ["Accel:Mode"] = "cpu", ["Exchange:MaxAccounts"] = "15",
+        ["Exchange:OperatorKey"] = Convert.ToHexString(BabyJubjub.Pack(PublicKey(0))), ["L1:PollIntervalMs"] = "100", ["L1:Confirmations"] = "1",
+        ["Batcher:MaxBatchAgeMs"] = "3600000",
+    }, new Hashtable());
+
+    private static Task<NodeHost> StartAsync(NodeOptions options) => NodeHost.StartAsync(options, logging: l => l.SetMinimumLevel(LogLevel.Warning));
+
+    private static async Task Until(Func<Task<bool>> done, string what, Func<Task<string>>? state = null)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (!await done())
+        {
+            if (cts.IsCancellationRequested) throw new TimeoutException($"timed out waiting for {what}; {(state is null ? "" : await state())}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<JsonNode> HealthAsync(NodeHost node)
+    {
+        using var http = new HttpClient { BaseAddress = node.Urls[0] };
+        using var response = await http.GetAsync(NodeHost.HealthPath);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    private static async Task<string> HealthTextAsync(NodeHost node) => "node health: " + (await HealthAsync(node)).ToJsonString();
+
+    private static string Status(JsonNode health, string component) => (string)health["components"]![component]!["status"]!;
+
+    [SkippableFact]
+    public async Task A_node_on_the_devnet_manifest_takes_L1_deposits_settles_a_trade_on_L1_and_restarts_without_taking_anything_twice()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        await using var net = await DevNetwork.UpAsync(DevNet());
+        var m = net.Manifest;
+        using var rpc = new JsonRpcClient(net.Rpc);
+        var eth = new EthClient(rpc);
+        var faucet = m.OpenKey(m.Traders.Faucet);
+        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
+            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
+        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
+        var validium = new Contract(eth, UserAbi, net.Validium);
+        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        async Task Deposit(int who, long usd) =>
+            await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
+        async Task<ulong> BatchNumber() => (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!;
+
+        var round = await net.Feeder.PublishNextAsync();
+        await Deposit(0, 1);
+        await Deposit(1, 100_000);
+        await Deposit(2, 100_000);
+
+        var options = Node(net.ManifestPath);
+        Assert.True(options.L1.Enabled);
+        Assert.Equal(m.Resolve(m.BatcherDir), options.BatchDir);
+        var btc = m.Instruments[0].Spec;
+        long price = (long)(round.Prices[0] / (ulong)btc.CashPerTickLot) * btc.TickSize;
+        ulong batches;
+        await using (var node = await StartAsync(options))
+        {
+            await Until(() => Task.FromResult(node.Exchange.View.Accounts.Count == 3 && node.Exchange.View.Instruments[0].IndexPrice == price), "the three deposits and the oracle round");
+            Assert.Equal(100_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
+            Assert.Equal(PublicKey(2), node.Exchange.View.Accounts[2].Key);
+
+            var sell = Command.Place(0, 1, 1, 0, Side.Sell, OrderType.Limit, price, btc.LotSize, 1);
+            var buy = Command.Place(0, 2, 1, 0, Side.Buy, OrderType.Limit, price, btc.LotSize, 1);
+            Accepted(await node.Exchange.PlaceAsync(sell, OrderSigning.Sign(sell, PrivateKey(1))));
+            Accepted(await node.Exchange.PlaceAsync(buy, OrderSigning.Sign(buy, PrivateKey(2))));
+            Assert.Single(node.Exchange.View.Accounts[2].Positions, p => p.Quantity == btc.LotSize);
+
+            var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+            await hosted.Pipeline!.FlushAsync();
+            batches = hosted.Store!.List().Max();
+            await Until(async () => await BatchNumber() == batches, $"L1 to accept batch {batches}");
+            var poster = node.Services.GetRequiredService<PosterHostedService>().Poster!;
+            await Until(() => Task.FromResult(poster.LastConfirmed == batches), $"the poster to confirm batch {batches}");
+
+            var health = await HealthAsync(node);
+            Assert.Equal("healthy", Status(health, "l1-watcher"));
+            Assert.Equal("healthy", Status(health, "poster"));
+            var l1 = node.Services.GetRequiredService<IDashboardL1Status>().Get(batches);
+            Assert.Equal("Confirmed", l1!.Stage);
+            Assert.NotNull(l1.TransactionHash);
+        }
+
+        // Restarted on the same directories: the watcher's cursor skips what was taken, so only the new deposit arrives.
+        await Deposit(3, 5_000);
+        // anvil mines only on transactions: one more block puts the deposit under the watcher's confirmation.
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await using (var node = await StartAsync(options))
+        {
+            await Until(() => Task.FromResult(node.Exchange.View.Accounts.Count == 4), "the deposit made while the node was down", () => HealthTextAsync(node));
+            var accounts = node.Exchange.View.Accounts;
+            Assert.Equal(5_000 * Usd, accounts[3].Summary.Collateral);
+            Assert.Equal(PublicKey(3), accounts[3].Key);
+            Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
+            var health = await HealthAsync(node);
+            Assert.Equal("healthy", Status(health, "poster"));
+            Assert.Equal(batches, node.Services.GetRequiredService<PosterHostedService>().Poster!.LastConfirmed);
+
+            // A forced withdrawal cannot be served yet: the watcher holds there and health says so.
+            ulong amount = (ulong)(10 * Usd);
+            var op = ForcedOp.Withdrawal(1, PublicKey(1), amount, new BigInteger(faucet.Address.ToBytes(), isUnsigned: true, isBigEndian: true));
+            var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+            var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)1))!;
+            var sig = EdDsaPoseidon.Sign(PrivateKey(1), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
+            await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)1, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, faucet.Address,
+                new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+            await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+            await Until(async () => Status(await HealthAsync(node), "l1-watcher") == "degraded", "l1-watcher to report the forced request", () => HealthTextAsync(node));
+            health = await HealthAsync(node);
+            Assert.Contains("forced request #4", (string?)health["components"]!["l1-watcher"]!["reason"]);
+            Assert.Contains("forced requests are not yet served", (string?)health["components"]!["l1-watcher"]!["reason"]);
+            using var http = new HttpClient { BaseAddress = node.Urls[0] };
+            Assert.Contains("vld_l1_forced_requests_held", await http.GetStringAsync(NodeHost.MetricsPath));
+            Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
+        }
+    }
+
+    [Fact]
+    public void A_missing_or_damaged_manifest_is_a_clear_configuration_error()
+    {
+        var missing = Path.Combine(dir.FullName, "nowhere", "devnet.json");
+        var e = Assert.Throws<NodeConfigurationException>(() => Node(missing));
+        Assert.Contains("Devnet:Manifest", e.Message);
+        Assert.Contains("does not exist", e.Message);
+
+        var damaged = Path.Combine(dir.FullName, "devnet.json");
+        File.WriteAllText(damaged, "{ \"version\": ");
+        e = Assert.Throws<NodeConfigurationException>(() => Node(damaged));
+        Assert.Contains("not a devnet manifest", e.Message);
+    }
+
+    [Fact]
+    public void L1_is_off_by_default_and_turning_it_on_without_contracts_or_key_names_each_missing_setting()
+    {
+        var settings = new Dictionary<string, string?> { ["DataDir"] = Path.Combine(dir.FullName, "node") };
+        Assert.False(NodeConfiguration.Load(null, settings, new Hashtable()).L1.Enabled);
+
+        settings["L1:Enabled"] = "true";
+        settings["L1:OperatorKeyFile"] = Path.Combine(dir.FullName, "no-such-keystore.json");
+        var e = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(null, settings, new Hashtable()));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:Validium: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:Oracle: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:OperatorPasswordFile: is missing", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("L1:OperatorKeyFile: ", StringComparison.Ordinal) && p.EndsWith("does not exist", StringComparison.Ordinal));
+
+        settings["L1:Enabled"] = "maybe";
+        e = Assert.Throws<NodeConfigurationException>(() => NodeConfiguration.Load(null, settings, new Hashtable()));
+        Assert.Contains("L1:Enabled: 'maybe' is not true or false", e.Problems);
+    }
+
+    [Fact]
+    public void A_missing_or_wrong_operator_key_is_named()
+    {
+        var keyFile = Path.Combine(dir.FullName, "operator.json");
+        var passwordFile = Path.Combine(dir.FullName, "password");
+        File.WriteAllText(passwordFile, "right\n");
+        var l1 = new L1Options(new Uri("http://127.0.0.1:1"), 31337, null, null, keyFile, TimeSpan.FromSeconds(1)) { OperatorPasswordFile = passwordFile };
+        var e = Assert.Throws<InvalidOperationException>(() => PosterHostedService.OpenOperatorKey(l1));
+        Assert.Contains("L1:OperatorKeyFile", e.Message);
+
+        File.WriteAllText(keyFile, Keystore.Encrypt(Secp256k1PrivateKey.Generate(), "other", ScryptParameters.Light));
+        e = Assert.Throws<InvalidOperationException>(() => PosterHostedService.OpenOperatorKey(l1));
+        Assert.Contains("L1:OperatorKeyFile", e.Message);
+        File.WriteAllText(passwordFile, "other\n");
+        Assert.NotNull(PosterHostedService.OpenOperatorKey(l1));
+        e = Assert.Throws<InvalidOperationException>(() => PosterHostedService.OpenOperatorKey(l1 with { OperatorPasswordFile = null }));
+        Assert.Contains("L1:OperatorPasswordFile", e.Message);
+    }
+}
