@@ -21,12 +21,14 @@ namespace Validium.Settlement;
 /// <para>
 /// A batch that fails at any step (committee below threshold, L1 unreachable, the contract refusing it) is held and
 /// tried again with exponential backoff, its status carrying the error; later batches wait, nothing is skipped and
-/// nothing goes to L1 without an attestation. Before each submission the contract's batch number is read: a batch L1
+/// nothing goes to L1 without its data being available: with the committee's attestation, or, when the committee misses
+/// its threshold for <see cref="DataFallbackPolicy.CommitteeTimeout"/> and <see cref="BatchPosterOptions.Fallback"/> is
+/// enabled, with the data itself on L1 (submitBatchWithData; BatchPoster.Availability.cs). Before each submission the contract's batch number is read: a batch L1
 /// already accepted (a submission from before a restart whose receipt was never seen) is taken from its
 /// BatchSubmitted log, checked to be ours, and not sent again.
 /// </para>
 /// </summary>
-public sealed class BatchPoster : IAsyncDisposable
+public sealed partial class BatchPoster : IAsyncDisposable
 {
     public const string MeterName = "Validium.Poster";
     private const long LogChunk = 10_000;
@@ -58,25 +60,28 @@ public sealed class BatchPoster : IAsyncDisposable
         this.logger = logger;
         file = new PostStatusFile(options.Directory);
         highestProven = (long)file.LastConfirmed;
-        metrics = new PosterMetrics(validium.Address, () => Interlocked.Read(ref lagBlocks), () => Math.Max(0, Interlocked.Read(ref highestProven) - (long)LastConfirmed));
+        metrics = new PosterMetrics(validium.Address, () => Interlocked.Read(ref lagBlocks), () => Math.Max(0, Interlocked.Read(ref highestProven) - (long)LastConfirmed),
+            () => AvailabilityAlert is null ? 0 : 1);
         Completion = Task.Run(RunAsync);
     }
 
     /// <summary>
     /// Starts posting after the last batch the status file in <see cref="BatchPosterOptions.Directory"/> has confirmed.
-    /// <paramref name="validium"/> needs the Validium ABI (submitBatch, batchNumber, processedOps); pass the pipeline's
+    /// <paramref name="validium"/> needs the Validium ABI (submitBatch, batchNumber, processedOps, and submitBatchWithData
+    /// when the fallback is enabled); pass the pipeline's
     /// <paramref name="released"/> only when nothing else reads it (its items only wake the poster; batches are read from the store).
     /// </summary>
     public static BatchPoster Start(BatchStore store, Contract validium, TransactionSender sender, DacClient dac, BatchPosterOptions options,
         ChannelReader<BatchRecord>? released = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(validium);
-        foreach (var f in new[] { "submitBatch", "batchNumber", "processedOps" })
+        ArgumentNullException.ThrowIfNull(options);
+        string[] needed = options.Fallback is { Enabled: true } ? ["submitBatch", "batchNumber", "processedOps", OnChainData.Function] : ["submitBatch", "batchNumber", "processedOps"];
+        foreach (var f in needed)
             if (!validium.Abi.Functions.Any(x => x.Name == f)) throw new ArgumentException($"the contract's ABI has no {f}: give the Validium contract's ABI", nameof(validium));
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(dac);
-        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return new BatchPoster(store, validium, sender, dac, options, released, logger ?? NullLogger.Instance);
     }
@@ -133,7 +138,7 @@ public sealed class BatchPoster : IAsyncDisposable
             {
                 var reason = e switch
                 {
-                    AttestationUnavailableException => "attestation",
+                    AttestationUnavailableException or BatchHeldException => "attestation",
                     BatchRefusedException => "refused",
                     BatchConflictException => "conflict",
                     RpcTransportException or HttpRequestException or TimeoutException => "l1_unreachable",
@@ -209,12 +214,14 @@ public sealed class BatchPoster : IAsyncDisposable
         }
         if (onChain + 1 < n) throw new InvalidOperationException($"L1 is at batch {onChain}: batch {onChain + 1} must be accepted before batch {n}");
 
-        var bundle = await AttestAsync(record, ct);
+        var bundle = await AvailabilityAsync(record, ct);
         ulong before = (ulong)(BigInteger)(await validium.CallAsync("processedOps", [], ct: ct))[0]!;
         // The pipeline does not carry forced requests yet, so the batch consumes exactly its deposits.
         ulong opsProcessed = before + (ulong)record.Deposits.Length;
-        var (function, args) = BatchSubmission.Call(record.PublicInputs, [.. record.Withdrawals.Select(w => (w.Recipient, w.Amount))], record.Proof!, bundle,
-            opsProcessed, record.Oracle.Round, options.Encoding);
+        (BigInteger, ulong)[] withdrawals = [.. record.Withdrawals.Select(w => (w.Recipient, w.Amount))];
+        var (function, args) = bundle is null
+            ? BatchSubmission.CallWithData(record.PublicInputs, withdrawals, record.Proof!, record.DataWords, opsProcessed, record.Oracle.Round)
+            : BatchSubmission.Call(record.PublicInputs, withdrawals, record.Proof!, bundle, opsProcessed, record.Oracle.Round, options.Encoding);
         var request = new TransactionRequest(validium.Address, validium.Abi.Function(function).EncodeCall(args));
         SentTransaction sent;
         try
@@ -225,7 +232,7 @@ public sealed class BatchPoster : IAsyncDisposable
         {
             throw new BatchRefusedException(n, validium.Abi.DecodeRevert(revert), "", e);
         }
-        Update(n, s => s with { Stage = PostStage.Submitted, TransactionHash = Hex.Encode(sent.Hash), LastError = null });
+        Update(n, s => s with { Stage = PostStage.Submitted, TransactionHash = Hex.Encode(sent.Hash), CalldataBytes = request.Data.Length, LastError = null });
         var receipt = await sender.WaitForReceiptAsync(sent, ct);
         if (!receipt.Succeeded)
         {
@@ -233,6 +240,8 @@ public sealed class BatchPoster : IAsyncDisposable
             throw new BatchRefusedException(n, reason, $" (transaction {Hex.Encode(receipt.TransactionHash)} failed in block {receipt.BlockNumber})");
         }
         metrics.Gas(receipt.GasUsed);
+        // The batch's data is on L1 now: it no longer waits for the committee, whatever the committee does next.
+        if (bundle is null) dac.Availability.RecordSuccess(n);
         Update(n, s => s with
         {
             Stage = PostStage.Included, TransactionHash = Hex.Encode(receipt.TransactionHash), GasUsed = receipt.GasUsed, Block = receipt.BlockNumber,
@@ -251,7 +260,8 @@ public sealed class BatchPoster : IAsyncDisposable
         metrics.Attested(ms);
         Update(record.Number, s => s with
         {
-            Stage = PostStage.Attested, Signers = [.. bundle.Signatures.Select(x => x.Signer.ToString())], AttestationMilliseconds = ms, LastError = null,
+            Stage = PostStage.Attested, Signers = [.. bundle.Signatures.Select(x => x.Signer.ToString())], AttestationMilliseconds = ms, DataPath = DataAvailabilityPath.Committee,
+            CommitteeFailure = null, LastError = null,
         });
         return bundle;
     }
@@ -308,11 +318,14 @@ public sealed class BatchPoster : IAsyncDisposable
         if (mine is { Stage: PostStage.Included } && mine.TransactionHash == Hex.Encode(found.TransactionHash) && mine.Block == found.BlockNumber) return;
         var receipt = await eth.GetTransactionReceiptAsync(found.TransactionHash, ct);
         if (receipt is not null) metrics.Gas(receipt.GasUsed);
+        // Which path a batch took is on L1 too: submitBatchWithData also logs BatchDataOnChain.
+        DataAvailabilityPath? path = receipt is null ? null
+            : receipt.Logs.Any(l => !l.Removed && L1Events.IsDataOnChain(l, validium.Address)) ? DataAvailabilityPath.OnChain : DataAvailabilityPath.Committee;
         logger.LogInformation("batch poster: batch {Batch} is already on L1 (transaction {Hash}, block {Block}): not submitting it again", n, Hex.Encode(found.TransactionHash), found.BlockNumber);
         Update(n, s => s with
         {
             Stage = PostStage.Included, TransactionHash = Hex.Encode(found.TransactionHash), Block = found.BlockNumber, BlockHash = Hex.Encode(found.BlockHash),
-            GasUsed = receipt?.GasUsed, FoundOnL1 = s.Stage < PostStage.Included, LastError = null,
+            GasUsed = receipt?.GasUsed, FoundOnL1 = s.Stage < PostStage.Included, DataPath = path ?? s.DataPath, LastError = null,
         });
     }
 
@@ -335,8 +348,11 @@ public sealed class BatchPoster : IAsyncDisposable
             {
                 Interlocked.Exchange(ref lagBlocks, 0);
                 Update(n, s => s with { Stage = PostStage.Confirmed, LastError = null });
+                ReleaseHold(n);
                 metrics.Posted();
-                logger.LogInformation("batch poster: batch {Batch} confirmed in block {Block}", n, block);
+                if (status.DataPath == DataAvailabilityPath.OnChain) metrics.Fallback();
+                logger.LogInformation("batch poster: batch {Batch} confirmed in block {Block}{Path}", n, block,
+                    status.DataPath == DataAvailabilityPath.OnChain ? " with its data on L1" : "");
                 return;
             }
             Interlocked.Exchange(ref lagBlocks, options.Confirmations - have);

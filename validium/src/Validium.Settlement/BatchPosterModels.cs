@@ -27,6 +27,13 @@ public sealed record BatchPosterOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a batch waits for the committee's threshold, counted from its first attestation attempt (across retries
+    /// and restarts), and what happens then: its data posted on L1 with submitBatchWithData when enabled, else the batch
+    /// held with an alert (<see cref="BatchPoster.AvailabilityAlert"/>) while attestation is retried.
+    /// </summary>
+    public DataFallbackPolicy Fallback { get; init; } = DataFallbackPolicy.Disabled;
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Directory);
@@ -34,6 +41,8 @@ public sealed record BatchPosterOptions
         if (StartBlock < 0) throw new ArgumentOutOfRangeException(nameof(StartBlock), "must be >= 0");
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), "must be positive");
         if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) throw new ArgumentOutOfRangeException(nameof(MaxBackoff), "backoffs must be positive, MaxBackoff >= InitialBackoff");
+        ArgumentNullException.ThrowIfNull(Fallback);
+        Fallback.Validate();
     }
 }
 
@@ -42,7 +51,7 @@ public enum PostStage
     /// <summary>Proven, waiting for the committee (or held by an error: see <see cref="BatchPostStatus.LastError"/>).</summary>
     Waiting,
 
-    /// <summary>The committee signed the batch's data commitment.</summary>
+    /// <summary>The committee signed the batch's data commitment (a batch whose data goes on L1 skips this stage).</summary>
     Attested,
 
     /// <summary>The transaction was handed to the L1 node; no receipt yet.</summary>
@@ -59,6 +68,8 @@ public enum PostStage
 /// Where one batch is on its way to L1, as persisted: who attested and how long it took, the transaction, its gas and
 /// block, and the last error while it is held. <see cref="FoundOnL1"/> marks a batch this poster found already accepted
 /// (a submission from before a restart whose receipt it never saw), read back from the BatchSubmitted log.
+/// <see cref="DataPath"/> says where the batch's data is available: with the committee (its signatures went to L1) or
+/// on L1 itself (submitBatchWithData, with <see cref="CommitteeFailure"/> saying why the committee was not used).
 /// </summary>
 public sealed record BatchPostStatus
 {
@@ -67,6 +78,10 @@ public sealed record BatchPostStatus
     [JsonPropertyName("commitment")] public string? DataCommitment { get; init; }
     [JsonPropertyName("signers")] public IReadOnlyList<string> Signers { get; init; } = [];
     [JsonPropertyName("attestationMs")] public double? AttestationMilliseconds { get; init; }
+    [JsonPropertyName("attestationStarted")] public DateTimeOffset? AttestationStarted { get; init; }
+    [JsonPropertyName("dataPath")] public DataAvailabilityPath? DataPath { get; init; }
+    [JsonPropertyName("committeeFailure")] public string? CommitteeFailure { get; init; }
+    [JsonPropertyName("calldataBytes")] public int? CalldataBytes { get; init; }
     [JsonPropertyName("tx")] public string? TransactionHash { get; init; }
     [JsonPropertyName("gasUsed")] public ulong? GasUsed { get; init; }
     [JsonPropertyName("block")] public long? Block { get; init; }

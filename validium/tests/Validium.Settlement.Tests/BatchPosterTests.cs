@@ -11,7 +11,7 @@ namespace Validium.Settlement.Tests;
 public sealed class BatchPosterTests(ChainNode node) : IClassFixture<ChainNode>
 {
     /// <summary>Round 1 on L1 and in the pipeline, then the deposits fed in as one command each.</summary>
-    private static async Task FeedAsync(BatchPipeline pipeline, OracleRound round, IEnumerable<DepositOp> deposits, long firstSequence = 1)
+    internal static async Task FeedAsync(BatchPipeline pipeline, OracleRound round, IEnumerable<DepositOp> deposits, long firstSequence = 1)
     {
         if (firstSequence == 1) await pipeline.OracleCommittedAsync(round);
         long seq = firstSequence;

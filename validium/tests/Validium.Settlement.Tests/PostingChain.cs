@@ -206,11 +206,12 @@ internal sealed class PostingChain : IAsyncDisposable
 
     public async Task<Fr> StateRootAsync() => Fr.FromBigInteger((BigInteger)(await Validium.CallSingleAsync("stateRoot"))!);
 
-    public BatchPoster StartPoster(TransactionSender sender, DacClient dac, System.Threading.Channels.ChannelReader<BatchRecord>? released = null) =>
+    public BatchPoster StartPoster(TransactionSender sender, DacClient dac, System.Threading.Channels.ChannelReader<BatchRecord>? released = null,
+        DataFallbackPolicy? fallback = null) =>
         BatchPoster.Start(BatchStore.Open(BatcherDir), Validium, sender, dac, new BatchPosterOptions
         {
             Directory = PosterDir, Confirmations = 2, StartBlock = System.Block, PollInterval = TimeSpan.FromMilliseconds(100),
-            InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1),
+            InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1), Fallback = fallback ?? DataFallbackPolicy.Disabled,
         }, released);
 
     public L1Watcher StartWatcher(int confirmations = 2, long? startBlock = null, ulong firstOperation = 0, string name = "watcher") =>
