@@ -113,6 +113,7 @@ public static class NodeConfiguration
         int threshold = r.Int("Committee:Threshold", 1, 255);
         if (members.Length > 0 && threshold > members.Length) r.Problem("Committee:Threshold", $"{threshold} signatures from {members.Length} members can never be met");
         var committee = new CommitteeOptions([.. members.Select(m => new Uri(m))], threshold, r.Millis("Committee:TimeoutMs"));
+        var poster = new PosterOptions(r.Millis("Poster:AttestationTimeoutMs"), r.Bool("Poster:OnChainDataFallback"));
 
         var instruments = ReadInstruments(c, r);
         var circuit = new CircuitConfig
@@ -141,7 +142,7 @@ public static class NodeConfiguration
         var options = new NodeOptions
         {
             DataDir = Path.GetFullPath(dataDir.Length == 0 ? "." : dataDir),
-            Urls = urls, LogFormat = format, LogLevel = level, Accel = accel, L1 = l1, Committee = committee, Circuit = circuit, DevSeed = devSeed,
+            Urls = urls, LogFormat = format, LogLevel = level, Accel = accel, L1 = l1, Committee = committee, Poster = poster, Circuit = circuit, DevSeed = devSeed,
             Instruments = instruments, Batcher = batcher, Engine = engine,
             DepthLevels = r.Int("Exchange:DepthLevels", 1, 1000), FillHistory = r.Int("Exchange:FillHistory", 0, 100_000),
             TradeHistory = r.Int("Exchange:TradeHistory", 0, 100_000), SubscriberCapacity = r.Int("Exchange:SubscriberCapacity", 1, 1 << 20),

@@ -21,6 +21,14 @@ public sealed record L1Options(Uri Rpc, long ChainId, string? Validium, string? 
     public int Confirmations { get; init; } = 2;
 }
 
+/// <summary>
+/// What the batch poster does when the committee has not reached its threshold for a batch within
+/// <see cref="AttestationTimeout"/> of the first attempt: post the batch's data on L1 itself (submitBatchWithData,
+/// SPEC.md "On-chain data fallback") when <see cref="OnChainDataFallback"/>, else hold the batch, alert (poster health
+/// Degraded) and keep asking the committee. Off by default: data on L1 costs far more gas than signatures.
+/// </summary>
+public sealed record PosterOptions(TimeSpan AttestationTimeout, bool OnChainDataFallback);
+
 /// <summary>The data-availability committee: member URLs and how many signatures a batch needs.</summary>
 public sealed record CommitteeOptions(ImmutableArray<Uri> Members, int Threshold, TimeSpan Timeout);
 
@@ -47,6 +55,8 @@ public sealed record NodeOptions
     public required L1Options L1 { get; init; }
 
     public required CommitteeOptions Committee { get; init; }
+
+    public required PosterOptions Poster { get; init; }
 
     /// <summary>The batch circuit: depths, shape, fee account and the instrument table (from <see cref="Instruments"/>).</summary>
     public required CircuitConfig Circuit { get; init; }

@@ -71,6 +71,25 @@ public class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void ThePostersFallbackIsOffWithAMinuteTimeoutByDefaultAndBadValuesAreNamed()
+    {
+        var none = new Hashtable();
+        var defaults = Load(null, none).Poster;
+        Assert.Equal(new PosterOptions(TimeSpan.FromSeconds(60), false), defaults);
+        var env = new Hashtable { ["VLD_POSTER__ONCHAINDATAFALLBACK"] = "true" };
+        Assert.Equal(new PosterOptions(TimeSpan.FromMilliseconds(1500), true), Load(null, env, ("Poster:AttestationTimeoutMs", "1500")).Poster);
+
+        var e = Assert.Throws<NodeConfigurationException>(() => Load(null, none, ("Poster:AttestationTimeoutMs", "0"), ("Poster:OnChainDataFallback", "sometimes")));
+        Assert.Equal(
+        [
+            "Poster:AttestationTimeoutMs: '0' is outside 1..2592000000",
+            "Poster:OnChainDataFallback: 'sometimes' is not true or false",
+        ], e.Problems);
+        e = Assert.Throws<NodeConfigurationException>(() => Load(null, none, ("Poster:AttestationTimeoutMs", "a minute")));
+        Assert.Equal("Poster:AttestationTimeoutMs: 'a minute' is not a whole number", Assert.Single(e.Problems));
+    }
+
+    [Fact]
     public void AMissingConfigFileAndACircuitTheInstrumentsDoNotFitAreRefused()
     {
         var missing = Assert.Throws<NodeConfigurationException>(() => Load(Path.Combine(dir, "nope.json"), []));

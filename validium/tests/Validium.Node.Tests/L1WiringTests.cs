@@ -18,6 +18,7 @@ using Validium.L1.Transactions;
 using Validium.Node.Dashboard;
 using Validium.Node.Exchange;
 using Validium.Node.Hosting;
+using Xunit.Abstractions;
 using static Validium.Node.Tests.Harness;
 
 namespace Validium.Node.Tests;
@@ -27,7 +28,7 @@ namespace Validium.Node.Tests;
 /// circuit small enough to set up and prove in seconds: deposits made on the contract reach the exchange, a trade is
 /// batched, proven, attested and accepted by the contract, and a restart takes nothing twice.
 /// </summary>
-public sealed class L1WiringTests : IDisposable
+public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly ContractAbi UserAbi = ContractAbi.Parse("""
         [
@@ -67,12 +68,17 @@ public sealed class L1WiringTests : IDisposable
         },
     };
 
-    private NodeOptions Node(string manifest) => NodeConfiguration.Load(null, new Dictionary<string, string?>
+    private NodeOptions Node(string manifest, params (string Key, string Value)[] more)
     {
-        ["DataDir"] = Path.Combine(dir.FullName, "node"), ["Devnet:Manifest"] = manifest, ["Accel:Mode"] = "cpu", ["Exchange:MaxAccounts"] = "15",
-        ["Exchange:OperatorKey"] = Convert.ToHexString(BabyJubjub.Pack(PublicKey(0))), ["L1:PollIntervalMs"] = "100", ["L1:Confirmations"] = "1",
-        ["Batcher:MaxBatchAgeMs"] = "3600000",
-    }, new Hashtable());
+        var settings = new Dictionary<string, string?>
+        {
+            ["DataDir"] = Path.Combine(dir.FullName, "node"), ["Devnet:Manifest"] = manifest, ["Accel:Mode"] = "cpu", ["Exchange:MaxAccounts"] = "15",
+            ["Exchange:OperatorKey"] = Convert.ToHexString(BabyJubjub.Pack(PublicKey(0))), ["L1:PollIntervalMs"] = "100", ["L1:Confirmations"] = "1",
+            ["Batcher:MaxBatchAgeMs"] = "3600000",
+        };
+        foreach (var (key, value) in more) settings[key] = value;
+        return NodeConfiguration.Load(null, settings, new Hashtable());
+    }
 
     private static Task<NodeHost> StartAsync(NodeOptions options) => NodeHost.StartAsync(options, logging: l => l.SetMinimumLevel(LogLevel.Warning));
 
@@ -145,6 +151,14 @@ public sealed class L1WiringTests : IDisposable
             await Until(async () => await BatchNumber() == batches, $"L1 to accept batch {batches}");
             var poster = node.Services.GetRequiredService<PosterHostedService>().Poster!;
             await Until(() => Task.FromResult(poster.LastConfirmed == batches), $"the poster to confirm batch {batches}");
+            for (ulong n = 1; n <= batches; n++)
+            {
+                var s = poster.Status(n)!;
+                Assert.Equal(Settlement.DataAvailabilityPath.Committee, s.DataPath);
+                var b = hosted.Store!.Read(n);
+                output.WriteLine($"committee batch {n} (shape {DevNet().Circuit!.Shape}): {b.Deposits.Length} deposits, {b.Trades.Length} trades, {b.DataWords.Length} data words; " +
+                    $"{s.GasUsed:N0} gas, {s.CalldataBytes:N0} calldata bytes");
+            }
 
             var health = await HealthAsync(node);
             Assert.Equal("healthy", Status(health, "l1-watcher"));
@@ -185,6 +199,80 @@ public sealed class L1WiringTests : IDisposable
             using var http = new HttpClient { BaseAddress = node.Urls[0] };
             Assert.Contains("vld_l1_forced_requests_held", await http.GetStringAsync(NodeHost.MetricsPath));
             Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
+        }
+    }
+
+    [SkippableFact]
+    public async Task With_the_committee_down_the_node_holds_its_batch_and_alerts_with_the_fallback_off_and_posts_the_data_on_L1_with_it_on()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        await using var net = await DevNetwork.UpAsync(DevNet());
+        var m = net.Manifest;
+        using var rpc = new JsonRpcClient(net.Rpc);
+        var eth = new EthClient(rpc);
+        var faucet = m.OpenKey(m.Traders.Faucet);
+        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
+            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
+        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
+        var validium = new Contract(eth, UserAbi, net.Validium);
+        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        var round = await net.Feeder.PublishNextAsync();
+        foreach (var (who, usd) in new[] { (0, 1L), (1, 100_000L), (2, 100_000L) })
+            await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
+        // anvil mines only on transactions: one more block puts the last deposit under the watcher's confirmation.
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        var btc = m.Instruments[0].Spec;
+        long price = (long)(round.Prices[0] / (ulong)btc.CashPerTickLot) * btc.TickSize;
+        for (int i = 0; i < net.MemberUrls.Count; i++) await net.StopMemberAsync(i);
+        async Task<ulong> BatchNumber() => (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!;
+
+        var off = Node(net.ManifestPath, ("Poster:AttestationTimeoutMs", "1000"), ("Committee:TimeoutMs", "500"));
+        Assert.False(off.Poster.OnChainDataFallback);
+        ulong held, last;
+        await using (var node = await StartAsync(off))
+        {
+            await Until(() => Task.FromResult(node.Exchange.View.Accounts.Count == 3 && node.Exchange.View.Instruments[0].IndexPrice == price), "the three deposits and the oracle round",
+                () => HealthTextAsync(node));
+            var sell = Command.Place(0, 1, 1, 0, Side.Sell, OrderType.Limit, price, btc.LotSize, 1);
+            var buy = Command.Place(0, 2, 1, 0, Side.Buy, OrderType.Limit, price, btc.LotSize, 1);
+            Accepted(await node.Exchange.PlaceAsync(sell, OrderSigning.Sign(sell, PrivateKey(1))));
+            Accepted(await node.Exchange.PlaceAsync(buy, OrderSigning.Sign(buy, PrivateKey(2))));
+            var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+            await hosted.Pipeline!.FlushAsync();
+            held = hosted.Store!.List().Min();
+            last = hosted.Store!.List().Max();
+            await Until(async () => Status(await HealthAsync(node), "poster") == "degraded" && node.Services.GetRequiredService<PosterHostedService>().Poster!.AvailabilityAlert is not null,
+                "the poster to hold the batch for want of availability", () => HealthTextAsync(node));
+            var reason = (string)(await HealthAsync(node))["components"]!["poster"]!["reason"]!;
+            Assert.StartsWith($"committee below threshold for batch {held} since ", reason);
+            Assert.EndsWith("; on-chain data fallback disabled", reason);
+            Assert.Equal(reason, node.Services.GetRequiredService<IDashboardL1Status>().Alert);
+            using var http = new HttpClient { BaseAddress = node.Urls[0] };
+            var metrics = await http.GetStringAsync(NodeHost.MetricsPath);
+            Assert.Matches(@"(?m)^validium_poster_availability_held\{[^}]*\} 1( |$)", metrics);
+            Assert.Equal(0UL, await BatchNumber());
+        }
+
+        // The same node, the fallback turned on: the held batch, past its timeout, goes on L1 with its data.
+        await using (var node = await StartAsync(Node(net.ManifestPath, ("Poster:AttestationTimeoutMs", "1000"), ("Committee:TimeoutMs", "500"),
+            ("Poster:OnChainDataFallback", "true"))))
+        {
+            var poster = node.Services.GetRequiredService<PosterHostedService>().Poster!;
+            await Until(() => Task.FromResult(poster.LastConfirmed == last), $"batches {held}..{last} to be confirmed with their data on L1", () => HealthTextAsync(node));
+            Assert.Equal(last, await BatchNumber());
+            var store = node.Services.GetRequiredService<ExchangeHostedService>().Store!;
+            for (ulong n = held; n <= last; n++)
+            {
+                var s = poster.Status(n)!;
+                Assert.Equal(Settlement.DataAvailabilityPath.OnChain, s.DataPath);
+                Assert.Equal("on-chain", node.Services.GetRequiredService<IDashboardL1Status>().Get(n)!.DataPath);
+                var b = store.Read(n);
+                output.WriteLine($"fallback batch {n} (shape {DevNet().Circuit!.Shape}): {b.Deposits.Length} deposits, {b.Trades.Length} trades, {b.DataWords.Length} data words; " +
+                    $"{s.GasUsed:N0} gas, {s.CalldataBytes:N0} calldata bytes");
+            }
+            Assert.Contains(Enumerable.Range((int)held, (int)(last - held + 1)), n => store.Read((ulong)n).Trades.Length == 1);
+            Assert.Equal("healthy", Status(await HealthAsync(node), "poster"));
         }
     }
 

@@ -59,8 +59,8 @@ public sealed record OperatorDashboardOptions
 /// </summary>
 public sealed record DashboardSources(Func<ExchangeService?> Exchange, Func<BatchPipeline?> Pipeline, string BatchDirectory, IDashboardL1Status? L1Status = null);
 
-/// <summary>Where one batch stands on L1, as the poster knows it.</summary>
-public sealed record BatchL1Info(string Stage, long? Block, string? TransactionHash, string? LastError);
+/// <summary>Where one batch stands on L1, as the poster knows it; <see cref="DataPath"/> is "committee" or "on-chain" once decided.</summary>
+public sealed record BatchL1Info(string Stage, long? Block, string? TransactionHash, string? LastError, string? DataPath = null);
 
 /// <summary>
 /// The seam for per-batch L1 status: the batch poster's persisted status (Validium.Settlement's BatchPoster.Status)
@@ -70,4 +70,7 @@ public sealed record BatchL1Info(string Stage, long? Block, string? TransactionH
 public interface IDashboardL1Status
 {
     BatchL1Info? Get(ulong batch);
+
+    /// <summary>The poster's alert while it holds a batch for want of data availability; null when none is held.</summary>
+    string? Alert => null;
 }

@@ -59,7 +59,8 @@ public sealed class OperatorOverview : IAsyncDisposable
         var exchange = sources.Exchange();
         var node = exchange is null ? new NodeSection(false, 0, null) : new NodeSection(true, exchange.LastApplied, exchange.Fault);
         var books = exchange is null ? [] : Books(exchange.View);
-        return new Overview(time.GetUtcNow().ToUnixTimeMilliseconds(), node, books, Pipeline(), new CommitteeSection(Committee.Members), L1.Last);
+        return new Overview(time.GetUtcNow().ToUnixTimeMilliseconds(), node, books, Pipeline(), new CommitteeSection(Committee.Members),
+            L1.Last with { PosterAlert = sources.L1Status?.Alert });
     }
 
     private List<InstrumentBook> Books(Exchange.ExchangeView view)
@@ -107,7 +108,7 @@ public sealed class OperatorOverview : IAsyncDisposable
     {
         if (sources.L1Status?.Get(batch) is not { } info) return null;
         long? confirmations = info.Block is { } b && head is { } h ? Math.Max(0, h - b + 1) : null;
-        return new BatchL1Row(info.Stage, info.Block, info.TransactionHash, confirmations, info.LastError);
+        return new BatchL1Row(info.Stage, info.Block, info.TransactionHash, confirmations, info.LastError, info.DataPath);
     }
 
     /// <summary>Stops polling; the host stops it and the container disposes it, so the second call does nothing.</summary>

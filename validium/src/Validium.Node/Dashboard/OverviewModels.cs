@@ -30,12 +30,16 @@ public sealed record PipelineSection(bool Started, int QueueDepth, long Unproven
 public sealed record BatchRow(ulong Number, string Status, string Reason, int Deposits, int Trades, int Withdrawals, int Operations,
     double? ProvingSeconds, long? ProvenAt, BatchL1Row? L1);
 
-public sealed record BatchL1Row(string Stage, long? Block, string? TransactionHash, long? Confirmations, string? LastError);
+/// <summary><see cref="DataPath"/>: "committee" (signatures on L1) or "on-chain" (the data itself on L1), once decided.</summary>
+public sealed record BatchL1Row(string Stage, long? Block, string? TransactionHash, long? Confirmations, string? LastError, string? DataPath = null);
 
 public sealed record CommitteeSection(IReadOnlyList<MemberHealth> Members);
 
 /// <summary>One member's last poll: up when its /health answered 2xx within the timeout.</summary>
 public sealed record MemberHealth(string Url, bool? Up, double? LatencyMs, string? LastError, long? CheckedAt, long? LastUpAt);
 
-/// <summary>L1 as last read: head block and the contract's batch number, or the error reading them.</summary>
-public sealed record L1Section(bool Configured, long? Head, ulong? ContractBatch, string? Error, long? CheckedAt);
+/// <summary>
+/// L1 as last read: head block and the contract's batch number, or the error reading them; <see cref="PosterAlert"/>
+/// while the poster holds a batch for want of data availability (nothing posted).
+/// </summary>
+public sealed record L1Section(bool Configured, long? Head, ulong? ContractBatch, string? Error, long? CheckedAt, string? PosterAlert = null);

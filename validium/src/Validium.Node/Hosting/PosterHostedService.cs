@@ -19,7 +19,9 @@ namespace Validium.Node.Hosting;
 /// Posts the node's proven batches to L1 when <see cref="L1Options.Enabled"/>: a <see cref="BatchPoster"/> over the
 /// batcher's store, signing with the operator's keystore (its nonces under DataDir/l1/nonces), attesting through a
 /// <see cref="DacClient"/> to the configured members (the committee itself, signers and threshold, is the contract's),
-/// its status file under DataDir/l1/poster. Started after the exchange, whose batcher opened the store.
+/// its status file under DataDir/l1/poster; a batch the committee has not attested within Poster:AttestationTimeoutMs
+/// goes with its data on L1 when Poster:OnChainDataFallback, else is held with an alert. Started after the exchange,
+/// whose batcher opened the store.
 /// </summary>
 public sealed class PosterHostedService(NodeOptions options, ExchangeHostedService exchange, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
@@ -59,6 +61,7 @@ public sealed class PosterHostedService(NodeOptions options, ExchangeHostedServi
         {
             Directory = Path.Combine(options.L1Dir, "poster"), Confirmations = options.L1.Confirmations, StartBlock = options.L1.StartBlock,
             PollInterval = options.L1.PollInterval,
+            Fallback = new DataFallbackPolicy { Enabled = options.Poster.OnChainDataFallback, CommitteeTimeout = options.Poster.AttestationTimeout },
         }, logger: loggers.CreateLogger("Validium.Settlement.BatchPoster"));
     }
 
@@ -102,7 +105,10 @@ public sealed class PosterHostedService(NodeOptions options, ExchangeHostedServi
     }
 }
 
-/// <summary>"poster": Degraded while a batch is held by an error (with that error), Healthy otherwise.</summary>
+/// <summary>
+/// "poster": Degraded while a batch is held: for want of availability (the committee below threshold past the timeout
+/// with the fallback off) with the poster's alert, else with the error holding it; Healthy otherwise.
+/// </summary>
 internal sealed class PosterHealthCheck(PosterHostedService host, NodeOptions options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -111,17 +117,30 @@ internal sealed class PosterHealthCheck(PosterHostedService host, NodeOptions op
         if (host.Poster is not { } poster) return Task.FromResult(HealthCheckResult.Unhealthy("not running"));
         if (poster.Completion.IsFaulted) return Task.FromResult(HealthCheckResult.Unhealthy($"stopped: {poster.Completion.Exception?.GetBaseException().Message}"));
         ulong confirmed = poster.LastConfirmed;
+        if (poster.AvailabilityAlert is { } alert) return Task.FromResult(HealthCheckResult.Degraded(alert));
         if (poster.Status(confirmed + 1) is { LastError: { } error } heldBatch)
             return Task.FromResult(HealthCheckResult.Degraded($"batch {heldBatch.Number} held at {heldBatch.Stage} after {heldBatch.Attempts} attempts: {error}"));
         return Task.FromResult(HealthCheckResult.Healthy($"confirmed through batch {confirmed}"));
     }
 }
 
-/// <summary>A batch's L1 stage, transaction, block and holding error from the poster's persisted status, for the dashboard's column and the trader API's batches.</summary>
+/// <summary>
+/// A batch's L1 stage, transaction, block, holding error and data path from the poster's persisted status, and the
+/// poster's availability alert, for the dashboard's column and L1 panel and the trader API's batches.
+/// </summary>
 internal sealed class PosterL1Status(PosterHostedService host) : IDashboardL1Status, IBatchL1Status
 {
     BatchL1Info? IDashboardL1Status.Get(ulong batch) =>
-        host.Poster?.Status(batch) is { } s ? new BatchL1Info(s.Stage.ToString(), s.Block, s.TransactionHash, s.LastError) : null;
+        host.Poster?.Status(batch) is { } s ? new BatchL1Info(s.Stage.ToString(), s.Block, s.TransactionHash, s.LastError, PathName(s.DataPath)) : null;
+
+    string? IDashboardL1Status.Alert => host.Poster?.AvailabilityAlert;
+
+    internal static string? PathName(DataAvailabilityPath? path) => path switch
+    {
+        DataAvailabilityPath.Committee => "committee",
+        DataAvailabilityPath.OnChain => "on-chain",
+        _ => null,
+    };
 
     L1StatusDto? IBatchL1Status.Get(ulong batch) =>
         host.Poster?.Status(batch) is { } s ? new L1StatusDto(s.Stage.ToString(), s.TransactionHash, s.Block, s.LastError) : null;

@@ -141,7 +141,9 @@ public class OverviewTests
 
     private sealed class PostedAt(long block) : IDashboardL1Status
     {
-        public BatchL1Info? Get(ulong batch) => batch == 1 ? new BatchL1Info("Confirmed", block, "0xabc", null) : null;
+        public BatchL1Info? Get(ulong batch) => batch == 1 ? new BatchL1Info("Confirmed", block, "0xabc", null, "on-chain") : null;
+
+        public string? Alert => "committee below threshold for batch 2 since 2026-11-24 19:50:00Z; on-chain data fallback disabled";
     }
 
     [SkippableFact]
@@ -168,6 +170,7 @@ public class OverviewTests
         Assert.Equal(9, o.L1.Head);
         Assert.Equal(7UL, o.L1.ContractBatch);
         var l1 = Assert.Single(o.Pipeline.Batches).L1;
-        Assert.Equal(new BatchL1Row("Confirmed", 4, "0xabc", 6, null), l1);
+        Assert.Equal(new BatchL1Row("Confirmed", 4, "0xabc", 6, null, "on-chain"), l1);
+        Assert.Equal("committee below threshold for batch 2 since 2026-11-24 19:50:00Z; on-chain data fallback disabled", o.L1.PosterAlert);
     }
 }

@@ -56,7 +56,9 @@
       el("td", {}, b.number), el("td", { class: b.status }, b.status), el("td", {}, b.reason),
       el("td", {}, b.deposits), el("td", {}, b.trades), el("td", {}, b.withdrawals),
       el("td", { class: "proving" }, secs(b.provingSeconds)),
-      el("td", {}, b.l1 ? b.l1.stage : "–"), el("td", {}, b.l1 ? num(b.l1.block) : "–"),
+      el("td", { class: "l1-stage", title: b.l1 && b.l1.lastError ? b.l1.lastError : "" },
+        b.l1 ? b.l1.stage + (b.l1.dataPath === "on-chain" ? " · data on L1" : "") : "–"),
+      el("td", {}, b.l1 ? num(b.l1.block) : "–"),
       el("td", { class: "confirmations" }, b.l1 ? num(b.l1.confirmations) : "–"))));
   }
 
@@ -76,7 +78,9 @@
       ? [["head block", num(l.head)], ["contract batch", num(l.contractBatch)], ["checked", clock(l.checkedAt)]]
       : [["L1", "not configured"]];
     if (l.error) rows.push(["error", l.error]);
-    document.getElementById("l1").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", { class: k === "error" ? "error-text" : "" }, v)]));
+    if (l.posterAlert) rows.push(["poster", l.posterAlert]);
+    document.getElementById("l1").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k),
+      el("dd", { class: k === "error" || k === "poster" ? "error-text" : "" }, v)]));
   }
 
   function setStatus(ok, text) {
