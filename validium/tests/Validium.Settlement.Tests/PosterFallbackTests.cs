@@ -6,6 +6,7 @@ using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.DaCommittee.Client;
 using Validium.L1;
+using Xunit.Abstractions;
 
 namespace Validium.Settlement.Tests;
 
@@ -49,7 +50,7 @@ internal sealed class PosterMeasurements : IDisposable
 /// recovery rebuilds it from L1 alone; a disabled one posts nothing and raises the alert until the committee is back.
 /// Either way, once the committee is back batches go the normal way.
 /// </summary>
-public sealed class PosterFallbackTests(ChainNode node) : IClassFixture<ChainNode>
+public sealed class PosterFallbackTests(ChainNode node, ITestOutputHelper output) : IClassFixture<ChainNode>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -119,6 +120,8 @@ public sealed class PosterFallbackTests(ChainNode node) : IClassFixture<ChainNod
         Assert.False(secondTx!.Input!.AsSpan(0, 4).SequenceEqual(OnChainData.Entry.Selector));
         Assert.Equal(1, measured.Sum("validium.poster.fallback_batches"));
         Assert.Equal(2, measured.Sum("validium.poster.batches_posted"));
+        foreach (var (st, words) in new[] { (s, batch.DataWords.Length), (second, store.Read(2).DataWords.Length) })
+            output.WriteLine($"batch {st.Number} via {st.DataPath}: {words} data words, {st.GasUsed:N0} gas, {st.CalldataBytes:N0} calldata bytes");
     }
 
     [SkippableFact]
