@@ -32,7 +32,7 @@ public sealed partial class BatchPoster
         var deadline = since + policy.CommitteeTimeout;
         string failure;
         if (policy.Enabled && (status.DataPath == DataAvailabilityPath.OnChain || DateTimeOffset.UtcNow >= deadline))
-            failure = status.CommitteeFailure ?? status.LastError ?? $"no threshold within {policy.CommitteeTimeout}";
+            failure = status.CommitteeFailure ?? $"no threshold within {policy.CommitteeTimeout} of {since.UtcDateTime:u}";
         else
         {
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
