@@ -58,18 +58,24 @@ internal static class Groth16Commands
         var proofOut = FileOption("--proof", "proof.json to write");
         var publicOut = FileOption("--public", "public.json to write");
         var backend = new Option<string>("--backend") { Description = "auto, cpu, gpu or fpga", DefaultValueFactory = _ => "auto" };
-        var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend };
+        var timings = new Option<bool>("--timings") { Description = "Print when each phase started and ended (ms since the process started) and on which thread" };
+        var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend, timings };
         cmd.SetAction(r =>
         {
+            var times = r.GetValue(timings) ? new PhaseTimes { Origin = DateTime.Now - Process.GetCurrentProcess().StartTime } : null;
+            times?.Record("process start to command", TimeSpan.Zero, times.Origin);
             var read = Stopwatch.StartNew();
             // Looking for a GPU (an ILGPU context) takes about 0.1 s of mostly one core: it runs while the key is read.
-            var probe = Task.Run(() => AccelSetup.CreateRegistry(allowEmulation: false, stderr));
+            var probe = Task.Run(() =>
+            {
+                using (times?.Measure("device probe")) return AccelSetup.CreateRegistry(allowEmulation: false, stderr);
+            });
             ProvingKey pk;
             Fr[] w;
             try
             {
-                pk = ZkeyFormat.Read(Existing(r.GetValue(zkey)!).FullName);
-                w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
+                pk = ZkeyFormat.Read(Existing(r.GetValue(zkey)!).FullName, times);
+                using (times?.Measure("wtns read")) w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
                 if (w.Length != pk.NumVars) throw new UsageException($"the witness has {w.Length} values but the key expects {pk.NumVars}: they are not for the same circuit");
             }
             catch
@@ -77,13 +83,22 @@ internal static class Groth16Commands
                 probe.GetAwaiter().GetResult().Dispose();
                 throw;
             }
-            using var registry = probe.GetAwaiter().GetResult();
+            BackendRegistry registry;
+            using (times?.Measure("wait for device probe")) registry = probe.GetAwaiter().GetResult();
+            using var owned = registry;
             stderr.WriteLine($"read the key and witness in {read.Elapsed.TotalSeconds:0.00} s");
-            var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
+            AccelDispatcher accel;
+            using (times?.Measure("dispatcher"))
+                accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
             var sw = Stopwatch.StartNew();
-            var proof = new Prover(accel).Prove(pk, w, new StageLine(stderr, sw));
-            File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
-            File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            Proof proof;
+            using (times?.Measure("prove")) proof = new Prover(accel) { Times = times }.Prove(pk, w, new StageLine(stderr, sw));
+            using (times?.Measure("write proof"))
+            {
+                File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
+                File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            }
+            if (times is not null) stderr.Write(times.Format());
             stdout.WriteLine($"prove: {pk.NumVars} wires, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
             return 0;
         });

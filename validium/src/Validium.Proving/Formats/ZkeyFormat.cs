@@ -12,10 +12,16 @@ public static class ZkeyFormat
     private const uint Groth16ProtocolId = 1;
     internal const int CoefficientSize = 12 + 32;
 
-    public static ProvingKey Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
-
-    public static ProvingKey Read(byte[] data, string fileName)
+    public static ProvingKey Read(string path, PhaseTimes? times = null)
     {
+        byte[] data;
+        using (times?.Measure("zkey file read")) data = File.ReadAllBytes(path);
+        return Read(data, Path.GetFileName(path), times);
+    }
+
+    public static ProvingKey Read(byte[] data, string fileName, PhaseTimes? times = null)
+    {
+        var header = times?.Measure("zkey header");
         var file = new BinFileReader(data, fileName, "zkey", 1);
 
         var p = file.Section(1, "protocol");
@@ -41,18 +47,27 @@ public static class ZkeyFormat
         h.End();
 
         var ic = file.G1Section(3, "IC", nPublic + 1L);
+        header?.Dispose();
 
+        var decode = times?.Measure("zkey coefficients");
         var cs = file.Section(4, "coefficients");
         var count = cs.Count("coefficient count", CoefficientSize);
         cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
         var coefficients = ZkeyCoefficients.Decode(cs, cs.Slice(count * CoefficientSize, "coefficients"), count, nVars, domainSize);
+        decode?.Dispose();
 
+        G1Affine[] G1s(int type, string name, long n)
+        {
+            using (times?.Measure($"zkey {name}")) return file.G1Section(type, name, n);
+        }
+        G2Affine[] b2;
+        using (times?.Measure("zkey B2")) b2 = file.G2Section(7, "B2", nVars);
         return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
-            A: file.G1Section(5, "A", nVars),
-            B1: file.G1Section(6, "B1", nVars),
-            B2: file.G2Section(7, "B2", nVars),
-            C: file.G1Section(8, "C", (long)nVars - nPublic - 1),
-            H: file.G1Section(9, "H", domainSize),
+            A: G1s(5, "A", nVars),
+            B1: G1s(6, "B1", nVars),
+            B2: b2,
+            C: G1s(8, "C", (long)nVars - nPublic - 1),
+            H: G1s(9, "H", domainSize),
             Contributions: file.Section(10, "contributions").Rest());
     }
 
