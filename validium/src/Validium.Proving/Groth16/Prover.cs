@@ -27,19 +27,29 @@ public sealed class Prover(AccelDispatcher accel)
     /// <summary>Where to record each phase's start and end (for `vld groth16 prove --timings`); none by default.</summary>
     public PhaseTimes? Times { get; init; }
 
-    public Proof Prove(ProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress = null, CancellationToken ct = default)
+    public Proof Prove(ProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress = null, CancellationToken ct = default) =>
+        Prove(PendingProvingKey.Ready(pk), witness, progress, ct);
+
+    /// <summary>
+    /// Proves with a key that may still be being read: each stage waits for the part it needs (the quotient for the
+    /// coefficients, the G2 MSM for B2, each G1 MSM for its points), and a part that failed to read fails the proof
+    /// with its own error.
+    /// </summary>
+    public Proof Prove(PendingProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress = null, CancellationToken ct = default)
     {
         if (witness.Length != pk.NumVars) throw new ArgumentException($"the witness has {witness.Length} values, the key expects {pk.NumVars}");
         if (!witness[0].IsOne) throw new ArgumentException("wire 0 of a witness must be the constant 1");
         // The G2 task needs the witness beyond this call's span, so it gets its own copy (32 bytes a wire).
         var w = witness.ToArray();
 
-        // The G2 MSM needs only the witness, so it runs beside everything else: the QAP, the NTTs' serial passes
-        // and each G1 MSM's recoding and final sums leave a core idle, which it fills.
+        // The G2 MSM needs only the witness and B2, so it runs beside everything else: the QAP, the NTTs' serial passes
+        // and each G1 MSM's recoding and final sums leave a core idle, which it fills. It waits for B2 without holding
+        // a thread.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var g2 = Task.Run(() =>
+        var g2 = Task.Run(async () =>
         {
-            using (Times?.Measure("msm B2 (G2)")) return accel.MsmG2(pk.B2, w, stop.Token);
+            var b2 = await pk.B2.WaitAsync(stop.Token).ConfigureAwait(false);
+            using (Times?.Measure("msm B2 (G2)")) return accel.MsmG2(b2, w, stop.Token);
         }, stop.Token);
         try
         {
@@ -56,7 +66,7 @@ public sealed class Prover(AccelDispatcher accel)
         }
     }
 
-    private Proof ProveBesideG2(ProvingKey pk, Fr[] w, Task<G2Jacobian> g2, IProgress<ProveStage>? progress, CancellationToken ct)
+    private Proof ProveBesideG2(PendingProvingKey pk, Fr[] w, Task<G2Jacobian> g2, IProgress<ProveStage>? progress, CancellationToken ct)
     {
         progress?.Report(ProveStage.Qap);
         Fr[] h;
@@ -83,6 +93,14 @@ public sealed class Prover(AccelDispatcher accel)
         return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
     }
 
+    private static T Part<T>(Task<T> part, CancellationToken ct) => part.WaitAsync(ct).GetAwaiter().GetResult();
+
+    private G1Jacobian Msm(string name, Task<G1Affine[]> points, ReadOnlySpan<Fr> scalars, CancellationToken ct)
+    {
+        var p = Part(points, ct);
+        using (Times?.Measure(name)) return accel.MsmG1(p, scalars, ct);
+    }
+
     private G1Jacobian Msm(string name, ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct)
     {
         using (Times?.Measure(name)) return accel.MsmG1(points, scalars, ct);
@@ -92,15 +110,16 @@ public sealed class Prover(AccelDispatcher accel)
     /// A·B − C on the odd points of the doubled domain. Written into C's array, and A and B stay in this frame, so
     /// only one domain-sized vector is alive during the MSMs.
     /// </summary>
-    private Fr[] QuotientEvaluations(ProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress, CancellationToken ct)
+    private Fr[] QuotientEvaluations(PendingProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress, CancellationToken ct)
     {
+        var coefficients = Part(pk.Coefficients, ct);
         int n = pk.DomainSize;
         var a = new Fr[n];
         var b = new Fr[n];
         var c = new Fr[n];
         using (Times?.Measure("A·w, B·w"))
         {
-            pk.Coefficients.Accumulate(a, b, witness);
+            coefficients.Accumulate(a, b, witness);
             for (int i = 0; i < n; i++) c[i] = a[i] * b[i];
         }
 
