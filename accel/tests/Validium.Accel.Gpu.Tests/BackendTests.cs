@@ -81,7 +81,26 @@ public class BackendTests(GpuFixture fixture)
         Skip.If(RealDevicePresent, "a CUDA/OpenCL device is present");
         var logger = new ListLogger();
         Assert.False(GpuBackend.TryCreate(new GpuBackendOptions(), logger, out _));
-        Assert.Contains(logger.Entries, e => e.Message.Contains("No CUDA or OpenCL device"));
+        Assert.Contains(logger.Entries, e => e.Message.Contains("No CUDA or OpenCL"));
+    }
+
+    /// <summary>The shortcut that skips making an ILGPU context must only be taken where ILGPU would find no GPU either.</summary>
+    [SkippableFact]
+    public void WithoutDriverLibrariesIlgpuSeesNoGpuAndCreationSaysWhy()
+    {
+        Skip.If(GpuBackend.DriverLibraryPresent(), "a CUDA or OpenCL driver library is installed here");
+        Assert.DoesNotContain(GpuBackend.EnumerateDevices(), d => d.IsGpu);
+        var logger = new ListLogger();
+        Assert.False(GpuBackend.TryCreate(new GpuBackendOptions(), logger, out var backend));
+        Assert.Null(backend);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("driver library"));
+    }
+
+    [SkippableFact]
+    public void GpuFoundByIlgpuImpliesDriverLibrary()
+    {
+        Skip.IfNot(RealDevicePresent, "no CUDA or OpenCL device on this machine");
+        Assert.True(GpuBackend.DriverLibraryPresent());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Validium.Accel;
 using Validium.Crypto;
 using Validium.Proving.Formats;
@@ -58,32 +59,56 @@ internal static class Groth16Commands
         var proofOut = FileOption("--proof", "proof.json to write");
         var publicOut = FileOption("--public", "public.json to write");
         var backend = new Option<string>("--backend") { Description = "auto, cpu, gpu or fpga", DefaultValueFactory = _ => "auto" };
-        var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend };
+        var timings = new Option<bool>("--timings") { Description = "Print when each phase started and ended (ms since the process started) and on which thread" };
+        var cmd = new Command("prove", "Prove a witness; writes proof.json and public.json as snarkjs does") { zkey, wtns, proofOut, publicOut, backend, timings };
         cmd.SetAction(r =>
         {
+            var times = r.GetValue(timings) ? new PhaseTimes { Origin = DateTime.Now - Process.GetCurrentProcess().StartTime } : null;
+            times?.Record("process start to command", TimeSpan.Zero, times.Origin);
             var read = Stopwatch.StartNew();
-            // Looking for a GPU (an ILGPU context) takes about 0.1 s of mostly one core: it runs while the key is read.
-            var probe = Task.Run(() => AccelSetup.CreateRegistry(allowEmulation: false, stderr));
-            ProvingKey pk;
+            // Looking for a GPU and making the loggers (dependency injection behind LoggerFactory) take a few tens of
+            // milliseconds of one core: they run while the key header and the witness are read.
+            var probe = Task.Run(() =>
+            {
+                using (times?.Measure("device probe"))
+                    return (Registry: AccelSetup.CreateRegistry(allowEmulation: false, stderr), Logger: AccelSetup.Logger<AccelDispatcher>(stderr));
+            });
+            PendingProvingKey pk;
             Fr[] w;
             try
             {
-                pk = ZkeyFormat.Read(Existing(r.GetValue(zkey)!).FullName);
-                w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
+                pk = ZkeyFormat.Open(Existing(r.GetValue(zkey)!).FullName, times);
+                using (times?.Measure("wtns read")) w = WtnsFormat.Read(Existing(r.GetValue(wtns)!).FullName).Values;
                 if (w.Length != pk.NumVars) throw new UsageException($"the witness has {w.Length} values but the key expects {pk.NumVars}: they are not for the same circuit");
             }
             catch
             {
-                probe.GetAwaiter().GetResult().Dispose();
+                probe.GetAwaiter().GetResult().Registry.Dispose();
                 throw;
             }
-            using var registry = probe.GetAwaiter().GetResult();
-            stderr.WriteLine($"read the key and witness in {read.Elapsed.TotalSeconds:0.00} s");
-            var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, AccelSetup.Logger<AccelDispatcher>(stderr));
+            BackendRegistry registry;
+            ILogger<AccelDispatcher> logger;
+            using (times?.Measure("wait for device probe")) (registry, logger) = probe.GetAwaiter().GetResult();
+            using var owned = registry;
+            // The rest of the key is read beside the proof: each stage waits for the part it needs.
+            stderr.WriteLine($"read the key header and the witness in {read.Elapsed.TotalSeconds:0.00} s");
+            var accel = new AccelDispatcher(registry, new AccelOptions { Mode = AccelOptions.ParseMode(r.GetValue(backend)!) }, logger);
             var sw = Stopwatch.StartNew();
-            var proof = new Prover(accel).Prove(pk, w, new StageLine(stderr, sw));
-            File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
-            File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            Proof proof;
+            using (times?.Measure("prove")) proof = new Prover(accel) { Times = times }.Prove(pk, w, new StageLine(stderr, sw));
+            // The prover needs every part but the last section; a key that ends badly still fails before anything is written.
+            pk.Contributions.GetAwaiter().GetResult();
+            using (times?.Measure("write proof"))
+            {
+                File.WriteAllText(r.GetValue(proofOut)!.FullName, SnarkjsJson.WriteProof(proof));
+                File.WriteAllText(r.GetValue(publicOut)!.FullName, SnarkjsJson.WritePublicSignals(w.AsSpan(1, pk.NumPublic).ToArray()));
+            }
+            if (times is not null)
+            {
+                stderr.Write(times.Format());
+                stderr.WriteLine($"garbage collections: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2; "
+                    + $"{GC.GetTotalAllocatedBytes() >> 20} MiB allocated, {Environment.WorkingSet >> 20} MiB resident, {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s of CPU");
+            }
             stdout.WriteLine($"prove: {pk.NumVars} wires, domain 2^{pk.DomainLog}, {sw.Elapsed.TotalSeconds:0.00} s");
             return 0;
         });

@@ -1,3 +1,6 @@
+using Validium.Crypto;
+using Validium.Proving.Formats;
+
 namespace Validium.Cli.Tests;
 
 /// <summary>`vld groth16` on the circom/snarkjs fixture (validium/tests/fixtures).</summary>
@@ -105,6 +108,69 @@ public class Groth16CommandTests
         {
             dir.Delete(true);
         }
+    }
+
+    [Fact]
+    public async Task TimingsListEveryPhase()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            var prove = await Cli.Run("groth16", "prove", "--zkey", Fixture("circuit.zkey"), "--wtns", Fixture("circuit.wtns"),
+                "--proof", Path.Combine(dir.FullName, "p.json"), "--public", Path.Combine(dir.FullName, "s.json"), "--backend", "cpu", "--timings");
+            Assert.True(prove.Code == 0, prove.Err);
+            foreach (var phase in new[] { "process start to command", "zkey header", "zkey coefficients", "zkey B2", "zkey H", "wtns read", "device probe",
+                "quotient", "intt + coset ntt", "msm A", "msm B1", "msm C", "msm H", "msm B2 (G2)", "write proof", "garbage collections" })
+                Assert.Contains(phase, prove.Err);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>The key's sections are read beside the proof; a bad one still ends the command with its error and writes nothing.</summary>
+    [Fact]
+    public async Task ABadKeySectionFoundWhileProvingWritesNothing()
+    {
+        var dir = Directory.CreateTempSubdirectory("vld-groth16-");
+        try
+        {
+            var key = ZkeyFormat.Read(Fixture("circuit.zkey"));
+            var h = (G1Affine[])key.H.Clone();
+            h[3] = new G1Affine(key.Alpha1.X, key.Alpha1.Y + Fp.One);
+            string badPoint = Path.Combine(dir.FullName, "bad-point.zkey"), noTail = Path.Combine(dir.FullName, "no-contributions.zkey");
+            File.WriteAllBytes(badPoint, ZkeyFormat.Write(key with { H = h }));
+            File.WriteAllBytes(noTail, WithoutLastSection(File.ReadAllBytes(Fixture("circuit.zkey"))));
+            string proof = Path.Combine(dir.FullName, "p.json"), pub = Path.Combine(dir.FullName, "s.json");
+            foreach (var (zkey, message) in new[] { (badPoint, "section 9 (H): H[3] is not on the BN254 curve"), (noTail, "section 10 (contributions): is missing") })
+            {
+                var (code, _, err) = await Cli.Run("groth16", "prove", "--zkey", zkey, "--wtns", Fixture("circuit.wtns"), "--proof", proof, "--public", pub, "--backend", "cpu");
+                Assert.Equal(2, code);
+                Assert.Contains($"vld: {Path.GetFileName(zkey)}: {message}", err);
+                Assert.DoesNotContain("   at ", err);
+                Assert.False(File.Exists(proof) || File.Exists(pub));
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>The binfile minus its last section (snarkjs writes section 10, the contributions, last).</summary>
+    private static byte[] WithoutLastSection(byte[] bytes)
+    {
+        int count = BitConverter.ToInt32(bytes, 8), pos = 12, last = 12;
+        for (int i = 0; i < count; i++)
+        {
+            last = pos;
+            pos += 12 + (int)BitConverter.ToInt64(bytes, pos + 4);
+        }
+        Assert.Equal(10, BitConverter.ToInt32(bytes, last));
+        var result = bytes[..last];
+        BitConverter.GetBytes(count - 1).CopyTo(result, 8);
+        return result;
     }
 
     [Theory]

@@ -13,59 +13,114 @@ namespace Validium.Proving.Formats;
 /// </summary>
 internal sealed class BinFileReader
 {
-    private readonly byte[] data;
-    private readonly Dictionary<int, (int Offset, int Length)> sections = [];
+    private readonly BinSource source;
+    private readonly Dictionary<int, (long Offset, long Length)> sections = [];
 
     public string FileName { get; }
 
-    public BinFileReader(byte[] data, string fileName, string magic, uint version)
+    public BinFileReader(byte[] data, string fileName, string magic, uint version) : this(BinSource.Of(data), fileName, magic, version)
     {
-        this.data = data;
+    }
+
+    /// <summary>Reads the header and the section table only; sections are read when asked for.</summary>
+    public BinFileReader(BinSource source, string fileName, string magic, uint version)
+    {
+        this.source = source;
         FileName = fileName;
-        if (data.Length < 12) throw Error("file header", $"{data.Length} bytes is too short for a binfile header");
-        var actualMagic = Encoding.ASCII.GetString(data, 0, 4);
+        long length = source.Length;
+        if (length < 12) throw Error("file header", $"{length} bytes is too short for a binfile header");
+        Span<byte> head = stackalloc byte[12];
+        source.Read(0, head);
+        var actualMagic = Encoding.ASCII.GetString(head[..4]);
         if (actualMagic != magic) throw Error("file header", $"magic is '{Printable(actualMagic)}', expected '{magic}'");
-        var actualVersion = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(4));
+        var actualVersion = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
         if (actualVersion != version) throw Error("file header", $"version {actualVersion}, expected {version}");
-        var count = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8));
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(head[8..]);
         long pos = 12;
         for (uint i = 0; i < count; i++)
         {
-            if (data.Length - pos < 12) throw Error("section table", $"section {i + 1} of {count} starts past the end of the file");
-            var type = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos));
-            var size = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan((int)pos + 4));
+            if (length - pos < 12) throw Error("section table", $"section {i + 1} of {count} starts past the end of the file");
+            source.Read(pos, head);
+            var type = BinaryPrimitives.ReadUInt32LittleEndian(head);
+            var size = BinaryPrimitives.ReadUInt64LittleEndian(head[4..]);
             pos += 12;
-            if (size > (ulong)(data.Length - pos))
-                throw Error($"section {type}", $"declares {size} bytes but only {data.Length - pos} remain in the file");
-            if (type > int.MaxValue || !sections.TryAdd((int)type, ((int)pos, (int)size)))
+            if (size > (ulong)(length - pos))
+                throw Error($"section {type}", $"declares {size} bytes but only {length - pos} remain in the file");
+            if (type > int.MaxValue || !sections.TryAdd((int)type, (pos, (long)size)))
                 throw Error($"section {type}", "appears more than once");
             pos += (long)size;
         }
-        if (pos != data.Length) throw Error("section table", $"{data.Length - pos} bytes follow the last section");
+        if (pos != length) throw Error("section table", $"{length - pos} bytes follow the last section");
     }
 
     public bool Has(int type) => sections.ContainsKey(type);
 
     /// <summary>A section that holds exactly count G1 points (64 bytes each, Montgomery little-endian).</summary>
-    public G1Affine[] G1Section(int type, string name, long count)
-    {
-        var s = Section(type, name);
-        s.ExpectLength(count * 64, $"{count} G1 points");
-        return s.G1Array((int)count, name);
-    }
+    public G1Affine[] G1Section(int type, string name, long count) => G1Points(Points(type, name, count, 64, "G1"));
 
     /// <summary>A section that holds exactly count G2 points (128 bytes each).</summary>
-    public G2Affine[] G2Section(int type, string name, long count)
+    public G2Affine[] G2Section(int type, string name, long count) => G2Points(Points(type, name, count, 128, "G2"));
+
+    /// <summary>Where a point section lies, once its presence and size are checked; its points are read by G1Points or G2Points.</summary>
+    public readonly record struct PointSection(long Offset, int Count, string Where, string Name);
+
+    public PointSection Points(int type, string name, long count, int size, string group)
     {
-        var s = Section(type, name);
-        s.ExpectLength(count * 128, $"{count} G2 points");
-        return s.G2Array((int)count, name);
+        var where = $"section {type} ({name})";
+        if (!sections.TryGetValue(type, out var s)) throw Error(where, "is missing");
+        if (s.Length != count * size) throw Error(where, $"is {s.Length} bytes, {count} {group} points needs {count * size}");
+        if (count > Array.MaxLength) throw Error(where, $"{count} points are more than an array holds");
+        return new PointSection(s.Offset, (int)count, where, name);
+    }
+
+    public G1Affine[] G1Points(PointSection s) => ReadChecked<G1Affine>(s, 64,
+        static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
+
+    public G2Affine[] G2Points(PointSection s) => ReadChecked<G2Affine>(s, 128,
+        static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
+            ? p.IsOnCurve() ? null : "is not on the BN254 twist" : "is not below the base field prime");
+
+    private static bool Canonical(Fp x) => Mont<FpModulus>.IsCanonical(x.MontgomeryLimbs);
+
+    private const int PointChunk = 4096;
+
+    /// <summary>
+    /// The LEM layout ("x then y, Montgomery little-endian; all zeros is infinity") is the in-memory layout of the
+    /// point structs, so each chunk of points is read straight into the array and then checked, chunks in parallel
+    /// (the reads, the first touch of the array's pages and the curve checks alike). The first bad point is reported
+    /// by index; its message is only made when there is one (a string per point had cost more than the checks).
+    /// Only the curve equation is checked for G2: a subgroup check per point would dominate reading a ptau.
+    /// </summary>
+    private T[] ReadChecked<T>(PointSection s, int size, Func<T, string?> check) where T : unmanaged
+    {
+        var items = GC.AllocateUninitializedArray<T>(s.Count);
+        int first = int.MaxValue;
+        string? problem = null;
+        var gate = new object();
+        Parallel.For(0, (items.Length + PointChunk - 1) / PointChunk, chunk =>
+        {
+            int start = chunk * PointChunk, end = Math.Min(items.Length, start + PointChunk);
+            source.Read(s.Offset + (long)start * size, MemoryMarshal.AsBytes(items.AsSpan(start, end - start)));
+            for (int i = start; i < end && i < Volatile.Read(ref first); i++)
+            {
+                if (check(items[i]) is not { } p) continue;
+                lock (gate)
+                {
+                    if (i < first) (first, problem) = (i, p);
+                }
+                return;
+            }
+        });
+        if (problem is not null) throw Error(s.Where, $"{s.Name}[{first}] {problem}");
+        return items;
     }
 
     public SectionReader Section(int type, string name)
     {
-        if (!sections.TryGetValue(type, out var s)) throw Error($"section {type} ({name})", "is missing");
-        return new SectionReader(data.AsMemory(s.Offset, s.Length), FileName, $"section {type} ({name})");
+        var where = $"section {type} ({name})";
+        if (!sections.TryGetValue(type, out var s)) throw Error(where, "is missing");
+        if (s.Length > Array.MaxLength) throw Error(where, $"{s.Length} bytes are more than an array holds");
+        return new SectionReader(source.Memory(s.Offset, (int)s.Length), FileName, where);
     }
 
     private FormatException Error(string where, string what) => new($"{FileName}: {where}: {what}");
@@ -159,55 +214,6 @@ internal sealed class SectionReader(ReadOnlyMemory<byte> payload, string fileNam
         var p = new G2Affine(x, new Fp2(FpMontgomery(what), FpMontgomery(what)));
         if (!p.IsOnCurve()) throw Error($"{what} is not on the BN254 twist");
         return p;
-    }
-
-    /// <summary>
-    /// The LEM layout is the in-memory layout of the point structs, so the bytes are copied whole and then
-    /// checked in parallel; the message for a bad point is only made when there is one (a string per point
-    /// had cost more than the curve checks).
-    /// </summary>
-    public G1Affine[] G1Array(int n, string what)
-    {
-        var r = GC.AllocateUninitializedArray<G1Affine>(n);
-        CheckAll(r, Slice(checked(n * 64), what), what, static p => Canonical(p.X) && Canonical(p.Y) ? p.IsOnCurve() ? null : "is not on the BN254 curve" : "is not below the base field prime");
-        return r;
-    }
-
-    public G2Affine[] G2Array(int n, string what)
-    {
-        var r = GC.AllocateUninitializedArray<G2Affine>(n);
-        CheckAll(r, Slice(checked(n * 128), what), what, static p => Canonical(p.X.C0) && Canonical(p.X.C1) && Canonical(p.Y.C0) && Canonical(p.Y.C1)
-            ? p.IsOnCurve() ? null : "is not on the BN254 twist" : "is not below the base field prime");
-        return r;
-    }
-
-    private static bool Canonical(Fp x) => Mont<FpModulus>.IsCanonical(x.MontgomeryLimbs);
-
-    /// <summary>
-    /// Copies bytes into items and runs check on every item (null = fine), reporting the first bad one by index.
-    /// Each chunk copies its own part, so the copy (and the first touch of the new array's pages) is parallel too.
-    /// </summary>
-    private void CheckAll<T>(T[] items, ReadOnlyMemory<byte> bytes, string what, Func<T, string?> check) where T : unmanaged
-    {
-        int first = int.MaxValue;
-        string? problem = null;
-        var gate = new object();
-        int size = bytes.Length / Math.Max(1, items.Length);
-        Parallel.For(0, (items.Length + 4095) / 4096, chunk =>
-        {
-            int end = Math.Min(items.Length, (chunk + 1) * 4096);
-            bytes.Span[(chunk * 4096 * size)..(end * size)].CopyTo(MemoryMarshal.AsBytes(items.AsSpan(chunk * 4096, end - chunk * 4096)));
-            for (int i = chunk * 4096; i < end && i < Volatile.Read(ref first); i++)
-            {
-                if (check(items[i]) is not { } p) continue;
-                lock (gate)
-                {
-                    if (i < first) (first, problem) = (i, p);
-                }
-                return;
-            }
-        });
-        if (problem is not null) throw Error($"{what}[{first}] {problem}");
     }
 
     /// <summary>Sections with a fixed layout must be consumed exactly; leftovers mean the size field or the counts are wrong.</summary>

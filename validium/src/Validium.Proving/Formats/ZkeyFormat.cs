@@ -12,11 +12,33 @@ public static class ZkeyFormat
     private const uint Groth16ProtocolId = 1;
     internal const int CoefficientSize = 12 + 32;
 
-    public static ProvingKey Read(string path) => Read(File.ReadAllBytes(path), Path.GetFileName(path));
+    public static ProvingKey Read(string path) => Open(path).Wait();
 
-    public static ProvingKey Read(byte[] data, string fileName)
+    public static ProvingKey Read(byte[] data, string fileName) => Open(BinSource.Of(data), fileName, null).Wait();
+
+    /// <summary>
+    /// Reads the header now and the rest on a background thread, in the order a prover needs it (coefficients, B2,
+    /// A, B1, C, H), each part a task of the returned key; every section's presence and size is checked before this
+    /// returns, so a truncated or mismatched file fails here. The file stays open until the last part is read.
+    /// </summary>
+    public static PendingProvingKey Open(string path, PhaseTimes? times = null)
     {
-        var file = new BinFileReader(data, fileName, "zkey", 1);
+        var source = BinSource.Open(path);
+        try
+        {
+            return Open(source, Path.GetFileName(path), times);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static PendingProvingKey Open(BinSource source, string fileName, PhaseTimes? times)
+    {
+        var header = times?.Measure("zkey header");
+        var file = new BinFileReader(source, fileName, "zkey", 1);
 
         var p = file.Section(1, "protocol");
         var protocol = p.U32("protocol id");
@@ -41,20 +63,52 @@ public static class ZkeyFormat
         h.End();
 
         var ic = file.G1Section(3, "IC", nPublic + 1L);
+        var a = file.Points(5, "A", nVars, 64, "G1");
+        var b1 = file.Points(6, "B1", nVars, 64, "G1");
+        var b2 = file.Points(7, "B2", nVars, 128, "G2");
+        var c = file.Points(8, "C", (long)nVars - nPublic - 1, 64, "G1");
+        var hq = file.Points(9, "H", domainSize, 64, "G1");
+        header?.Dispose();
 
-        var cs = file.Section(4, "coefficients");
-        var count = cs.Count("coefficient count", CoefficientSize);
-        cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
-        var coefficients = ZkeyCoefficients.Decode(cs, cs.Slice(count * CoefficientSize, "coefficients"), count, nVars, domainSize);
+        var coefficients = new Part<QapMatrix>();
+        var parts = (A: new Part<G1Affine[]>(), B1: new Part<G1Affine[]>(), B2: new Part<G2Affine[]>(), C: new Part<G1Affine[]>(), H: new Part<G1Affine[]>());
+        var contributions = new Part<byte[]?>();
+        void Fill<T>(Part<T> part, string name, Func<T> read)
+        {
+            using var phase = times?.Measure($"zkey {name}");
+            try
+            {
+                part.SetResult(read());
+            }
+            catch (Exception e)
+            {
+                part.SetException(e);
+            }
+        }
+        Task.Factory.StartNew(() =>
+        {
+            using var _ = source;
+            Fill(coefficients, "coefficients", () =>
+            {
+                var cs = file.Section(4, "coefficients");
+                var count = cs.Count("coefficient count", CoefficientSize);
+                cs.ExpectLength(4 + (long)count * CoefficientSize, $"{count} coefficients");
+                return ZkeyCoefficients.Decode(cs, cs.Slice(count * CoefficientSize, "coefficients"), count, nVars, domainSize);
+            });
+            Fill(parts.B2, "B2", () => file.G2Points(b2));
+            Fill(parts.A, "A", () => file.G1Points(a));
+            Fill(parts.B1, "B1", () => file.G1Points(b1));
+            Fill(parts.C, "C", () => file.G1Points(c));
+            Fill(parts.H, "H", () => file.G1Points(hq));
+            Fill(contributions, "contributions", () => file.Section(10, "contributions").Rest());
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        return new ProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, coefficients,
-            A: file.G1Section(5, "A", nVars),
-            B1: file.G1Section(6, "B1", nVars),
-            B2: file.G2Section(7, "B2", nVars),
-            C: file.G1Section(8, "C", (long)nVars - nPublic - 1),
-            H: file.G1Section(9, "H", domainSize),
-            Contributions: file.Section(10, "contributions").Rest());
+        return new PendingProvingKey((int)nVars, (int)nPublic, (int)domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic,
+            coefficients.Task, parts.A.Task, parts.B1.Task, parts.B2.Task, parts.C.Task, parts.H.Task, contributions.Task);
     }
+
+    /// <summary>Continuations run on the pool, never inline on the reading thread, so one part's consumer cannot hold up the next part.</summary>
+    private sealed class Part<T>() : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The inverse of <see cref="ZkeyCoefficients"/>' decoding: c is written as c·R² (see there).</summary>
     private static Fr ToDoubleMontgomery(Fr c) => Fr.FromCanonical(c.MontgomeryLimbs);
