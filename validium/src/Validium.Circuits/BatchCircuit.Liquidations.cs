@@ -17,25 +17,67 @@ public sealed partial class BatchCircuit
     /// <summary>|value| stays below 2^132: 64-bit collateral and notionals, at most 16 positions of 64-bit lots at 64-bit prices.</summary>
     private const int ValueBits = 132;
 
+    /// <summary>The liquidator's state as the section's slots move positions to it: opened once, written once.</summary>
+    private sealed class Carried(Variable collateral, Variable[] size, Variable[] notional)
+    {
+        public Variable Collateral = collateral;
+        public readonly Variable[] Size = size, Notional = notional;
+        public Variable FundDelta;
+    }
+
+    /// <summary>
+    /// The section: per slot the liquidated account (opened, closed, written); the liquidator and the insurance fund,
+    /// which no slot may name, are carried through the slots as values and written once at the end, so each slot
+    /// pays for one account's paths instead of three.
+    /// </summary>
     private void Liquidations(ICircuitApi api, Inputs top, Running s)
     {
         Variable[] mmLot;
         using (api.Scope("maintenance per lot"))
             mmLot = [.. Enumerable.Range(0, Config.InstrumentCount).Select(j => CeilPpm(api, api.Mul(s.Prices[j], Fr.FromUInt64((ulong)Config.Instruments[j].MaintenanceMarginPpm)), 64))];
+        var section = top.Sub("liquidation");
+        var l = AccountVars.Declare(section.Sub("liquidator"), Config);
+        var carried = new Carried(l.Collateral, [.. l.Size], [.. l.Notional]);
+        Variable none = Fr.One;
         for (int i = 0; i < Config.Shape.Liquidations; i++)
-            using (api.Scope($"liquidation {i}")) Liquidation(api, top.Sub($"liquidation[{i}]"), s, mmLot);
+            using (api.Scope($"liquidation {i}"))
+                none = api.Mul(none, api.Sub(Fr.One, Liquidation(api, top.Sub($"liquidation[{i}]"), s, mmLot, carried)));
+        // Used slots need not come first, so the two accounts are written when any slot is used.
+        var used = api.Sub(Fr.One, none);
+
+        using (api.Scope("liquidator"))
+        {
+            var bits = ConstantBits(Config.LiquidatorAccount, Config.AccountDepth);
+            AccountGadget.AssertInTree(api, used, s.AccountsRoot,
+                AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, l.Collateral, AccountGadget.PositionsRoot(api, Config, l.Size, l.Notional, l.Funding)), l.Siblings, bits);
+            Arith.Signed64(api, carried.Collateral);
+            AccountGadget.AssertMargin(api, Config, s.Prices, carried.Collateral, carried.Size, carried.Notional, initial: true);
+            s.AccountsRoot = AccountGadget.Replace(api, used, s.AccountsRoot,
+                AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, carried.Collateral, AccountGadget.PositionsRoot(api, Config, carried.Size, carried.Notional, l.Funding)), l.Siblings, bits);
+        }
+
+        using (api.Scope("insurance fund"))
+        {
+            var f = section.Sub("fund");
+            var (ax, ay, nonce, collateral) = (f["ax"], f["ay"], f["nonce"], f["collateral"]);
+            var siblings = f.Many("siblings", Config.AccountDepth);
+            var bits = ConstantBits(Config.InsuranceAccount, Config.AccountDepth);
+            var empty = ZeroHashes.EmptyRoot(Config.PositionsDepth);
+            AccountGadget.AssertInTree(api, used, s.AccountsRoot, AccountGadget.Leaf(api, ax, ay, nonce, collateral, empty), siblings, bits);
+            // Below zero the deficits would have to be socialised, which this circuit does not do.
+            var fund = api.Add(collateral, carried.FundDelta);
+            api.AssertInRange(fund, 63);
+            s.AccountsRoot = AccountGadget.Replace(api, used, s.AccountsRoot, AccountGadget.Leaf(api, ax, ay, nonce, fund, empty), siblings, bits);
+        }
     }
 
-    private void Liquidation(ICircuitApi api, Inputs i, Running s, Variable[] mmLot)
+    /// <summary>One slot; returns its enabled flag. Its transfers, penalty and cover go into <paramref name="carried"/> when enabled.</summary>
+    private Variable Liquidation(ICircuitApi api, Inputs i, Running s, Variable[] mmLot, Carried carried)
     {
         var en = i["enabled"];
         api.AssertBoolean(en);
         var (account, penalty) = (i["account"], i["penalty"]);
         var a = AccountVars.Declare(i.Sub("account"), Config);
-        var l = AccountVars.Declare(i.Sub("liquidator"), Config);
-        var f = i.Sub("fund");
-        var (fundAx, fundAy, fundNonce, fundCollateral) = (f["ax"], f["ay"], f["nonce"], f["collateral"]);
-        var fundSiblings = f.Many("siblings", Config.AccountDepth);
 
         var bits = AccountBits(api, account);
         api.AssertNonZero(api.Sub(account, Fr.FromUInt64(Config.LiquidatorAccount)));
@@ -81,45 +123,24 @@ public sealed partial class BatchCircuit
         s.AccountsRoot = AccountGadget.Replace(api, en, s.AccountsRoot,
             AccountGadget.Leaf(api, a.Ax, a.Ay, a.Nonce, api.Add(left, cover), AccountGadget.PositionsRoot(api, Config, flat, flat, a.Funding)), a.Siblings, bits);
 
-        using (api.Scope("liquidator"))
-            Takeover(api, en, s, l, sells, lots);
-
-        using (api.Scope("insurance fund"))
+        using (api.Scope("to liquidator"))
         {
-            var fundBits = ConstantBits(Config.InsuranceAccount, Config.AccountDepth);
-            var empty = ZeroHashes.EmptyRoot(Config.PositionsDepth);
-            AccountGadget.AssertInTree(api, en, s.AccountsRoot, AccountGadget.Leaf(api, fundAx, fundAy, fundNonce, fundCollateral, empty), fundSiblings, fundBits);
-            // Below zero the deficit would have to be socialised, which this circuit does not do.
-            var fund = api.Sub(api.Add(fundCollateral, penalty), cover);
-            api.AssertInRange(fund, 63);
-            s.AccountsRoot = AccountGadget.Replace(api, en, s.AccountsRoot, AccountGadget.Leaf(api, fundAx, fundAy, fundNonce, fund, empty), fundSiblings, fundBits);
+            for (int j = 0; j < n; j++)
+            {
+                // An unused slot moves nothing: a fill of no lots leaves a position as it is.
+                var moved = api.Mul(en, lots[j]);
+                var fill = FillGadget.Apply(api, carried.Size[j], carried.Notional[j], sells[j], moved, s.Prices[j], api.Mul(moved, s.Prices[j]));
+                Arith.Signed64(api, fill.Keep);
+                carried.Size[j] = fill.To;
+                carried.Notional[j] = fill.Keep;
+                carried.Collateral = api.Sub(carried.Collateral, fill.Realised);
+            }
         }
+        carried.FundDelta = api.Add(carried.FundDelta, api.Mul(en, api.Sub(penalty, cover)));
 
         var word = api.Add(api.Add(Fr.FromUInt64(BatchEncoding.LiquidationKind), api.Mul(account, Pow2(8))), api.Mul(penalty, Pow2(72)));
         AddWord(api, s, en, api.Add(word, api.Mul(cover, Pow2(136))));
-    }
-
-    /// <summary>The liquidator takes every position at the round's price, booked as trade fills, and must keep initial margin after.</summary>
-    private void Takeover(ICircuitApi api, Variable en, Running s, AccountVars l, Variable[] sells, Variable[] lots)
-    {
-        var bits = ConstantBits(Config.LiquidatorAccount, Config.AccountDepth);
-        AccountGadget.AssertInTree(api, en, s.AccountsRoot,
-            AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, l.Collateral, AccountGadget.PositionsRoot(api, Config, l.Size, l.Notional, l.Funding)), l.Siblings, bits);
-        var size = new Variable[Config.InstrumentCount];
-        var notional = new Variable[Config.InstrumentCount];
-        Variable collateral = l.Collateral;
-        for (int j = 0; j < size.Length; j++)
-        {
-            var fill = FillGadget.Apply(api, l.Size[j], l.Notional[j], sells[j], lots[j], s.Prices[j], api.Mul(lots[j], s.Prices[j]));
-            Arith.Signed64(api, fill.Keep);
-            size[j] = fill.To;
-            notional[j] = fill.Keep;
-            collateral = api.Sub(collateral, fill.Realised);
-        }
-        Arith.Signed64(api, collateral);
-        AccountGadget.AssertMargin(api, Config, s.Prices, collateral, size, notional, initial: true);
-        s.AccountsRoot = AccountGadget.Replace(api, en, s.AccountsRoot,
-            AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, collateral, AccountGadget.PositionsRoot(api, Config, size, notional, l.Funding)), l.Siblings, bits);
+        return en;
     }
 
     /// <summary>

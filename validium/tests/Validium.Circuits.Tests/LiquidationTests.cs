@@ -95,7 +95,9 @@ public class LiquidationTests
         Commit(s, 44_500);
         var label = s.RefusedLiquidation("at the round's price", l =>
             l[0] = l[0] with { Transfers = [l[0].Transfers[0] with { PriceTicks = l[0].Transfers[0].PriceTicks + 1 }] });
-        Assert.Contains("liquidation 0/", label);
+        // The circuit books the transfer at the round's price: account 2's leaf is not the one the operator wrote, so the
+        // next account proven under the circuit's root no longer opens.
+        Assert.StartsWith("liquidation 1/merkle/root", label);
     }
 
     [Fact]
@@ -126,7 +128,7 @@ public class LiquidationTests
         {
             l.AddRange(ops.Select(o => o with { Transfers = [.. o.Deleveraged.Select(d => d with { To = LiquidatorId })], Deleveraged = [] }));
         });
-        Assert.Contains("liquidation 0/liquidator/margin (initial)", label);
+        Assert.StartsWith("liquidator/margin (initial)", label);
     }
 
     /// <summary>At 43,000 both values are negative (−10.75 and −45.75 USD): no penalty reaches the engine's empty fund, so it socialises.</summary>

@@ -94,15 +94,29 @@ public sealed partial class BatchBuilder
         ApplyLiquidation(c, null, r.Account, data, [.. transfers], t.Penalty, t.Cover, what);
     }
 
+    /// <summary>
+    /// The liquidator and the insurance fund across the section's slots: the circuit opens and writes them once, at
+    /// the end, so the builder keeps their changes here until <see cref="CloseLiquidations"/>.
+    /// </summary>
+    private sealed class LiquidationCarry
+    {
+        public AccountData? Liquidator;
+        public long FundDelta;
+        public bool Used;
+    }
+
     /// <summary>Applies the moves (each a fill at its price, the liquidator on the other side), penalty and cover; records the slot's inputs when building.</summary>
     private void ApplyLiquidation(Context c, Assignment? a, ulong account, AccountData data, ImmutableArray<PositionMove> transfers, long penalty, long cover, string what)
     {
         if (penalty < 0 || cover < 0) throw new InvalidOperationException($"{what}: penalty {penalty} and cover {cover} cannot be negative");
+        var carry = c.Liquidating!;
         try
         {
+            carry.Liquidator ??= c.Mirror.Account(cfg.LiquidatorAccount)
+                ?? throw new InvalidOperationException($"{what}: liquidator account {cfg.LiquidatorAccount} does not exist; open it with a deposit first");
             var positions = data.Positions;
             long collateral = checked(data.Collateral - penalty + cover);
-            var moves = new List<(int Instrument, bool Sell, long Lots, long PricePerLot)>();
+            var carried = carry.Liquidator;
             foreach (var m in transfers)
             {
                 if ((uint)m.Instrument >= (uint)cfg.InstrumentCount || m.Lots == 0) throw new InvalidOperationException($"{what}: transfer {m} is outside the instrument table or empty");
@@ -111,8 +125,20 @@ public sealed partial class BatchBuilder
                 var fill = Settlement.ApplyFill(p.Size, p.OpenNotional, m.Lots > 0, Math.Abs(m.Lots), ppl);
                 positions = positions.SetItem(m.Instrument, new PositionLeaf(fill.To, fill.Keep, p.FundingIndex));
                 collateral = checked(collateral - fill.Realised);
-                moves.Add((m.Instrument, m.Lots < 0, Math.Abs(m.Lots), ppl));
+                var q = carried.Positions[m.Instrument];
+                var taken = Settlement.ApplyFill(q.Size, q.OpenNotional, m.Lots < 0, Math.Abs(m.Lots), ppl);
+                carried = carried with
+                {
+                    Collateral = checked(carried.Collateral - taken.Realised),
+                    Positions = carried.Positions.SetItem(m.Instrument, new PositionLeaf(taken.To, taken.Keep, q.FundingIndex)),
+                };
             }
+            if (!SkipChecks && !Settlement.MeetsMargin(cfg, c.Oracle.Prices, carried.Collateral, carried.Positions, initial: true))
+                throw new InvalidOperationException($"{what}: liquidator account {cfg.LiquidatorAccount} cannot carry the positions within initial margin at the batch's prices");
+            carry.Liquidator = carried;
+            carry.FundDelta = checked(carry.FundDelta + penalty - cover);
+            carry.Used = true;
+
             var proof = c.Batch.Prove(accounts, account);
             if (a is { } s)
             {
@@ -122,42 +148,6 @@ public sealed partial class BatchBuilder
                 AssignAccount(s.Sub("account"), data, proof.Siblings);
             }
             WriteAccount(c, account, data, data with { Collateral = collateral, Positions = positions });
-
-            var (liquidator, liquidatorProof) = OpenAccount(c, cfg.LiquidatorAccount, $"{what}: liquidator");
-            var carried = liquidator;
-            foreach (var (j, sell, lots, ppl) in moves)
-            {
-                var p = carried.Positions[j];
-                var fill = Settlement.ApplyFill(p.Size, p.OpenNotional, sell, lots, ppl);
-                carried = carried with
-                {
-                    Collateral = checked(carried.Collateral - fill.Realised),
-                    Positions = carried.Positions.SetItem(j, new PositionLeaf(fill.To, fill.Keep, p.FundingIndex)),
-                };
-            }
-            if (!SkipChecks && !Settlement.MeetsMargin(cfg, c.Oracle.Prices, carried.Collateral, carried.Positions, initial: true))
-                throw new InvalidOperationException($"{what}: liquidator account {cfg.LiquidatorAccount} cannot carry the positions within initial margin at the batch's prices");
-            if (a is { } sl) AssignAccount(sl.Sub("liquidator"), liquidator, liquidatorProof.Siblings);
-            WriteAccount(c, cfg.LiquidatorAccount, liquidator, carried);
-
-            var fundProof = c.Batch.Prove(accounts, cfg.InsuranceAccount);
-            var fund = c.Mirror.Account(cfg.InsuranceAccount);
-            CheckMirror(fund, fundProof, cfg.InsuranceAccount);
-            if (fund is null) throw new InvalidOperationException($"{what}: insurance fund account {cfg.InsuranceAccount} does not exist; open it with a deposit first");
-            if (fund.Positions.Any(p => !p.IsFlat)) throw new InvalidOperationException($"{what}: insurance fund account {cfg.InsuranceAccount} holds positions; it must hold collateral only");
-            long funded = checked(fund.Collateral + penalty - cover);
-            if (funded < 0 && !SkipChecks)
-                throw new InvalidOperationException($"{what}: insurance fund account {cfg.InsuranceAccount} holds {fund.Collateral + penalty}, less than the deficit {cover}; the circuit does not socialise losses");
-            if (a is { } sf)
-            {
-                var f = sf.Sub("fund");
-                f["ax"] = fund.Key.X;
-                f["ay"] = fund.Key.Y;
-                f["nonce"] = fund.Nonce;
-                f["collateral"] = FieldEncoding.Signed(fund.Collateral);
-                f.Many("siblings", fundProof.Siblings);
-            }
-            WriteAccount(c, cfg.InsuranceAccount, fund, fund with { Collateral = funded });
         }
         catch (OverflowException e)
         {
@@ -166,9 +156,42 @@ public sealed partial class BatchBuilder
         c.Words.Add(BatchEncoding.LiquidationDataWord(account, (ulong)penalty, (ulong)cover));
     }
 
+    /// <summary>Writes the liquidator's and the insurance fund's accounts once, after every slot, as the circuit does; an unused section assigns zeros.</summary>
+    private void CloseLiquidations(Context c, Assignment a)
+    {
+        var carry = c.Liquidating!;
+        var l = a.Sub("liquidator");
+        var f = a.Sub("fund");
+        if (!carry.Used)
+        {
+            AssignAccount(l, AccountData.Open(default, 0, cfg.InstrumentCount), new Fr[cfg.AccountDepth]);
+            foreach (var name in (string[])["ax", "ay", "nonce", "collateral"]) f[name] = Fr.Zero;
+            f.Many("siblings", new Fr[cfg.AccountDepth]);
+            return;
+        }
+        var (liquidator, proof) = OpenAccount(c, cfg.LiquidatorAccount, "liquidations: liquidator");
+        AssignAccount(l, liquidator, proof.Siblings);
+        WriteAccount(c, cfg.LiquidatorAccount, liquidator, carry.Liquidator!);
+
+        var fundProof = c.Batch.Prove(accounts, cfg.InsuranceAccount);
+        var fund = c.Mirror.Account(cfg.InsuranceAccount);
+        CheckMirror(fund, fundProof, cfg.InsuranceAccount);
+        if (fund is null) throw new InvalidOperationException($"liquidations: insurance fund account {cfg.InsuranceAccount} does not exist; open it with a deposit first");
+        if (fund.Positions.Any(p => !p.IsFlat)) throw new InvalidOperationException($"liquidations: insurance fund account {cfg.InsuranceAccount} holds positions; it must hold collateral only");
+        long funded = checked(fund.Collateral + carry.FundDelta);
+        if (funded < 0 && !SkipChecks)
+            throw new InvalidOperationException($"liquidations: insurance fund account {cfg.InsuranceAccount} holds {fund.Collateral}, less than the batch's deficits net of penalties ({-carry.FundDelta}); the circuit does not socialise losses");
+        f["ax"] = fund.Key.X;
+        f["ay"] = fund.Key.Y;
+        f["nonce"] = fund.Nonce;
+        f["collateral"] = FieldEncoding.Signed(fund.Collateral);
+        f.Many("siblings", fundProof.Siblings);
+        WriteAccount(c, cfg.InsuranceAccount, fund, fund with { Collateral = funded });
+    }
+
     /// <summary>
     /// An unused slot: a complete valid liquidation off the tree (CIRCUIT.md): a key-less account with one lot of
-    /// instrument 0 bought at the round's price and nothing else, a liquidator holding that price in collateral, an empty fund.
+    /// instrument 0 bought at the round's price and nothing else; it moves nothing to the liquidator.
     /// </summary>
     private void LiquidationNoOp(Context c, Assignment a)
     {
@@ -176,15 +199,10 @@ public sealed partial class BatchBuilder
         while (account == cfg.LiquidatorAccount || account == cfg.InsuranceAccount) account++;
         long price = checked((long)c.Oracle.Prices[0]);
         var positions = Enumerable.Repeat(PositionLeaf.Flat, cfg.InstrumentCount).ToImmutableArray();
-        var siblings = new Fr[cfg.AccountDepth];
         a["enabled"] = Fr.Zero;
         a["account"] = account;
         a["penalty"] = Fr.Zero;
-        AssignAccount(a.Sub("account"), new AccountData(default, 0, 0, positions.SetItem(0, new PositionLeaf(1, price, 0))), siblings);
-        AssignAccount(a.Sub("liquidator"), new AccountData(default, 0, price, positions), siblings);
-        var f = a.Sub("fund");
-        foreach (var name in (string[])["ax", "ay", "nonce", "collateral"]) f[name] = Fr.Zero;
-        f.Many("siblings", siblings);
+        AssignAccount(a.Sub("account"), new AccountData(default, 0, 0, positions.SetItem(0, new PositionLeaf(1, price, 0))), new Fr[cfg.AccountDepth]);
         c.Words.Add(Fr.Zero);
     }
 }

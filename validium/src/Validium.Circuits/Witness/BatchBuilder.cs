@@ -50,6 +50,7 @@ public sealed partial class BatchBuilder
         public List<(BigInteger Recipient, ulong Amount)> Withdrawals { get; } = [];
         public Fr OpsHead = opsHead;
         public long FeeSum;
+        public LiquidationCarry? Liquidating;
     }
 
     /// <summary>A batch with no forced requests: see the overload below.</summary>
@@ -212,7 +213,12 @@ public sealed partial class BatchBuilder
             o["timestamp"] = oracle.Timestamp;
             o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
             c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
-            for (int i = 0; i < shape.Liquidations; i++) liquidation(c, a.Sub($"liquidation[{i}]"), i);
+            if (shape.Liquidations > 0)
+            {
+                c.Liquidating = new LiquidationCarry();
+                for (int i = 0; i < shape.Liquidations; i++) liquidation(c, a.Sub($"liquidation[{i}]"), i);
+                CloseLiquidations(c, a.Sub("liquidation"));
+            }
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
