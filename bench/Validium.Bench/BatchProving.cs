@@ -36,6 +36,8 @@ internal static class BatchProving
         int Liquidations(int n) => new BatchCircuit(liquidating with { Shape = new BatchShape(0, 0, 0, Liquidations: n) }).Compile().R1cs.Constraints.Count;
         int one = Liquidations(1), two = Liquidations(2);
         Console.WriteLine($"| liquidation slot | {two - one:N0} |\n| liquidation section, once per batch (liquidator, insurance fund, maintenance per lot) | {one - fixedPart - (two - one):N0} |");
+        Console.WriteLine("\n| liquidation slots (nothing else) | constraints |\n|---:|---:|");
+        foreach (int n in sizes) Console.WriteLine($"| {n} | {Liquidations(n):N0} |");
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });

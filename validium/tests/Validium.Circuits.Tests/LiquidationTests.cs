@@ -141,6 +141,21 @@ public class LiquidationTests
         Assert.Contains("socialised a loss of 10750000", e.Message);
     }
 
+    /// <summary>An operator claiming the fund covered both deficits in full (56.50 USD) when it holds 1 USD: the fund would go negative.</summary>
+    [Fact]
+    public void Covering_more_than_the_insurance_fund_holds_is_unsatisfiable()
+    {
+        using var s = Leveraged();
+        Commit(s, 43_000);
+        var label = s.RefusedLiquidation("the circuit does not socialise losses", l =>
+        {
+            l[0] = l[0] with { Cover = 10_750_000, Socialised = 0 };
+            // The engine charged account 3 part of account 2's loss before liquidating it; the operator claims it had not.
+            l[1] = l[1] with { TotalValue = -45_750_000, Penalty = 0, Cover = 45_750_000, Socialised = 0 };
+        });
+        Assert.StartsWith("insurance fund", label);
+    }
+
     [Fact]
     public void A_tampered_liquidation_record_fails_the_data_commitment_and_replay()
     {
