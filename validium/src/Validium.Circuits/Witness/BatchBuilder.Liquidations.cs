@@ -66,15 +66,7 @@ public sealed partial class BatchBuilder
             throw new InvalidOperationException($"{what}: the engine's penalty {op.Penalty} is not the circuit's {t.Penalty}");
         if (op.Cover != t.Cover)
             throw new InvalidOperationException($"{what}: the insurance fund covered {op.Cover}, the state's deficit is {t.Cover}");
-        var expected = new List<PositionMove>();
-        for (int j = 0; j < data.Positions.Length; j++)
-        {
-            if (data.Positions[j].Size == 0) continue;
-            var ins = cfg.Instruments[j];
-            ulong price = c.Oracle.Prices[j];
-            if (price % (ulong)ins.CashPerTickLot != 0) throw new InvalidOperationException($"{what}: the round's price {price} of instrument {j} is not whole ticks");
-            expected.Add(new PositionMove(cfg.LiquidatorAccount, j, data.Positions[j].Size, (long)(price / (ulong)ins.CashPerTickLot)));
-        }
+        var expected = AllToLiquidator(c, data, what);
         if (!expected.SequenceEqual(op.Transfers))
             throw new InvalidOperationException($"{what}: the engine's transfers [{string.Join(", ", op.Transfers)}] are not every position moved to liquidator account {cfg.LiquidatorAccount} at the round's price [{string.Join(", ", expected)}]");
     }
@@ -85,13 +77,26 @@ public sealed partial class BatchBuilder
         string what = $"liquidation {slot} (account {r.Account})";
         CheckAccountNumber(r.Account, what);
         var (data, _) = OpenAccount(c, r.Account, what);
+        if (r.Account == cfg.LiquidatorAccount || r.Account == cfg.InsuranceAccount)
+            throw new InvalidOperationException($"{what}: the record names the liquidator or the insurance fund account");
         var t = Figures(c, data, what);
         if (t.Maintenance.IsZero || t.Value >= t.Maintenance)
             throw new InvalidOperationException($"{what}: the account is not below maintenance margin at the batch's prices");
-        var transfers = new List<PositionMove>();
+        ApplyLiquidation(c, null, r.Account, data, AllToLiquidator(c, data, what), t.Penalty, t.Cover, what);
+    }
+
+    /// <summary>Every position of the account, moved to the liquidator at the round's price (in ticks, as the engine reports it).</summary>
+    private ImmutableArray<PositionMove> AllToLiquidator(Context c, AccountData data, string what)
+    {
+        var moves = ImmutableArray.CreateBuilder<PositionMove>();
         for (int j = 0; j < data.Positions.Length; j++)
-            if (data.Positions[j].Size != 0) transfers.Add(new PositionMove(cfg.LiquidatorAccount, j, data.Positions[j].Size, (long)(c.Oracle.Prices[j] / (ulong)cfg.Instruments[j].CashPerTickLot)));
-        ApplyLiquidation(c, null, r.Account, data, [.. transfers], t.Penalty, t.Cover, what);
+        {
+            if (data.Positions[j].Size == 0) continue;
+            ulong price = c.Oracle.Prices[j], perTick = (ulong)cfg.Instruments[j].CashPerTickLot;
+            if (price % perTick != 0) throw new InvalidOperationException($"{what}: the round's price {price} of instrument {j} is not whole ticks");
+            moves.Add(new PositionMove(cfg.LiquidatorAccount, j, data.Positions[j].Size, (long)(price / perTick)));
+        }
+        return moves.ToImmutable();
     }
 
     /// <summary>
