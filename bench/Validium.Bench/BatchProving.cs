@@ -31,6 +31,13 @@ internal static class BatchProving
         foreach (var (name, shape) in new[] { ("deposit slot", new BatchShape(1, 0, 0)), ("trade slot", new BatchShape(0, 1, 0)), ("withdrawal slot", new BatchShape(0, 0, 1)),
             ("forced-request slot", new BatchShape(0, 0, 0, Forced: 1)) })
             Console.WriteLine($"| {name} | {Count(shape) - fixedPart:N0} |");
+        // The first liquidation slot also pays for what the section does once: the liquidator, the insurance fund, the per-lot maintenance margins.
+        var liquidating = table with { LiquidatorAccount = 1, InsuranceAccount = 2, LiquidationPenaltyPpm = 200_000 };
+        int Liquidations(int n) => new BatchCircuit(liquidating with { Shape = new BatchShape(0, 0, 0, Liquidations: n) }).Compile().R1cs.Constraints.Count;
+        int one = Liquidations(1), two = Liquidations(2);
+        Console.WriteLine($"| liquidation slot | {two - one:N0} |\n| liquidation section, once per batch (liquidator, insurance fund, maintenance per lot) | {one - fixedPart - (two - one):N0} |");
+        Console.WriteLine("\n| liquidation slots (nothing else) | constraints |\n|---:|---:|");
+        foreach (int n in sizes) Console.WriteLine($"| {n} | {Liquidations(n):N0} |");
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });

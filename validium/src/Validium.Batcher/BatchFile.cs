@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.Exchange;
@@ -67,7 +68,14 @@ public static class BatchFile
 
     private sealed record RecordDto(ulong Number, string Status, string Reason, long ThroughSequence, int ThroughIndex, OracleDto Oracle, string OpsHeadBefore,
         DepositDto[] Deposits, TradeDto[] Trades, WithdrawalDto[] Withdrawals, string[] DataWords, Dictionary<string, string> Inputs, string[] PublicInputs,
-        string? Proof);
+        string? Proof,
+        // Absent from records without liquidations, so those (and files written before liquidation slots) read and write as before.
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiquidationDto[]? Liquidations = null);
+
+    private sealed record MoveDto(ulong To, int Instrument, long Lots, long PriceTicks);
+
+    private sealed record LiquidationDto(ulong Account, long TotalValue, long MaintenanceMargin, long Penalty, MoveDto[] Transfers, long Cover, MoveDto[] Deleveraged,
+        long Socialised);
 
     private sealed record OracleDto(ulong Round, ulong Timestamp, ulong[] Prices);
 
@@ -90,7 +98,13 @@ public static class BatchFile
         [.. r.DataWords.Select(w => w.ToString())],
         r.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
         [.. r.PublicInputs.Select(p => p.ToString())],
-        r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof));
+        r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof),
+        r.Liquidations.IsEmpty ? null : [.. r.Liquidations.Select(l => new LiquidationDto(l.Account, l.TotalValue, l.MaintenanceMargin, l.Penalty,
+            [.. l.Transfers.Select(Move)], l.Cover, [.. l.Deleveraged.Select(Move)], l.Socialised))]);
+
+    private static MoveDto Move(PositionMove m) => new(m.To, m.Instrument, m.Lots, m.PriceTicks);
+
+    private static PositionMove Move(MoveDto m) => new(m.To, m.Instrument, m.Lots, m.PriceTicks);
 
     private static string Dec(BigInteger v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -109,6 +123,8 @@ public static class BatchFile
         Deposits = [.. d.Deposits.Select(x => new DepositOp(x.Account, new BabyJubjubPoint(Fr.Parse(x.Ax), Fr.Parse(x.Ay)), x.Amount, Big(x.Depositor)))],
         Trades = [.. d.Trades.Select(x => new TradeOp(Order(x.Taker), Order(x.Maker), x.PriceTicks, x.Lots))],
         Withdrawals = [.. d.Withdrawals.Select(x => new WithdrawalOp(x.Account, x.Nonce, x.Amount, Big(x.Recipient), Sig(x.Signature)))],
+        Liquidations = [.. (d.Liquidations ?? []).Select(x => new LiquidationOp(x.Account, x.TotalValue, x.MaintenanceMargin, x.Penalty, [.. x.Transfers.Select(Move)],
+            x.Cover, [.. x.Deleveraged.Select(Move)], x.Socialised))],
         DataWords = [.. d.DataWords.Select(Fr.Parse)],
         Inputs = d.Inputs.ToDictionary(kv => kv.Key, kv => Fr.Parse(kv.Value)),
         PublicInputs = [.. d.PublicInputs.Select(Fr.Parse)],

@@ -163,7 +163,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
-        return AddAsync(sequence, deposits, trades, withdrawals, ct);
+        return AddAsync(sequence, deposits, trades, withdrawals, recorder.TakeLiquidations(), ct);
     }
 
     /// <summary>
@@ -171,16 +171,25 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     /// circuit's section order). Sequence numbers must increase. Waits while the intake is full.
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        CancellationToken ct = default)
+        CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, [], ct);
+
+    /// <summary>
+    /// As above, with the liquidations the command caused (an oracle commit's), indexed first: the engine made them
+    /// before anything else the batch holds, and the circuit applies them first (CIRCUIT.md, "Batch order and the engine").
+    /// </summary>
+    public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
+        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(liquidations);
         ArgumentNullException.ThrowIfNull(deposits);
         ArgumentNullException.ThrowIfNull(trades);
         ArgumentNullException.ThrowIfNull(withdrawals);
         ThrowIfStopped();
         var shape = Config.Shape;
-        if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0)
+        if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0
+            || liquidations.Count > 0 && shape.Liquidations == 0)
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
-        var all = deposits.Cast<object>().Concat(trades).Concat(withdrawals).ToList();
+        var all = liquidations.Cast<object>().Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
         long now = options.Time.GetTimestamp();
         var ops = new List<PendingOp>(all.Count);
@@ -223,7 +232,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         PendingBatch built;
         try
         {
-            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Trades, record.Withdrawals);
+            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, [], record.Trades, record.Withdrawals, record.Liquidations);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -308,13 +317,13 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals];
-        Span<int> count = stackalloc int[3];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Liquidations];
+        Span<int> count = stackalloc int[4];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
-            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, _ => 2 };
+            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, LiquidationOp => 3, _ => 2 };
             if (count[kind] == capacity[kind])
             {
                 full = true;
@@ -322,7 +331,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
             }
             count[kind]++;
         }
-        for (int kind = 0; kind < 3; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
+        for (int kind = 0; kind < capacity.Length; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
         return k;
     }
 
@@ -334,11 +343,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var deposits = ops.Select(p => p.Op).OfType<DepositOp>().ToList();
         var trades = ops.Select(p => p.Op).OfType<TradeOp>().ToList();
         var withdrawals = ops.Select(p => p.Op).OfType<WithdrawalOp>().ToList();
+        var liquidations = ops.Select(p => p.Op).OfType<LiquidationOp>().ToList();
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, trades, withdrawals))
+        using (var built = BuildOrExplain(round, deposits, trades, withdrawals, liquidations))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals);
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations);
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -360,11 +370,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         }
     }
 
-    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<TradeOp> trades, List<WithdrawalOp> withdrawals)
+    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<TradeOp> trades, List<WithdrawalOp> withdrawals, List<LiquidationOp> liquidations)
     {
         try
         {
-            return builder.Build(nextNumber, round, opsHead, deposits, trades, withdrawals);
+            return builder.Build(nextNumber, round, opsHead, deposits, [], trades, withdrawals, liquidations);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

@@ -33,7 +33,7 @@ public enum CutReason
 
 /// <summary>
 /// Where in the sequencer's stream an operation came from: the command's sequence number and the operation's index
-/// among those the command produced (deposits, then trades, then withdrawals). Batches record the last position
+/// among those the command produced (liquidations, deposits, trades, then withdrawals). Batches record the last position
 /// they hold, so after a restart the commands replayed from the journal are not batched twice.
 /// </summary>
 public readonly record struct StreamPosition(long Sequence, int Index) : IComparable<StreamPosition>
@@ -70,6 +70,9 @@ public sealed record BatchRecord
     public required ImmutableArray<DepositOp> Deposits { get; init; }
     public required ImmutableArray<TradeOp> Trades { get; init; }
     public required ImmutableArray<WithdrawalOp> Withdrawals { get; init; }
+
+    /// <summary>The engine's liquidations after the round's commit; the circuit applies them first (none in records written before liquidation slots).</summary>
+    public ImmutableArray<LiquidationOp> Liquidations { get; init; } = [];
     public required ImmutableArray<Fr> DataWords { get; init; }
 
     /// <summary>Every circuit input by name (public ones included): what the prover solves the witness from.</summary>
@@ -80,14 +83,14 @@ public sealed record BatchRecord
 
     public Proof? Proof { get; init; }
 
-    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length;
+    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length;
 
     /// <summary>What the committee stores: the data words as 32-byte big-endian numbers.</summary>
     public byte[] DataBytes() => PoseidonSponge.ToBytes([.. DataWords]);
 
     /// <summary>A freshly built batch, before proving.</summary>
     public static BatchRecord FromPending(PendingBatch pending, CutReason reason, StreamPosition through, OracleRound oracle, Fr opsHeadBefore,
-        IEnumerable<DepositOp> deposits, IEnumerable<TradeOp> trades, IEnumerable<WithdrawalOp> withdrawals) => new()
+        IEnumerable<DepositOp> deposits, IEnumerable<TradeOp> trades, IEnumerable<WithdrawalOp> withdrawals, IEnumerable<LiquidationOp>? liquidations = null) => new()
     {
         Number = pending.BatchNumber,
         Status = BatchStatus.Cut,
@@ -98,6 +101,7 @@ public sealed record BatchRecord
         Deposits = [.. deposits],
         Trades = [.. trades],
         Withdrawals = [.. withdrawals],
+        Liquidations = [.. liquidations ?? []],
         DataWords = [.. pending.DataWords],
         Inputs = new Dictionary<string, Fr>(pending.Assignment),
         PublicInputs = [.. pending.PublicInputs],

@@ -9,7 +9,7 @@ namespace Validium.Circuits;
 
 /// <summary>
 /// The batch validity circuit (CIRCUIT.md). Eight public inputs in the contract's order, then the batch in fixed
-/// sections: the oracle round, L1 deposits in queue order, trades, the fee credit, withdrawals, L1 forced requests (the
+/// sections: the oracle round, liquidations, L1 deposits in queue order, trades, the fee credit, withdrawals, L1 forced requests (the
 /// queue's next operations after the deposits), the fill-tree root's
 /// leaf; finally the data commitment over every section's words. Each section threads the running roots, chain heads and words.
 /// </summary>
@@ -42,6 +42,7 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         var (prices, round, seconds) = Oracle(api, top.Sub("oracle"), oracleCommitment);
         var s = new Running { AccountsRoot = oldRoot, FillRoot = fillRoot, OpsHead = opsHeadBefore, Withdrawals = Fr.Zero, Prices = prices, OracleSeconds = seconds };
         s.Words.Add(api.Add(api.Add(batchNumber, api.Mul(round, Pow2(64))), api.Mul(seconds, Pow2(128))));
+        if (Config.Shape.Liquidations > 0) Liquidations(api, top, s);
 
         for (int i = 0; i < Config.Shape.Deposits; i++)
             using (api.Scope($"deposit {i}")) Deposit(api, top.Sub($"deposit[{i}]"), s);

@@ -20,18 +20,25 @@ public sealed record WithdrawalRecord(ulong Account, ulong Amount, BigInteger Re
 public sealed record ForcedRecord(bool Trade, bool Executed, ulong Account, ulong AmountOrPrice, ulong Lots, bool ASells, BigInteger Y);
 
 /// <summary>
+/// A liquidation record: the liquidated account, the penalty it paid to the insurance fund and the deficit the fund
+/// covered. The positions moved to the liquidator follow from the previous state and the round's prices.
+/// </summary>
+public sealed record LiquidationRecord(ulong Account, ulong Penalty, ulong Cover);
+
+/// <summary>
 /// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
 /// are all zero were unused and are skipped; every other slot must carry its kind and fields within their ranges.
 /// </summary>
 public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong OracleTimestamp,
-    IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals, IReadOnlyList<ForcedRecord> Forced)
+    IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals, IReadOnlyList<ForcedRecord> Forced,
+    IReadOnlyList<LiquidationRecord> Liquidations)
 {
     private static readonly BigInteger Mask64 = ulong.MaxValue;
 
     /// <summary>How many words a batch of <paramref name="shape"/> has: a header, then each slot's fixed record.</summary>
     public static int WordCount(BatchShape shape) =>
         1 + shape.Deposits * BatchEncoding.DepositWords + shape.Trades * BatchEncoding.TradeWords + shape.Withdrawals * BatchEncoding.WithdrawalWords
-        + shape.Forced * BatchEncoding.ForcedWords;
+        + shape.Forced * BatchEncoding.ForcedWords + shape.Liquidations * BatchEncoding.LiquidationWords;
 
     /// <summary>Parses the committee's bytes (32-byte big-endian field words) for a circuit of <paramref name="config"/>; FormatException names the bad word.</summary>
     public static BatchData Decode(CircuitConfig config, ReadOnlySpan<byte> bytes)
@@ -58,6 +65,14 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
         var header = words[0].ToBigInteger();
         if (header >> 192 != 0) throw new FormatException("word 0 (header) has bits above 192");
         int at = 1;
+        var liquidations = new List<LiquidationRecord>();
+        for (int i = 0; i < shape.Liquidations; i++, at++)
+        {
+            if (words[at].IsZero) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.LiquidationKind, at);
+            liquidations.Add(new LiquidationRecord(Field64(w, 8), Field64(w, 72), Top64(w, 136, at)));
+        }
         var deposits = new List<DepositRecord>();
         for (int i = 0; i < shape.Deposits; i++, at++)
         {
@@ -94,7 +109,7 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
             if (AllZero(words.Slice(at, BatchEncoding.ForcedWords))) continue;
             forced.Add(ForcedRequest(words[at].ToBigInteger(), words[at + 1].ToBigInteger(), at));
         }
-        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals, forced);
+        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals, forced, liquidations);
     }
 
     private static ForcedRecord ForcedRequest(BigInteger w, BigInteger y, int at)

@@ -15,6 +15,7 @@ public static class BatchEncoding
     public const int WithdrawalKind = 3;
     public const int ForcedWithdrawalKind = 4;
     public const int ForcedTradeKind = 5;
+    public const int LiquidationKind = 6;
 
     /// <summary>The contract's L1-operation kinds (SPEC.md), a different numbering from the batch data's records.</summary>
     public const int L1Deposit = 1, L1ForcedWithdrawal = 2, L1ForcedTrade = 3;
@@ -23,6 +24,7 @@ public static class BatchEncoding
     public const int TradeWords = 4;
     public const int WithdrawalWords = 2;
     public const int ForcedWords = 2;
+    public const int LiquidationWords = 1;
 
     /// <summary>Recipients and depositors are Ethereum addresses.</summary>
     public const int AddressBits = 160;
@@ -141,6 +143,10 @@ public static class BatchEncoding
             + ((BigInteger)amountOrPrice << 80) + (trade ? ((BigInteger)lots << 144) + ((aSells ? BigInteger.One : 0) << 208) : 0)),
         Fr.FromBigInteger(y),
     ];
+
+    /// <summary>A liquidation's record: kind 6 + account·2^8 + penalty·2^72 + cover·2^136 (the deficit the insurance fund covered).</summary>
+    public static Fr LiquidationDataWord(ulong account, ulong penalty, ulong cover) =>
+        Fr.FromBigInteger(LiquidationKind + ((BigInteger)account << 8) + ((BigInteger)penalty << 72) + ((BigInteger)cover << 136));
 
     private static void CheckAddress(BigInteger a, string name)
     {

@@ -32,17 +32,19 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
 /// <summary>
 /// How many slots of each operation type one batch has; unused slots are no-ops. Forced slots take L1 forced
 /// withdrawals and forced trades, the L1 queue's next operations after the deposits (0: the batch consumes deposits only).
+/// Liquidation slots take the engine's liquidations after an oracle commit (0: a circuit without them, as before they existed).
 /// </summary>
-public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0)
+public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0, int Liquidations = 0)
 {
     public const int MaxSlots = 4096;
 
     public string? Validate() =>
-        new[] { Deposits, Trades, Withdrawals, Forced }.Any(n => n is < 0 or > MaxSlots)
+        new[] { Deposits, Trades, Withdrawals, Forced, Liquidations }.Any(n => n is < 0 or > MaxSlots)
             ? $"slot counts must be 0..{MaxSlots}"
             : null;
 
-    public override string ToString() => $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests";
+    public override string ToString() =>
+        $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests" + (Liquidations > 0 ? $", {Liquidations} liquidations" : "");
 }
 
 /// <summary>
@@ -58,6 +60,15 @@ public sealed record CircuitConfig
     public required ImmutableArray<InstrumentParams> Instruments { get; init; }
     public required ulong FeeAccount { get; init; }
     public required BatchShape Shape { get; init; }
+
+    /// <summary>The account that takes over liquidated positions at mark (the engine's LiquidatorAccount); used with liquidation slots.</summary>
+    public ulong LiquidatorAccount { get; init; }
+
+    /// <summary>The account whose collateral is the insurance fund (the engine's InsuranceFund); used with liquidation slots.</summary>
+    public ulong InsuranceAccount { get; init; }
+
+    /// <summary>Share of maintenance margin a liquidated account pays to the insurance fund (the engine's LiquidationPenaltyPpm).</summary>
+    public long LiquidationPenaltyPpm { get; init; }
 
     /// <summary>The positions subtree is opened whole on every account access, so it stays small.</summary>
     public const int MaxPositionsDepth = 4;
@@ -75,7 +86,20 @@ public sealed record CircuitConfig
             if (Instruments[i].Validate() is { } err) return $"instrument {i}: {err}";
         if (!TreeShape.Contains(AccountDepth, FeeAccount)) return $"fee account {FeeAccount} is outside an account tree of depth {AccountDepth}";
         if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
-        return Shape is null ? "a batch shape is required" : Shape.Validate();
+        if (Shape is null) return "a batch shape is required";
+        return Shape.Liquidations > 0 ? ValidateLiquidation() ?? Shape.Validate() : Shape.Validate();
+    }
+
+    private string? ValidateLiquidation()
+    {
+        foreach (var (name, id) in new[] { ("liquidator", LiquidatorAccount), ("insurance fund", InsuranceAccount) })
+        {
+            if (!TreeShape.Contains(AccountDepth, id)) return $"{name} account {id} is outside an account tree of depth {AccountDepth}";
+            if (id == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {id} holds the order-fill root and cannot be the {name} account";
+        }
+        if (LiquidatorAccount == InsuranceAccount) return $"the liquidator and the insurance fund must be different accounts (both {LiquidatorAccount})";
+        if (AccountDepth < 2) return "liquidation needs an account tree with room for the liquidator, the fund and a liquidated account";
+        return LiquidationPenaltyPpm is < 0 or > 1_000_000 ? "the liquidation penalty must be 0..100%" : null;
     }
 
     public CircuitConfig Checked() => Validate() is { } err ? throw new ArgumentException($"circuit configuration: {err}") : this;

@@ -55,8 +55,10 @@ public sealed partial class Engine
     {
         long from = l.Exp(m.Id).Lots, to = from + lots;
         if (Math.Abs(to) > m.MaxLots) return false;
+        // ApplyPositionRisk moves the position's value but not its cost, which the transfer raises by as much: keep the value as it is.
+        long value = l.TotalValue;
         ApplyPositionRisk(l, m, from, to);
-        bool ok = l.FreeCollateral >= 0;
+        bool ok = value - l.Im - l.OrderCharge >= 0;
         ApplyPositionRisk(l, m, to, from);
         return ok;
     }

@@ -49,6 +49,10 @@ public static class DevNetSettings
             ["Circuit:Trades"] = Text(c.Shape.Trades),
             ["Circuit:Withdrawals"] = Text(c.Shape.Withdrawals),
             ["Circuit:Forced"] = Text(c.Shape.Forced),
+            ["Circuit:Liquidations"] = Text(c.Shape.Liquidations),
+            ["Circuit:LiquidatorAccount"] = Text((long)c.LiquidatorAccount),
+            ["Circuit:InsuranceAccount"] = Text((long)c.InsuranceAccount),
+            ["Circuit:LiquidationPenaltyPpm"] = Text(c.LiquidationPenaltyPpm),
             // The devnet made the keys; a node must never make others for it.
             ["Circuit:DevSeed"] = "",
         };

@@ -123,8 +123,12 @@ public static class NodeConfiguration
             FillDepth = r.Int("Circuit:FillDepth", 1, 64),
             FeeAccount = (ulong)r.Long("Circuit:FeeAccount", 0, long.MaxValue),
             Shape = new BatchShape(r.Int("Circuit:Deposits", 0, BatchShape.MaxSlots), r.Int("Circuit:Trades", 0, BatchShape.MaxSlots),
-                r.Int("Circuit:Withdrawals", 0, BatchShape.MaxSlots), r.Int("Circuit:Forced", 0, BatchShape.MaxSlots)),
+                r.Int("Circuit:Withdrawals", 0, BatchShape.MaxSlots), r.Int("Circuit:Forced", 0, BatchShape.MaxSlots),
+                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots)),
             Instruments = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(InstrumentParams.FromSpec)],
+            LiquidatorAccount = (ulong)r.Long("Circuit:LiquidatorAccount", 0, long.MaxValue),
+            InsuranceAccount = (ulong)r.Long("Circuit:InsuranceAccount", 0, long.MaxValue),
+            LiquidationPenaltyPpm = r.Long("Circuit:LiquidationPenaltyPpm", 0, 1_000_000),
         };
         if (r.Ok && circuit.Validate() is { } circuitError) r.Problem("Circuit", circuitError);
         int? devSeed = string.IsNullOrWhiteSpace(c["Circuit:DevSeed"]) ? null : r.Int("Circuit:DevSeed", 0, int.MaxValue);
@@ -135,6 +139,12 @@ public static class NodeConfiguration
             IntakeCapacity = r.Int("Batcher:IntakeCapacity", 1, 1 << 20), ProveAttempts = r.Int("Batcher:ProveAttempts", 1, 10),
         };
         var engine = new EngineConfig { MaxAccounts = r.Int("Exchange:MaxAccounts", 1, 1 << 24), OrderCapacity = r.Int("Exchange:OrderCapacity", 1, 1 << 26) };
+        // A circuit with liquidation slots proves the engine's liquidations only with its liquidator and penalty (CIRCUIT.md).
+        if (circuit.Shape.Liquidations > 0)
+        {
+            if (circuit.LiquidatorAccount >= (ulong)engine.MaxAccounts) r.Problem("Circuit:LiquidatorAccount", $"{circuit.LiquidatorAccount} is not one of the exchange's {engine.MaxAccounts} accounts");
+            else engine = engine with { LiquidatorAccount = (int)circuit.LiquidatorAccount, LiquidationPenaltyPpm = circuit.LiquidationPenaltyPpm };
+        }
         BabyJubjubPoint? operatorKey = null;
         if (!string.IsNullOrWhiteSpace(c["Exchange:OperatorKey"]))
             operatorKey = r.Parse("Exchange:OperatorKey", s => s.Length == 64 && s.All(char.IsAsciiHexDigit) && BabyJubjub.TryUnpack(Convert.FromHexString(s), out var p)

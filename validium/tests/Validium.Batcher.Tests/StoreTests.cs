@@ -40,6 +40,32 @@ public class StoreTests
     }
 
     [Fact]
+    public void A_record_with_liquidations_reads_back_as_written_and_one_without_has_no_liquidations_field()
+    {
+        Fr[] words = [7];
+        Fr[] pub = [11, 12, PoseidonSponge.Commit(words), 14, 15, Fixture.Round.Commitment, 17, 4];
+        var record = new BatchRecord
+        {
+            Number = 4, Status = BatchStatus.Cut, Reason = CutReason.Oracle, Through = new StreamPosition(9, 0), Oracle = Fixture.Round, OpsHeadBefore = 14,
+            Deposits = [], Trades = [], Withdrawals = [], DataWords = [.. words], PublicInputs = [.. pub],
+            Inputs = BatchCircuit.PublicInputNames.Select((n, i) => (n, pub[i])).ToDictionary(x => x.n, x => x.Item2),
+            Liquidations = [new LiquidationOp(3, 34_250_000, 66_750_000, 13_350_000, [new PositionMove(4, 0, 30, 89_000)], 0, [new PositionMove(1, 0, -2, 89_000)], 5)],
+        };
+        var bytes = BatchFile.Write(record);
+        var back = BatchFile.Read(bytes, "test");
+        Assert.Equal(bytes, BatchFile.Write(back));
+        var (l, r) = (record.Liquidations[0], back.Liquidations[0]);
+        Assert.Equal((l.Account, l.TotalValue, l.MaintenanceMargin, l.Penalty, l.Cover, l.Socialised), (r.Account, r.TotalValue, r.MaintenanceMargin, r.Penalty, r.Cover, r.Socialised));
+        Assert.Equal(l.Transfers.ToArray(), r.Transfers.ToArray());
+        Assert.Equal(l.Deleveraged.ToArray(), r.Deleveraged.ToArray());
+        Assert.Equal(1, back.OperationCount);
+
+        var plain = BatchFile.Write(record with { Liquidations = [] });
+        Assert.False(System.Text.Encoding.UTF8.GetString(plain).Contains("liquidations", StringComparison.Ordinal));
+        Assert.Empty(BatchFile.Read(plain, "test").Liquidations);
+    }
+
+    [Fact]
     public async Task DamagedOrMissingBatchFilesStopTheStartWithTheFileAndTheReason()
     {
         using var f = new Fixture();

@@ -33,6 +33,9 @@ internal sealed class Scenario : IDisposable
         Underlying = 1, TickSize = Usd / 20, LotSize = Btc / 100, MinQuantity = Btc / 100, MaxPrice = 20_000 * Usd, MakerFeePpm = 200,
     };
 
+    /// <summary>The circuit's liquidator and insurance fund accounts (used only by shapes with liquidation slots).</summary>
+    public const int LiquidatorId = 4, InsuranceId = 5;
+
     public static readonly AccelDispatcher Cpu = new(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
 
     private static readonly ConcurrentDictionary<CircuitConfig, Lazy<BatchCircuit>> circuits = new();
@@ -41,9 +44,9 @@ internal sealed class Scenario : IDisposable
     private readonly Dictionary<int, long> nonces = [];
     private long clientIds = 1;
 
-    public Scenario(BatchShape shape, int fillDepth = 8)
+    public Scenario(BatchShape shape, int fillDepth = 8, int liquidator = -1)
     {
-        Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256 });
+        Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256, LiquidatorAccount = liquidator });
         Recorder = new ExchangeRecorder(Engine);
         Recorder.Execute(Command.List(Now, BtcSpec));
         Recorder.Execute(Command.List(Now, EthSpec));
@@ -52,6 +55,7 @@ internal sealed class Scenario : IDisposable
         Config = new CircuitConfig
         {
             AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
+            LiquidatorAccount = LiquidatorId, InsuranceAccount = InsuranceId, LiquidationPenaltyPpm = Engine.Config.LiquidationPenaltyPpm,
         };
         Store = StateStore.Open(dir, Cpu, new StateStoreOptions { SyncWrites = false });
         Builder = new BatchBuilder(Config, Store);
@@ -159,7 +163,25 @@ internal sealed class Scenario : IDisposable
     {
         var (d, t, w) = Recorder.TakeBatch();
         edit?.Invoke(d, t, w);
-        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w);
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations());
+    }
+
+    /// <summary>
+    /// Like <see cref="Refused(string, Action{List{DepositOp}, List{TradeOp}, List{WithdrawalOp}})"/> for a cheating
+    /// operator's liquidations: the builder refuses them with <paramref name="refusal"/>, and built without its checks
+    /// the circuit is left unsatisfied; returns the first failing constraint's label.
+    /// </summary>
+    public string RefusedLiquidation(string refusal, Action<List<LiquidationOp>> edit)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        var l = Recorder.TakeLiquidations();
+        edit(l);
+        var number = BatchNumber + 1;
+        var f = TakeForced();
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, f, t, w, l));
+        Assert.Contains(refusal, e.Message);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, f, t, w, l);
+        return Unsatisfied(batch.Assignment);
     }
 
     /// <summary>

@@ -131,6 +131,28 @@ public class RiskTests
         Assert.Equal(f.Engine.TotalDeposits, f.Conserved());
     }
 
+    /// <summary>
+    /// A liquidator with 500 USD cannot carry 150 lots at 45,000 (initial margin 10% of 6,750 = 675): taking them at mark
+    /// leaves its value at 500, so the position is deleveraged against the short instead of handed over.
+    /// </summary>
+    [Fact]
+    public void A_liquidator_that_cannot_carry_the_position_at_initial_margin_does_not_get_it()
+    {
+        var f = new Fixture(new EngineConfig { MaxAccounts = 8, LiquidatorAccount = 0 }).Fund(0, 500).Fund(1, 1_000).Fund(2, 100_000);
+        f.Limit(2, Side.Sell, 50_000, 150 * Milli);
+        f.Limit(1, Side.Buy, 50_000, 150 * Milli);
+        f.Drain();
+        f.Ok(Command.OracleIndex(f.Now, 0, 47_000 * Usd));
+        f.Drain();
+        f.Ok(Command.OracleIndex(f.Now, 0, 45_000 * Usd));
+        var ev = f.Drain();
+        Assert.DoesNotContain(ev, e => e.Kind == EventKind.PositionTransfer);
+        var d = Assert.Single(ev, e => e.Kind == EventKind.Deleverage);
+        Assert.Equal((1, 2, 45_000 * Usd), (d.Account, d.Counterparty, d.Price));
+        Assert.Equal(0, f.Engine.Position(0, Perp).Quantity);
+        Assert.Equal(f.Engine.TotalDeposits, f.Conserved());
+    }
+
     [Fact]
     public void Bankruptcy_without_a_liquidator_deleverages_and_socialises_what_insurance_cannot_cover()
     {

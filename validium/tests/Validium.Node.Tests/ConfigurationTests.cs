@@ -90,6 +90,22 @@ public class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void LiquidationSlotsGiveTheEngineTheCircuitsLiquidatorAndPenalty()
+    {
+        var none = new Hashtable();
+        var defaults = Load(null, none);
+        Assert.Equal((0, -1), (defaults.Circuit.Shape.Liquidations, defaults.Engine.LiquidatorAccount));
+
+        var on = Load(null, none, ("Circuit:Liquidations", "2"), ("Circuit:LiquidatorAccount", "5"), ("Circuit:InsuranceAccount", "6"),
+            ("Circuit:LiquidationPenaltyPpm", "150000"));
+        Assert.Equal((2, 5UL, 6UL), (on.Circuit.Shape.Liquidations, on.Circuit.LiquidatorAccount, on.Circuit.InsuranceAccount));
+        Assert.Equal((5, 150_000L), (on.Engine.LiquidatorAccount, on.Engine.LiquidationPenaltyPpm));
+
+        var e = Assert.Throws<NodeConfigurationException>(() => Load(null, none, ("Circuit:Liquidations", "1"), ("Circuit:InsuranceAccount", "1")));
+        Assert.Contains("Circuit: the liquidator and the insurance fund must be different accounts (both 1)", e.Problems);
+    }
+
+    [Fact]
     public void AMissingConfigFileAndACircuitTheInstrumentsDoNotFitAreRefused()
     {
         var missing = Assert.Throws<NodeConfigurationException>(() => Load(Path.Combine(dir, "nope.json"), []));

@@ -50,6 +50,7 @@ public sealed partial class BatchBuilder
         public List<(BigInteger Recipient, ulong Amount)> Withdrawals { get; } = [];
         public Fr OpsHead = opsHead;
         public long FeeSum;
+        public LiquidationCarry? Liquidating;
     }
 
     /// <summary>A batch with no forced requests: see the overload below.</summary>
@@ -63,8 +64,18 @@ public sealed partial class BatchBuilder
     /// trades and withdrawals must fit the configured shape.
     /// </summary>
     public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
-        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals)
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals) => Build(batchNumber, oracle, opsHead, deposits, forced, trades, withdrawals, []);
+
+    /// <summary>
+    /// As above, with the engine's liquidations after the round's commit (<paramref name="liquidations"/>, in the
+    /// engine's order), which the batch applies first (CIRCUIT.md, "Batch order and the engine").
+    /// </summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations)
     {
+        ArgumentNullException.ThrowIfNull(liquidations);
+        if (liquidations.Count > cfg.Shape.Liquidations)
+            throw new ArgumentException($"{liquidations.Count} liquidations do not fit a batch of {cfg.Shape}");
         ArgumentNullException.ThrowIfNull(oracle);
         ArgumentNullException.ThrowIfNull(deposits);
         ArgumentNullException.ThrowIfNull(forced);
@@ -74,6 +85,11 @@ public sealed partial class BatchBuilder
         if (deposits.Count > shape.Deposits || forced.Count > shape.Forced || trades.Count > shape.Trades || withdrawals.Count > shape.Withdrawals)
             throw new ArgumentException($"{deposits.Count} deposits, {forced.Count} forced requests, {trades.Count} trades, {withdrawals.Count} withdrawals do not fit a batch of {shape}");
         return Stage(batchNumber, oracle, opsHead, deposits,
+            (c, a, i) =>
+            {
+                if (i < liquidations.Count) Liquidation(c, a, liquidations[i], i);
+                else LiquidationNoOp(c, a);
+            },
             (c, a, i) =>
             {
                 if (i < trades.Count) Trade(c, a, trades[i], i);
@@ -132,6 +148,11 @@ public sealed partial class BatchBuilder
         var pending = Stage(data.BatchNumber, oracle, opsHead, deposits,
             (c, _, i) =>
             {
+                if (i < data.Liquidations.Count) ReplayLiquidation(c, data.Liquidations[i], i);
+                else c.Words.Add(Fr.Zero);
+            },
+            (c, _, i) =>
+            {
                 if (i < data.Trades.Count) ReplayTrade(c, data.Trades[i], i);
                 else c.Words.AddRange(new Fr[BatchEncoding.TradeWords]);
             },
@@ -172,7 +193,7 @@ public sealed partial class BatchBuilder
     }
 
     private PendingBatch Stage(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits,
-        Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced, bool replay = false)
+        Action<Context, Assignment, int> liquidation, Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced, bool replay = false)
     {
         var shape = cfg.Shape;
         if (oracle.Prices.Length != cfg.InstrumentCount)
@@ -192,11 +213,17 @@ public sealed partial class BatchBuilder
             o["timestamp"] = oracle.Timestamp;
             o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
             c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
+            if (shape.Liquidations > 0)
+            {
+                c.Liquidating = new LiquidationCarry();
+                for (int i = 0; i < shape.Liquidations; i++) liquidation(c, a.Sub($"liquidation[{i}]"), i);
+                CloseLiquidations(c, a.Sub("liquidation"));
+            }
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
             for (int i = 0; i < shape.Trades; i++) trade(c, a.Sub($"trade[{i}]"), i);
-            if (c.Words.Count != 1 + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
+            if (c.Words.Count != 1 + shape.Liquidations * BatchEncoding.LiquidationWords + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
             FeeCredit(c, a.Sub("fee"));
             for (int i = 0; i < shape.Withdrawals; i++) withdrawal(c, a.Sub($"withdrawal[{i}]"), i);
             for (int i = 0; i < shape.Forced; i++) forced(c, a.Sub($"forced[{i}]"), i);

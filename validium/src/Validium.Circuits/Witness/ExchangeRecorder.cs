@@ -8,10 +8,10 @@ namespace Validium.Circuits.Witness;
 /// <summary>
 /// Drives an <see cref="Engine"/> and turns what it reports into batch operations: deposits as the L1 queued them,
 /// each Trade event as a <see cref="TradeOp"/> carrying the two signed orders behind it, accepted withdrawals with
-/// their signed requests, and the oracle round of the engine's current marks. The engine decides; the circuit checks
+/// their signed requests, liquidations with every transfer, cover and loss, and the oracle round of the engine's current marks. The engine decides; the circuit checks
 /// what its events claim. Batches are cut at oracle commits: a batch is proven against one committed round.
 /// </summary>
-public sealed class ExchangeRecorder(Engine engine)
+public sealed partial class ExchangeRecorder(Engine engine)
 {
     private readonly Dictionary<long, SignedOrder> orders = [];
     private readonly List<DepositOp> deposits = [];
@@ -108,6 +108,7 @@ public sealed class ExchangeRecorder(Engine engine)
         for (; seen < events.Length; seen++)
         {
             ref readonly var e = ref events[seen];
+            if (LiquidationEvent(in e)) continue;
             if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = current;
             else if (e.Kind == EventKind.Trade)
             {
@@ -117,5 +118,6 @@ public sealed class ExchangeRecorder(Engine engine)
                 trades.Add(new TradeOp(taker, maker, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
             }
         }
+        FinishLiquidation();
     }
 }

@@ -56,3 +56,15 @@ public sealed record ForcedOp(Fr Word, Fr A, Fr B, Fr C)
     /// <summary>The word's y field: the recipient, or account B + instrument·2^64.</summary>
     public BigInteger Y => Word.ToBigInteger() >> 72;
 }
+
+/// <summary>One position the engine moved out of a liquidated account: to an account, lots (the liquidated side's sign), at mark ticks.</summary>
+public sealed record PositionMove(ulong To, int Instrument, long Lots, long PriceTicks);
+
+/// <summary>
+/// A liquidation as the engine reported it (MARGIN.md, "Liquidation"): the account, its total value and maintenance
+/// margin at the commit, the penalty it paid, the positions transferred to the liquidator, the deficit the insurance
+/// fund covered, and what the circuit does not cover: positions auto-deleveraged and losses socialised. The witness
+/// builder recomputes all of it from the state and refuses the batch where the engine did something else.
+/// </summary>
+public sealed record LiquidationOp(ulong Account, long TotalValue, long MaintenanceMargin, long Penalty, ImmutableArray<PositionMove> Transfers, long Cover,
+    ImmutableArray<PositionMove> Deleveraged, long Socialised);

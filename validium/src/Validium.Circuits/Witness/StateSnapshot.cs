@@ -46,7 +46,22 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    public static JsonObject ConfigJson(CircuitConfig c) => new()
+    public static JsonObject ConfigJson(CircuitConfig c)
+    {
+        var json = BaseConfigJson(c);
+        // Written only for circuits with liquidation slots, so the files of circuits without them stay as they were.
+        if (c.Shape.Liquidations > 0)
+        {
+            json["shape"]!["liquidations"] = c.Shape.Liquidations;
+            json["liquidation"] = new JsonObject
+            {
+                ["liquidatorAccount"] = c.LiquidatorAccount, ["insuranceAccount"] = c.InsuranceAccount, ["penaltyPpm"] = c.LiquidationPenaltyPpm,
+            };
+        }
+        return json;
+    }
+
+    private static JsonObject BaseConfigJson(CircuitConfig c) => new()
     {
         ["accountDepth"] = c.AccountDepth,
         ["positionsDepth"] = c.PositionsDepth,
@@ -75,7 +90,8 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 FillDepth = Int(o, "fillDepth"),
                 FeeAccount = UInt(o, "feeAccount"),
                 // Files written before forced-request slots existed describe circuits without them.
-                Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals"), shape["forced"] is null ? 0 : Int(shape, "forced")),
+                Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals"), shape["forced"] is null ? 0 : Int(shape, "forced"),
+                    shape["liquidations"] is null ? 0 : Int(shape, "liquidations")),
                 Instruments = [.. Arr(o, "instruments").Select(n =>
                 {
                     var i = n?.AsObject() ?? throw new FormatException("an instrument is null");
@@ -83,6 +99,14 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                         Int(i, "initialMarginPpm"), Int(i, "maintenanceMarginPpm"));
                 })],
             };
+            if (config.Shape.Liquidations > 0)
+            {
+                var l = Obj(o, "liquidation");
+                config = config with
+                {
+                    LiquidatorAccount = UInt(l, "liquidatorAccount"), InsuranceAccount = UInt(l, "insuranceAccount"), LiquidationPenaltyPpm = Long(l, "penaltyPpm"),
+                };
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
         {

@@ -20,7 +20,10 @@ internal sealed record Applied(
     OracleRound? Oracle,
     ViewDelta Delta)
 {
-    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count > 0;
+    /// <summary>The liquidations an oracle commit caused; the batch applies them first.</summary>
+    public IReadOnlyList<LiquidationOp> Liquidations { get; init; } = [];
+
+    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Liquidations.Count > 0;
 }
 
 /// <summary>
@@ -92,7 +95,7 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
             var (deposits, trades, withdrawals) = Recorder.TakeBatch();
             bool everything = command is OracleRoundCommitted or OperatorCommand;
             var delta = view.Update(Engine, sequence, timestamp, events, everything, WithdrawalNonce, lastL1Operation, lastOracleRound);
-            return new Applied(ack, deposits, trades, withdrawals, committed, delta);
+            return new Applied(ack, deposits, trades, withdrawals, committed, delta) { Liquidations = Recorder.TakeLiquidations() };
         }
     }
 

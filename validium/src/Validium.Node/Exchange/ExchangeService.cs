@@ -353,11 +353,11 @@ public sealed partial class ExchangeService : IAsyncDisposable
         {
             if (newRound) await pipeline.OracleCommittedAsync(round).ConfigureAwait(false);
             feed.OracleKnown = true;
-            foreach (var (seq, a) in feed.Early) await pipeline.AddAsync(seq, a.Deposits, a.Trades, a.Withdrawals).ConfigureAwait(false);
+            foreach (var (seq, a) in feed.Early) await pipeline.AddAsync(seq, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations).ConfigureAwait(false);
             feed.Early.Clear();
         }
         if (!applied.HasOperations) return;
-        if (feed.OracleKnown) await pipeline.AddAsync(sequence, applied.Deposits, applied.Trades, applied.Withdrawals).ConfigureAwait(false);
+        if (feed.OracleKnown) await pipeline.AddAsync(sequence, applied.Deposits, applied.Trades, applied.Withdrawals, applied.Liquidations).ConfigureAwait(false);
         else feed.Early.Add((sequence, applied));
     }
 
