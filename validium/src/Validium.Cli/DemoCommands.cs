@@ -19,17 +19,18 @@ internal static class DemoCommands
         var duration = new Option<int?>("--duration") { Description = $"Seconds of trading (default {DemoOptions.DefaultSeconds}, --quick {DemoOptions.QuickSeconds})" };
         var traders = new Option<int?>("--traders") { Description = "Simulated traders, a third of them market makers (default 6, --quick 3)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the traders' keys, the takers' decisions and the oracle's prices", DefaultValueFactory = _ => 1 };
-        var escape = new Option<bool>("--escape") { Description = "Then the escape hatch: operator stopped, a forced withdrawal unserved, freeze, every account escape-withdraws (freezes the devnet for good)" };
+        var escape = new Option<bool>("--escape") { Description = "Then the escape hatch: operator stopped, a forced withdrawal unserved, freeze, every account escape-withdraws (the contract stays frozen: the next run on the directory starts a new devnet)" };
+        var load = new Option<int>("--load") { Description = "Load traders besides them, each placing and cancelling a resting order as fast as the node answers (API throughput and latency; lifts the per-key rate limit)" };
         var reset = new Option<bool>("--reset") { Description = "Remove the demo directory first and start from a new devnet" };
         var repo = new Option<DirectoryInfo?>("--repo") { Description = "Repository holding validium/contracts (default: found above the working directory)" };
         var cmd = new Command("demo",
             "The appliance end to end: anvil, contracts, 3 committee members and the node; market makers and takers trading through the API; " +
             "batches proven and verified on L1; a withdrawal claimed on L1; a summary, summary.json and a throughput/latency chart")
-        { dir, quick, duration, traders, seed, escape, reset, repo };
+        { dir, quick, duration, traders, seed, escape, load, reset, repo };
         cmd.SetAction(async (r, ct) =>
         {
             var path = r.GetValue(dir)?.FullName ?? Path.GetFullPath(DefaultDirectory);
-            var options = DemoOptions.For(path, r.GetValue(quick), r.GetValue(duration), r.GetValue(traders), r.GetValue(seed), r.GetValue(escape), r.GetValue(repo)?.FullName);
+            var options = DemoOptions.For(path, r.GetValue(quick), r.GetValue(duration), r.GetValue(traders), r.GetValue(seed), r.GetValue(escape), r.GetValue(repo)?.FullName, r.GetValue(load));
             if (options.Validate() is { } problems) throw new UsageException(problems);
             if (r.GetValue(reset)) Reset(path);
 

@@ -20,6 +20,9 @@ public sealed record DemoOptions
     /// <summary>Seeds the traders' keys and the takers' decisions, so a run can be repeated.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Load traders besides the makers and takers: each places and cancels a resting order as fast as the node answers (<see cref="LoadBot"/>).</summary>
+    public int Load { get; init; }
+
     /// <summary>After the withdrawal: stop the operator, force a withdrawal, freeze, and escape every account.</summary>
     public bool Escape { get; init; }
 
@@ -31,8 +34,10 @@ public sealed record DemoOptions
 
     public const int DefaultSeconds = 75, QuickSeconds = 20;
 
-    public static DemoOptions For(string directory, bool quick, int? seconds = null, int? traders = null, int seed = 1, bool escape = false, string? repository = null) => new()
+    public static DemoOptions For(string directory, bool quick, int? seconds = null, int? traders = null, int seed = 1, bool escape = false, string? repository = null,
+        int load = 0) => new()
     {
+        Load = load,
         Directory = directory,
         Quick = quick,
         Duration = TimeSpan.FromSeconds(seconds ?? (quick ? QuickSeconds : DefaultSeconds)),
@@ -48,12 +53,14 @@ public sealed record DemoOptions
     public int Takers => Traders - Makers;
 
     /// <summary>
-    /// The quick run's circuit: 15 trader accounts, 4 deposits, 2 trades and 1 withdrawal per batch, so the development
-    /// setup and every proof take seconds; the full run proves <see cref="DevNetOptions.DefaultCircuit"/>.
+    /// The quick run's circuit: 15 trader accounts and, per batch, 4 deposits, 2 trades, 1 withdrawal and 1 forced
+    /// request, so the development setup and every proof take seconds; the full run proves
+    /// <see cref="DevNetOptions.DefaultCircuit"/>. 2^16 fill slots as there: every accepted order takes one for good,
+    /// and with fewer a reused demo directory soon has its orders refused (FillSlotTaken).
     /// </summary>
     public static CircuitConfig QuickCircuit(IReadOnlyList<DevNetInstrument> instruments) => new()
     {
-        AccountDepth = 4, PositionsDepth = DevNetOptions.PositionsDepthFor(instruments.Count), FillDepth = 8, FeeAccount = 0,
+        AccountDepth = 4, PositionsDepth = DevNetOptions.PositionsDepthFor(instruments.Count), FillDepth = 16, FeeAccount = 0,
         Instruments = [.. instruments.Select(i => InstrumentParams.FromSpec(i.Spec))],
         Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1),
     };
@@ -67,6 +74,7 @@ public sealed record DemoOptions
         // Account 0 takes the fees; the quick circuit has 15 accounts besides it, the full one 255.
         int most = Quick ? 14 : 64;
         if (Traders < 2 || Traders > most) problems.Add($"--traders must be 2..{most} (at least one market maker and one taker), got {Traders}");
+        else if (Load < 0 || Traders + Load > most) problems.Add($"--load must be 0..{most - Traders} beside {Traders} traders (the circuit's accounts), got {Load}");
         if (SettleTimeout <= TimeSpan.Zero) problems.Add("the settle timeout must be positive");
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }

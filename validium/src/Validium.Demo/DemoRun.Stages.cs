@@ -65,11 +65,17 @@ public sealed partial class DemoRun
             if (t.Role == TraderRole.Maker) makers.Add(new MarketMakerBot(client, new MarketMakerConfig(), nonce, log));
             else takers.Add(new TakerBot(client, new Taker(options.Seed * 1000 + t.Index, rate, maxLots: 3), nonce, log));
         }
+        foreach (var t in traders.Load)
+        {
+            var client = new TraderClient(http, t.Account, t.L2Private);
+            await client.SignInAsync(ct).ConfigureAwait(false);
+            loadBots.Add((new LoadBot(client, (await client.GetAccountAsync(ct).ConfigureAwait(false)).Nonce, log), client));
+        }
         var swarm = new TraderSwarm(makers, takers, Step);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(options.Duration);
         double startMs = log.NowMs;
-        var trading = swarm.RunAsync(stop.Token);
+        var trading = Task.WhenAll([swarm.RunAsync(stop.Token), .. loadBots.Select(b => LoadLoop(b.Bot, b.Client, stop.Token))]);
         var sampling = SampleAsync(swarm, watch, trading, startMs);
         await report.WatchAsync(() => Progress(swarm, watch, startMs), trading).ConfigureAwait(false);
         await sampling.ConfigureAwait(false);
@@ -79,6 +85,38 @@ public sealed partial class DemoRun
     }
 
     private double tradingSeconds;
+    private readonly List<(LoadBot Bot, TraderClient Client)> loadBots = [];
+
+    /// <summary>A load bot's loop: no pause, the first perpetual's mark re-read every hundred steps so the bid stays inside the band.</summary>
+    private static async Task LoadLoop(LoadBot bot, TraderClient client, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            for (long step = 0; !ct.IsCancellationRequested; step++)
+            {
+                var instrument = (await client.GetInstrumentsAsync(ct).ConfigureAwait(false)).First(i => !i.Spec.IsOption && !i.Expired && i.MarkPrice > 0);
+                for (int i = 0; i < 100 && !ct.IsCancellationRequested; i++)
+                    await bot.StepAsync(instrument, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The run's end.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"load trader (account {bot.Account}) failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every bot's counters together: the swarm's and the load traders'.</summary>
+    private SwarmTotals Totals(TraderSwarm swarm)
+    {
+        var t = swarm.Totals();
+        return new SwarmTotals(t.Sent + loadBots.Sum(b => b.Bot.Counters.Sent), t.Accepted + loadBots.Sum(b => b.Bot.Counters.Accepted),
+            t.Rejected + loadBots.Sum(b => b.Bot.Counters.Rejected));
+    }
 
     /// <summary>One chart point a second: accepted orders per second and their median latency over that second.</summary>
     private async Task SampleAsync(TraderSwarm swarm, NodeWatch watch, Task trading, double startMs)
@@ -102,7 +140,7 @@ public sealed partial class DemoRun
 
     private DemoProgress Progress(TraderSwarm swarm, NodeWatch watch, double startMs)
     {
-        var totals = swarm.Totals();
+        var totals = Totals(swarm);
         ProgressSample? latest;
         lock (samples) latest = samples.Count == 0 ? null : samples[^1];
         var proven = watch.Proven();
@@ -160,7 +198,7 @@ public sealed partial class DemoRun
 
     private DemoSummary Summarize(TraderSwarm swarm, IReadOnlyList<ulong> settled, NodeWatch watch, WithdrawalFigures? withdrawal, IReadOnlyList<EscapeFigures>? escape, string chart)
     {
-        var totals = swarm.Totals();
+        var totals = Totals(swarm);
         var orders = log.Snapshot();
         var ackAt = orders.Where(o => o.Accepted).GroupBy(o => (o.Account, o.Nonce)).ToDictionary(g => g.Key, g => g.First().AtMs);
         var proofs = watch.ProofSeconds;
@@ -185,11 +223,12 @@ public sealed partial class DemoRun
             Quick = options.Quick,
             Makers = options.Makers,
             Takers = options.Takers,
+            LoadTraders = options.Load,
             TradingSeconds = tradingSeconds,
             OrdersSent = totals.Sent,
             OrdersAccepted = totals.Accepted,
             OrdersRejected = totals.Rejected,
-            LastRejection = swarm.LastRejection(),
+            LastRejection = swarm.LastRejection() ?? loadBots.Select(b => b.Bot.Counters.LastRejection).LastOrDefault(r => r is not null),
             OrdersPerSecond = tradingSeconds > 0 ? totals.Accepted / tradingSeconds : 0,
             OrderLatencyMs = Percentiles.Of([.. orders.Select(o => o.LatencyMs)]),
             TradeToL1Ms = Percentiles.Of(tradeToL1),

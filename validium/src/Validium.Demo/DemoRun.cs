@@ -66,7 +66,7 @@ public sealed partial class DemoRun
         var validium = new Contract(eth, PosterHostedService.ContractAbi, net.Validium);
         var m = net.Manifest;
         report.Line($"devnet in {net.Directory}: {m.Rpc}, Validium {m.Contracts.Validium}, committee {m.Committee.Threshold} of {m.Committee.Members.Length}");
-        var traders = DemoTrader.Create(options.Seed, options.Makers, options.Takers);
+        var traders = DemoTrader.Create(options.Seed, options.Makers, options.Takers, options.Load);
 
         var node = await Stage("node", "the node on the devnet's manifest: exchange, batcher, prover, L1 watcher and batch poster",
             () => StartNodeAsync(net, traders.Fee.L2Public, ct)).ConfigureAwait(false);
@@ -81,7 +81,7 @@ public sealed partial class DemoRun
 
             await Stage("funding", $"{traders.All.Count} traders get test ether and tokens, deposit on L1 and wait for the exchange to credit them",
                 () => FundAsync(net, eth, validium, node, http, traders, ct)).ConfigureAwait(false);
-            var swarm = await Stage("trading", $"{options.Makers} market maker(s) and {options.Takers} taker(s) for {options.Duration.TotalSeconds:F0} s",
+            var swarm = await Stage("trading", $"{options.Makers} market maker(s), {options.Takers} taker(s){(options.Load > 0 ? $" and {options.Load} load trader(s)" : "")} for {options.Duration.TotalSeconds:F0} s",
                 () => TradeAsync(http, traders, watch, ct)).ConfigureAwait(false);
             var figures = await Stage("settling", "intake stopped; every batch proven, attested and confirmed on L1",
                 () => SettleAsync(exchange, watch, ct)).ConfigureAwait(false);
@@ -138,19 +138,26 @@ public sealed partial class DemoRun
             Circuit = options.Quick ? DemoOptions.QuickCircuit(DevNetOptions.DefaultInstruments) : null,
             Repository = options.Repository,
         }, ct).ConfigureAwait(false);
+        bool frozen;
         try
         {
             using var rpc = new JsonRpcClient(net.Rpc);
-            var frozen = await new Contract(new EthClient(rpc), PosterHostedService.ContractAbi, net.Validium).CallSingleAsync("frozen").ConfigureAwait(false);
-            if (frozen is true)
-                throw new InvalidOperationException($"the contract in {devnetDir} is frozen (an earlier --escape run): run with --reset, or remove {Dir}");
+            frozen = await new Contract(new EthClient(rpc), PosterHostedService.ContractAbi, net.Validium).CallSingleAsync("frozen").ConfigureAwait(false) is true;
         }
         catch
         {
             await net.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return net;
+        if (!frozen) return net;
+        await net.DisposeAsync().ConfigureAwait(false);
+        if (fresh) throw new InvalidOperationException($"the new devnet in {devnetDir} is frozen");
+        // A frozen contract takes no deposits or batches ever again: what a demo needs is a new chain, and the
+        // node's journal and the traders' L1 nonces belong to the old one.
+        report.Line($"the devnet in {devnetDir} was frozen by an earlier --escape run: starting a new one");
+        foreach (var part in new[] { "devnet", "node", "l1-nonces", "escape" })
+            if (Directory.Exists(Path.Combine(Dir, part))) Directory.Delete(Path.Combine(Dir, part), recursive: true);
+        return await UpDevNetAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<NodeHost> StartNodeAsync(DevNetwork net, BabyJubjubPoint feeKey, CancellationToken ct)
@@ -166,6 +173,8 @@ public sealed partial class DemoRun
             ["L1:Confirmations"] = "1",
             ["Batcher:MaxBatchAgeMs"] = options.Quick ? "2000" : "4000",
         };
+        // Load traders measure the node, not the per-key rate limit (50/s by default) in front of it.
+        if (options.Load > 0) settings["Api:PermitsPerSecond"] = settings["Api:Burst"] = "1000000";
         // The environment's VLD_* settings are for `vld node run`; the demo's node is the demo's.
         var nodeOptions = NodeConfiguration.Load(null, settings, new Hashtable());
         return await NodeHost.StartAsync(nodeOptions, logging: l => l.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "node.log"))), ct: ct).ConfigureAwait(false);

@@ -29,6 +29,7 @@ public sealed record DemoSummary
     public required bool Quick { get; init; }
     public required int Makers { get; init; }
     public required int Takers { get; init; }
+    public int LoadTraders { get; init; }
     public required double TradingSeconds { get; init; }
     public required long OrdersSent { get; init; }
     public required long OrdersAccepted { get; init; }
@@ -72,7 +73,7 @@ public sealed record DemoSummary
     /// <summary>The summary as the terminal shows it.</summary>
     public IEnumerable<string> Lines()
     {
-        yield return $"traders          {Makers} market maker(s), {Takers} taker(s), {TradingSeconds:F0} s of trading";
+        yield return $"traders          {Makers} market maker(s), {Takers} taker(s){(LoadTraders > 0 ? $", {LoadTraders} load trader(s)" : "")}, {TradingSeconds:F0} s of trading";
         yield return $"orders           {OrdersSent:N0} sent, {OrdersAccepted:N0} accepted, {OrdersRejected:N0} refused{(LastRejection is null ? "" : $" (last: {LastRejection})")}";
         yield return $"throughput       {OrdersPerSecond:F1} accepted orders/s through the API";
         yield return $"order latency    p50 {OrderLatencyMs.P50:F1} ms, p90 {OrderLatencyMs.P90:F1} ms, p99 {OrderLatencyMs.P99:F1} ms, max {OrderLatencyMs.Max:F1} ms (sent to answer, fsynced)";

@@ -9,6 +9,7 @@ public enum TraderRole
     Fee,
     Maker,
     Taker,
+    Load,
 }
 
 /// <summary>
@@ -38,21 +39,23 @@ public sealed class DemoTrader
     {
         TraderRole.Fee => "fee account",
         TraderRole.Maker => $"market maker {Index + 1}",
-        _ => $"taker {Index + 1}",
+        TraderRole.Taker => $"taker {Index + 1}",
+        _ => $"load {Index + 1}",
     };
 
-    /// <summary>The fee account's key (the node's Exchange:OperatorKey), then the makers, then the takers.</summary>
-    public sealed record Set(DemoTrader Fee, IReadOnlyList<DemoTrader> Makers, IReadOnlyList<DemoTrader> Takers)
+    /// <summary>The fee account's key (the node's Exchange:OperatorKey), then the makers, the takers and the load traders.</summary>
+    public sealed record Set(DemoTrader Fee, IReadOnlyList<DemoTrader> Makers, IReadOnlyList<DemoTrader> Takers, IReadOnlyList<DemoTrader> Load)
     {
-        public IReadOnlyList<DemoTrader> All => [Fee, .. Makers, .. Takers];
+        public IReadOnlyList<DemoTrader> All => [Fee, .. Makers, .. Takers, .. Load];
 
         public IReadOnlyList<DemoTrader> Trading => [.. Makers, .. Takers];
     }
 
-    public static Set Create(int seed, int makers, int takers) => new(
+    public static Set Create(int seed, int makers, int takers, int load) => new(
         new DemoTrader(TraderRole.Fee, 0, seed),
         [.. Enumerable.Range(0, makers).Select(i => new DemoTrader(TraderRole.Maker, i, seed))],
-        [.. Enumerable.Range(0, takers).Select(i => new DemoTrader(TraderRole.Taker, i, seed))]);
+        [.. Enumerable.Range(0, takers).Select(i => new DemoTrader(TraderRole.Taker, i, seed))],
+        [.. Enumerable.Range(0, load).Select(i => new DemoTrader(TraderRole.Load, i, seed))]);
 
     private static byte[] Derive(int seed, TraderRole role, int index, string purpose) =>
         SHA256.HashData(Encoding.UTF8.GetBytes($"vld demo/{seed}/{role}/{index}/{purpose}"));
