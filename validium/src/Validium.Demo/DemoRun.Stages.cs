@@ -131,7 +131,8 @@ public sealed partial class DemoRun
             var window = all.Skip(seen).Where(e => e.Accepted).ToList();
             seen = all.Count;
             double seconds = (now - last) / 1000;
-            if (seconds < 0.2) continue;
+            // A last sliver of a second would turn a couple of answers into a rate spike.
+            if (seconds < 0.5) continue;
             var median = OrderLog.Quantile([.. window.Select(e => e.LatencyMs)], 0.5);
             lock (samples) samples.Add(new ProgressSample((now - startMs) / 1000, window.Count / seconds, double.IsNaN(median) ? 0 : median));
             last = now;
