@@ -89,11 +89,8 @@ public sealed partial class DemoRun
                 () => WithdrawAsync(net, eth, validium, exchange, watch, http, traders.Takers[0], ct)).ConfigureAwait(false);
             IReadOnlyList<EscapeFigures>? escape = null;
             if (options.Escape)
-            {
-                var before = node;
                 escape = await Stage("escape", "operator stops, a forced withdrawal goes unserved, freeze, every account escapes",
-                    () => EscapeAsync(net, eth, validium, before, traders, ct)).ConfigureAwait(false);
-            }
+                    () => EscapeAsync(net, eth, validium, node, traders, ct)).ConfigureAwait(false);
             var chart = Path.Combine(Dir, ChartFile);
             var summary = Summarize(swarm, figures, watch, withdrawal, escape, chart);
             await Stage("summary", $"{SummaryFile} and the chart", () =>
