@@ -23,6 +23,7 @@ public static class VldApp
         root.Subcommands.Add(HwCommands.Build(stdout, stderr));
         foreach (var c in RecoverCommands.Build(stdout, stderr)) root.Subcommands.Add(c);
         root.Subcommands.Add(SelfCheck.Build(stdout, stderr));
+        root.Subcommands.Add(DemoCommands.Build(stdout, stderr));
         return root;
     }
 

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using Validium.Exchange;
 using Validium.Node.Client;
 
@@ -15,8 +18,12 @@ public sealed class TraderCounters
     /// <summary>The last rejection's code and message, so a demo that trades nothing can say why.</summary>
     public string? LastRejection { get; private set; }
 
-    internal void Record(CommandResult result)
+    /// <summary>Where every command's timing goes as well, for the run's throughput and latency figures; null keeps none.</summary>
+    public OrderLog? Log { get; init; }
+
+    internal void Record(CommandResult result, int account, long nonce, long startTicks)
     {
+        Log?.Add(account, nonce, Stopwatch.GetElapsedTime(startTicks), result.Accepted);
         Interlocked.Increment(ref sent);
         if (result.Accepted) Interlocked.Increment(ref accepted);
         else
@@ -25,6 +32,29 @@ public sealed class TraderCounters
             LastRejection = $"{result.Code}: {result.Message}";
         }
     }
+
+    /// <summary>
+    /// Sends one command and counts its answer. The node answers a refusal (a post-only that would cross, margin, a
+    /// fill slot taken, the rate limit) with a problem status: that is part of trading, so it is counted and the bot
+    /// carries on; anything else (the node unreachable, a fault) is thrown for the swarm to report.
+    /// </summary>
+    internal async Task SendAsync(Func<Task<CommandResult>> send, int account, long nonce, CancellationToken ct)
+    {
+        long started = Stopwatch.GetTimestamp();
+        CommandResult result;
+        TimeSpan? wait = null;
+        try
+        {
+            result = await send().ConfigureAwait(false);
+        }
+        catch (TraderApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.TooManyRequests)
+        {
+            result = new CommandResult(e.Sequence ?? 0, false, e.Code ?? ((int)e.Status).ToString(CultureInfo.InvariantCulture), e.Detail ?? e.Title, 0);
+            wait = e.RetryAfter;
+        }
+        Record(result, account, nonce, started);
+        if (wait is { } w) await Task.Delay(w, ct).ConfigureAwait(false);
+    }
 }
 
 /// <summary>
@@ -32,13 +62,13 @@ public sealed class TraderCounters
 /// whose mark moved (cancel the instrument's orders, then post-only bid and ask), and hedges inventory past its limit
 /// with an IOC. Options are left alone: the batch circuit proves perpetuals only.
 /// </summary>
-public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config, long firstNonce)
+public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config, long firstNonce, OrderLog? log = null)
 {
     private readonly Dictionary<int, Quote> quotes = [];
     private long nonce = firstNonce;
     private long clientId;
 
-    public TraderCounters Counters { get; } = new();
+    public TraderCounters Counters { get; } = new() { Log = log };
 
     public int Account => client.Account;
 
@@ -57,7 +87,8 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
                 continue;
             }
             if (quotes.TryGetValue(i.Id, out var current) && !MarketMaker.NeedsRequote(i.Spec, config, current, i.MarkPrice)) continue;
-            Counters.Record(await client.CancelAllAsync(++nonce, i.Id, ct).ConfigureAwait(false));
+            long cancel = ++nonce;
+            await Counters.SendAsync(() => client.CancelAllAsync(cancel, i.Id, ct), Account, cancel, ct).ConfigureAwait(false);
             var quote = MarketMaker.QuoteAround(i.Spec, config, i.MarkPrice, inventory);
             if (quote.BidQuantity > 0)
                 await SendAsync(Command.Place(now, Account, ++nonce, i.Id, Side.Buy, OrderType.PostOnly, quote.BidPrice, quote.BidQuantity, ++clientId), ct).ConfigureAwait(false);
@@ -67,15 +98,15 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
         }
     }
 
-    private async Task SendAsync(Command order, CancellationToken ct) => Counters.Record(await client.PlaceAsync(order, ct).ConfigureAwait(false));
+    private Task SendAsync(Command order, CancellationToken ct) => Counters.SendAsync(() => client.PlaceAsync(order, ct), order.Account, order.Nonce, ct);
 }
 
 /// <summary>A taker over the trader API: each step, <see cref="Taker"/> decides whether to cross a perpetual's spread.</summary>
-public sealed class TakerBot(TraderClient client, Taker taker, long firstNonce)
+public sealed class TakerBot(TraderClient client, Taker taker, long firstNonce, OrderLog? log = null)
 {
     private long nonce = firstNonce;
 
-    public TraderCounters Counters { get; } = new();
+    public TraderCounters Counters { get; } = new() { Log = log };
 
     public int Account => client.Account;
 
@@ -86,8 +117,7 @@ public sealed class TakerBot(TraderClient client, Taker taker, long firstNonce)
             .Select(i => (i.Id, i.Spec, i.BestBid, i.BestAsk))
             .ToList();
         if (taker.Decide(books) is not { } order) return;
-        ++nonce;
-        Counters.Record(await client.PlaceAsync(Command.Place(now, Account, nonce, order.Instrument, order.Side, OrderType.Ioc, order.Price, order.Quantity, nonce), ct)
-            .ConfigureAwait(false));
+        var place = Command.Place(now, Account, ++nonce, order.Instrument, order.Side, OrderType.Ioc, order.Price, order.Quantity, nonce);
+        await Counters.SendAsync(() => client.PlaceAsync(place, ct), Account, place.Nonce, ct).ConfigureAwait(false);
     }
 }

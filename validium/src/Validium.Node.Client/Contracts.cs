@@ -10,6 +10,9 @@ public sealed record InstrumentDto(int Id, InstrumentSpec Spec, long MarkPrice, 
 public sealed record AccountDto(int Id, long Nonce, long Collateral, long TotalValue, long InitialMargin, long MaintenanceMargin, long FreeCollateral,
     int OpenOrders, ulong WithdrawalNonce, string PublicKeyX, string PublicKeyY);
 
+/// <summary>The account number of a public key (GET /v1/accounts/by-key/{ax}/{ay}).</summary>
+public sealed record AccountIdDto(int Account);
+
 public sealed record PositionDto(int Instrument, long Quantity, long Cost);
 
 /// <summary>Net delta and gamma on one underlying, in raw quantity units (the engine's <c>Greeks</c>).</summary>

@@ -31,6 +31,21 @@ public sealed class TraderClient
 
     public int Account { get; }
 
+    /// <summary>
+    /// The account an L1 deposit to <paramref name="key"/> created, or null while no deposit to it has reached the
+    /// exchange: a trader funded on L1 learns the number it signs with here.
+    /// </summary>
+    public static async Task<int?> FindAccountAsync(HttpClient http, BabyJubjubPoint key, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var response = await http.GetAsync($"v1/accounts/by-key/{key.X}/{key.Y}", ct).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        if (!response.IsSuccessStatusCode) throw await ProblemAsync(response, ct).ConfigureAwait(false);
+        var found = await response.Content.ReadFromJsonAsync<AccountIdDto>(TraderJson.Options, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException("GET v1/accounts/by-key: the node answered JSON null");
+        return found.Account;
+    }
+
     public string? ApiKey { get; private set; }
 
     /// <summary>Gets a challenge, signs it and keeps the API key for the calls that follow.</summary>

@@ -157,6 +157,7 @@ public static class NodeConfiguration
             DepthLevels = r.Int("Exchange:DepthLevels", 1, 1000), FillHistory = r.Int("Exchange:FillHistory", 0, 100_000),
             TradeHistory = r.Int("Exchange:TradeHistory", 0, 100_000), SubscriberCapacity = r.Int("Exchange:SubscriberCapacity", 1, 1 << 20),
             DrainTimeout = r.Millis("Exchange:DrainTimeoutMs"), OperatorKey = operatorKey,
+            Api = new Api.TraderApiOptions { PermitsPerSecond = r.Int("Api:PermitsPerSecond", 1, 1_000_000), Burst = r.Int("Api:Burst", 1, 1_000_000) },
             BatchDirectory = string.IsNullOrWhiteSpace(c["Batcher:Directory"]) ? null : Path.GetFullPath(c["Batcher:Directory"]!.Trim()),
         };
         if (string.IsNullOrWhiteSpace(dataDir)) r.Problem("DataDir", "is empty");

@@ -70,7 +70,7 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(sp => sp.GetRequiredService<ExchangeHostedService>().Exchange);
         // The trader API reads batches through its own handle on the directory: batch files are atomic, so reading beside the pipeline is safe.
         builder.Services.AddSingleton(_ => BatchStore.Open(options.BatchDir));
-        builder.Services.AddTraderApi();
+        builder.Services.AddTraderApi(options.Api);
         // After the exchange: deposits and rounds go into it, and the poster reads the store its batcher opened.
         builder.Services.AddSingleton<L1HostedService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<L1HostedService>());

@@ -77,6 +77,9 @@ public sealed record NodeOptions
     public required int SubscriberCapacity { get; init; }
     public required TimeSpan DrainTimeout { get; init; }
 
+    /// <summary>The trader API's limits (Api:PermitsPerSecond and Api:Burst per API key's account; the rest as TraderApiOptions has them).</summary>
+    public Api.TraderApiOptions Api { get; init; } = new();
+
     /// <summary>The key whose deposit opens the fee account.</summary>
     public required BabyJubjubPoint? OperatorKey { get; init; }
 

@@ -39,6 +39,31 @@ public class TraderBotTests
     }
 }
 
+public class LoadBotTests
+{
+    [Fact]
+    public async Task Each_step_places_a_resting_bid_at_the_band_bottom_and_cancels_it_timing_both()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var client = await host.TraderAsync(1);
+        var log = new OrderLog();
+        var bot = new LoadBot(client, firstNonce: 0, log);
+        var btc = Assert.Single(await client.GetInstrumentsAsync());
+
+        for (int i = 0; i < 3; i++) await bot.StepAsync(btc, 0);
+
+        Assert.Equal((6L, 6L, 0L), (bot.Counters.Sent, bot.Counters.Accepted, bot.Counters.Rejected));
+        Assert.Empty(await client.GetOpenOrdersAsync());
+        Assert.Empty(await client.GetTradesAsync());
+        var timings = log.Snapshot();
+        // Nonces 1..6 in order: place, cancel-all, place, ...; every answer timed.
+        Assert.Equal([1L, 2, 3, 4, 5, 6], timings.Select(t => t.Nonce));
+        Assert.All(timings, t => Assert.True(t.Accepted && t.Account == 1 && t.LatencyMs > 0));
+        // 10 % below a 50,000 mark, on the 0.5 USD tick: the engine's band edge, where nothing rests to trade with.
+        Assert.Equal((45_000_000_000L, 55_000_000_000L), MarketMaker.Band(btc.Spec, btc.MarkPrice));
+    }
+}
+
 public class TraderSwarmTests
 {
     [Fact]

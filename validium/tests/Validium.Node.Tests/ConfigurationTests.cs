@@ -21,6 +21,9 @@ public class ConfigurationTests : IDisposable
         Assert.Equal(["http://127.0.0.1:0"], defaults.Urls.ToArray());
         Assert.Equal(3, defaults.Committee.Members.Length);
         Assert.Equal(Path.GetFullPath(dir), defaults.DataDir);
+        Assert.Equal((50, 100), (defaults.Api.PermitsPerSecond, defaults.Api.Burst));
+        Assert.Equal((2000, 50), (Load(null, none, ("Api:PermitsPerSecond", "2000")).Api.PermitsPerSecond, Load(null, none, ("Api:Burst", "50")).Api.Burst));
+        Assert.Contains("Api:PermitsPerSecond: '0' is outside 1..1000000", Assert.Throws<NodeConfigurationException>(() => Load(null, none, ("Api:PermitsPerSecond", "0"))).Problems);
 
         // appsettings.json in the data directory.
         File.WriteAllText(Path.Combine(dir, NodeConfiguration.SettingsFile), """{ "Batcher": { "QueueCapacity": 3, "ProveAttempts": 3 }, "Log": { "Format": "json" } }""");

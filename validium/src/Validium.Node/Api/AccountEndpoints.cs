@@ -40,6 +40,20 @@ internal static class AccountEndpoints
             .Accepts<ApiKeyRequest>("application/json").Produces<ApiKeyDto>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
+        v1.MapGet("/accounts/by-key/{ax}/{ay}", (HttpContext ctx, string ax, string ay) =>
+            {
+                if (TraderApi.Exchange(ctx, out var ex) is { } down) return down;
+                if (!Fr.TryParse(ax, out var x)) return Problems.Invalid("ax", "ax is the public key's x coordinate, a decimal field element");
+                if (!Fr.TryParse(ay, out var y)) return Problems.Invalid("ay", "ay is the public key's y coordinate, a decimal field element");
+                var key = new BabyJubjubPoint(x, y);
+                // An L1 deposit names only a key; the account number the exchange gave it is what a trader signs with.
+                foreach (var (id, account) in ex.View.Accounts)
+                    if (account.Key == key) return Results.Ok(new AccountIdDto(id));
+                return Problems.NotFound($"no account has the key ({ax}, {ay}) yet: its L1 deposit has not reached the exchange");
+            })
+            .WithName("AccountByKey").WithSummary("The account number an L1 deposit to this EdDSA public key created")
+            .Produces<AccountIdDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
         MapRead(v1, "/account", "Account", "The key's account: collateral, total value, initial and maintenance margin, free collateral, nonces",
             (_, a) => Results.Ok(Dto.Account(a)), typeof(AccountDto));
         MapRead(v1, "/account/positions", "Positions", "Open positions of the key's account",

@@ -33,6 +33,9 @@ public sealed class PosterHostedService(NodeOptions options, ExchangeHostedServi
         return ContractAbi.FromJson(doc.RootElement);
     });
 
+    /// <summary>The Validium contract's ABI the node calls, for tools that drive the same contract (the demo).</summary>
+    public static ContractAbi ContractAbi => ValidiumAbi.Value;
+
     private JsonRpcClient? rpc;
     private DacClient? dac;
     private BatchPoster? poster;

@@ -229,6 +229,23 @@ public class TraderApiTests
     }
 
     [Fact]
+    public async Task AKeyFundedOnL1FindsItsAccountNumberAndAnUnknownOrMalformedKeyIsRefused()
+    {
+        await using var api = await ApiHost.StartAsync();
+        // The harness's deposits gave keys 1 and 2 accounts 1 and 2, and the operator's key the fee account 0.
+        Assert.Equal(2, await TraderClient.FindAccountAsync(api.Http, PublicKey(2)));
+        Assert.Equal(0, await TraderClient.FindAccountAsync(api.Http, PublicKey(0)));
+        Assert.Null(await TraderClient.FindAccountAsync(api.Http, PublicKey(7)));
+        var key = PublicKey(1);
+        using (var doc = JsonDocument.Parse(await api.Http.GetStringAsync($"v1/accounts/by-key/{key.X}/{key.Y}")))
+            Assert.Equal(1, doc.RootElement.GetProperty("account").GetInt32());
+        var missing = await AssertProblemAsync(await api.Http.GetAsync($"v1/accounts/by-key/{PublicKey(7).X}/{PublicKey(7).Y}"), HttpStatusCode.NotFound);
+        Assert.Contains("has not reached the exchange", missing.GetProperty("detail").GetString());
+        var bad = await AssertProblemAsync(await api.Http.GetAsync($"v1/accounts/by-key/x12/{key.Y}"), HttpStatusCode.BadRequest);
+        Assert.True(bad.GetProperty("errors").TryGetProperty("ax", out _));
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentHasEveryMappedRoute()
     {
         await using var api = await ApiHost.StartAsync();
