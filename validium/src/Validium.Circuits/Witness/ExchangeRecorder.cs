@@ -11,7 +11,7 @@ namespace Validium.Circuits.Witness;
 /// their signed requests, and the oracle round of the engine's current marks. The engine decides; the circuit checks
 /// what its events claim. Batches are cut at oracle commits: a batch is proven against one committed round.
 /// </summary>
-public sealed class ExchangeRecorder(Engine engine)
+public sealed partial class ExchangeRecorder(Engine engine)
 {
     private readonly Dictionary<long, SignedOrder> orders = [];
     private readonly List<DepositOp> deposits = [];
@@ -116,6 +116,7 @@ public sealed class ExchangeRecorder(Engine engine)
                     throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder did not see placed");
                 trades.Add(new TradeOp(taker, maker, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
             }
+            else if (e.Kind is EventKind.ForcedWithdrawal or EventKind.ForcedTrade) RecordForced(e);
         }
     }
 }
