@@ -67,7 +67,10 @@ public static class BatchFile
 
     private sealed record RecordDto(ulong Number, string Status, string Reason, long ThroughSequence, int ThroughIndex, OracleDto Oracle, string OpsHeadBefore,
         DepositDto[] Deposits, TradeDto[] Trades, WithdrawalDto[] Withdrawals, string[] DataWords, Dictionary<string, string> Inputs, string[] PublicInputs,
-        string? Proof);
+        string? Proof, ForcedDto[]? Forced = null);
+
+    /// <summary>A forced request as the contract queued it: the L1Operation's word, a, b and c.</summary>
+    private sealed record ForcedDto(string Word, string A, string B, string C);
 
     private sealed record OracleDto(ulong Round, ulong Timestamp, ulong[] Prices);
 
@@ -90,7 +93,8 @@ public static class BatchFile
         [.. r.DataWords.Select(w => w.ToString())],
         r.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
         [.. r.PublicInputs.Select(p => p.ToString())],
-        r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof));
+        r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof),
+        r.Forced.IsEmpty ? null : [.. r.Forced.Select(f => new ForcedDto(f.Word.ToString(), f.A.ToString(), f.B.ToString(), f.C.ToString()))]);
 
     private static string Dec(BigInteger v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -109,6 +113,7 @@ public static class BatchFile
         Deposits = [.. d.Deposits.Select(x => new DepositOp(x.Account, new BabyJubjubPoint(Fr.Parse(x.Ax), Fr.Parse(x.Ay)), x.Amount, Big(x.Depositor)))],
         Trades = [.. d.Trades.Select(x => new TradeOp(Order(x.Taker), Order(x.Maker), x.PriceTicks, x.Lots))],
         Withdrawals = [.. d.Withdrawals.Select(x => new WithdrawalOp(x.Account, x.Nonce, x.Amount, Big(x.Recipient), Sig(x.Signature)))],
+        Forced = [.. (d.Forced ?? []).Select(x => new ForcedOp(Fr.Parse(x.Word), Fr.Parse(x.A), Fr.Parse(x.B), Fr.Parse(x.C)))],
         DataWords = [.. d.DataWords.Select(Fr.Parse)],
         Inputs = d.Inputs.ToDictionary(kv => kv.Key, kv => Fr.Parse(kv.Value)),
         PublicInputs = [.. d.PublicInputs.Select(Fr.Parse)],

@@ -163,7 +163,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
-        return AddAsync(sequence, deposits, trades, withdrawals, ct);
+        return AddAsync(sequence, deposits, trades, withdrawals, recorder.TakeForced(), ct);
     }
 
     /// <summary>
@@ -182,6 +182,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
         var all = deposits.Cast<object>().Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
+        return Enqueue(sequence, all, ct);
+    }
+
+    private ValueTask Enqueue(long sequence, List<object> all, CancellationToken ct)
+    {
         long now = options.Time.GetTimestamp();
         var ops = new List<PendingOp>(all.Count);
         lock (addGate)
@@ -223,7 +228,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         PendingBatch built;
         try
         {
-            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Trades, record.Withdrawals);
+            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -304,25 +309,28 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>How many pending operations, from the oldest, fit one batch; full when a slot type would overflow or is exactly filled.</summary>
+    /// <summary>
+    /// How many pending operations, from the oldest, fit one batch; full when a slot type would overflow or is exactly
+    /// filled, or when an operation follows a forced request (which must run last: <see cref="EndsAfterForced"/>).
+    /// </summary>
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals];
-        Span<int> count = stackalloc int[3];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced];
+        Span<int> count = stackalloc int[4];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
-            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, _ => 2 };
-            if (count[kind] == capacity[kind])
+            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, _ => 3 };
+            if (count[kind] == capacity[kind] || EndsAfterForced(count, kind))
             {
                 full = true;
                 return k;
             }
             count[kind]++;
         }
-        for (int kind = 0; kind < 3; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
+        for (int kind = 0; kind < 4; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
         return k;
     }
 
@@ -334,11 +342,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var deposits = ops.Select(p => p.Op).OfType<DepositOp>().ToList();
         var trades = ops.Select(p => p.Op).OfType<TradeOp>().ToList();
         var withdrawals = ops.Select(p => p.Op).OfType<WithdrawalOp>().ToList();
+        var forced = ops.Select(p => p.Op).OfType<ForcedOutcome>().ToList();
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, trades, withdrawals))
+        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals);
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, forced.Select(f => f.Op));
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -360,11 +369,13 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         }
     }
 
-    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<TradeOp> trades, List<WithdrawalOp> withdrawals)
+    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<ForcedOutcome> forced, List<TradeOp> trades, List<WithdrawalOp> withdrawals)
     {
         try
         {
-            return builder.Build(nextNumber, round, opsHead, deposits, trades, withdrawals);
+            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals);
+            CheckForcedDecisions(built, forced);
+            return built;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

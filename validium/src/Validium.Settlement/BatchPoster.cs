@@ -211,9 +211,8 @@ public sealed class BatchPoster : IAsyncDisposable
 
         var bundle = await AttestAsync(record, ct);
         ulong before = (ulong)(BigInteger)(await validium.CallAsync("processedOps", [], ct: ct))[0]!;
-        // The pipeline does not carry forced requests yet, so the batch consumes exactly its deposits.
-        ulong opsProcessed = before + (ulong)record.Deposits.Length;
-        var (function, args) = BatchSubmission.Call(record.PublicInputs, [.. record.Withdrawals.Select(w => (w.Recipient, w.Amount))], record.Proof!, bundle,
+        ulong opsProcessed = before + (ulong)record.L1Operations;
+        var (function, args) = BatchSubmission.Call(record.PublicInputs, [.. record.Payouts(store.Config)], record.Proof!, bundle,
             opsProcessed, record.Oracle.Round, options.Encoding);
         var request = new TransactionRequest(validium.Address, validium.Abi.Function(function).EncodeCall(args));
         SentTransaction sent;

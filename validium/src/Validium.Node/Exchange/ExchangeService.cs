@@ -190,6 +190,16 @@ public sealed partial class ExchangeService : IAsyncDisposable
         return SubmitAsync(deposit, ct);
     }
 
+    /// <summary>
+    /// An L1 forced withdrawal or trade from the watcher, decided by the batch circuit's rule and consumed either way
+    /// (a refused one answers with the rule's reason); one at or before the last applied operation index is a duplicate.
+    /// </summary>
+    public Task<Ack> ForcedAsync(L1Forced forced, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(forced);
+        return SubmitAsync(forced, ct);
+    }
+
     /// <summary>A committed PriceOracle round: re-marks the exchange and starts a new batch.</summary>
     public Task<Ack> OracleRoundAsync(OracleRound round, CancellationToken ct = default)
     {
@@ -353,11 +363,11 @@ public sealed partial class ExchangeService : IAsyncDisposable
         {
             if (newRound) await pipeline.OracleCommittedAsync(round).ConfigureAwait(false);
             feed.OracleKnown = true;
-            foreach (var (seq, a) in feed.Early) await pipeline.AddAsync(seq, a.Deposits, a.Trades, a.Withdrawals).ConfigureAwait(false);
+            foreach (var (seq, a) in feed.Early) await pipeline.AddAsync(seq, a.Deposits, a.Trades, a.Withdrawals, a.Forced).ConfigureAwait(false);
             feed.Early.Clear();
         }
         if (!applied.HasOperations) return;
-        if (feed.OracleKnown) await pipeline.AddAsync(sequence, applied.Deposits, applied.Trades, applied.Withdrawals).ConfigureAwait(false);
+        if (feed.OracleKnown) await pipeline.AddAsync(sequence, applied.Deposits, applied.Trades, applied.Withdrawals, applied.Forced).ConfigureAwait(false);
         else feed.Early.Add((sequence, applied));
     }
 
