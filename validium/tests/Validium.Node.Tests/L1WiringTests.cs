@@ -36,6 +36,9 @@ public sealed class L1WiringTests : IDisposable
           {"type":"function","name":"deposit","stateMutability":"nonpayable","inputs":[{"name":"amount","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"}],"outputs":[]},
           {"type":"function","name":"batchNumber","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"domain","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"processedOps","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"claimable","stateMutability":"view","inputs":[{"name":"","type":"address"}],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"freeze","stateMutability":"nonpayable","inputs":[],"outputs":[]},
           {"type":"function","name":"forcedNonce","stateMutability":"view","inputs":[{"name":"","type":"uint64"}],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"forcedWithdrawal","stateMutability":"nonpayable","inputs":[{"name":"account","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"},{"name":"amount","type":"uint64"},{"name":"recipient","type":"address"},{"name":"sig","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]}
         ]
@@ -55,14 +58,14 @@ public sealed class L1WiringTests : IDisposable
         }
     }
 
-    private DevNetOptions DevNet() => new()
+    private DevNetOptions DevNet(BatchShape? shape = null) => new()
     {
         Directory = Path.Combine(dir.FullName, "devnet"),
         OracleIntervalSeconds = null,
         Instruments = [DevNetOptions.DefaultInstruments[0]],
         Circuit = new CircuitConfig
         {
-            AccountDepth = 4, PositionsDepth = 1, FillDepth = 4, FeeAccount = 0, Shape = new BatchShape(2, 1, 0),
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = 4, FeeAccount = 0, Shape = shape ?? new BatchShape(2, 1, 0),
             Instruments = [InstrumentParams.FromSpec(DevNetOptions.DefaultInstruments[0].Spec)],
         },
     };
@@ -169,23 +172,71 @@ public sealed class L1WiringTests : IDisposable
             Assert.Equal("healthy", Status(health, "poster"));
             Assert.Equal(batches, node.Services.GetRequiredService<PosterHostedService>().Poster!.LastConfirmed);
 
-            // A forced withdrawal cannot be served yet: the watcher holds there and health says so.
-            ulong amount = (ulong)(10 * Usd);
-            var op = ForcedOp.Withdrawal(1, PublicKey(1), amount, new BigInteger(faucet.Address.ToBytes(), isUnsigned: true, isBigEndian: true));
-            var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
-            var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)1))!;
-            var sig = EdDsaPoseidon.Sign(PrivateKey(1), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
-            await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)1, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, faucet.Address,
-                new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+            // This circuit has no forced-request slots: a forced withdrawal cannot be served, the watcher holds there and health says so.
+            await ForcedWithdrawalAsync(validium, sender, 1, 10 * Usd, faucet.Address);
             await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
             await Until(async () => Status(await HealthAsync(node), "l1-watcher") == "degraded", "l1-watcher to report the forced request", () => HealthTextAsync(node));
             health = await HealthAsync(node);
             Assert.Contains("forced request #4", (string?)health["components"]!["l1-watcher"]!["reason"]);
-            Assert.Contains("forced requests are not yet served", (string?)health["components"]!["l1-watcher"]!["reason"]);
-            using var http = new HttpClient { BaseAddress = node.Urls[0] };
-            Assert.Contains("vld_l1_forced_requests_held", await http.GetStringAsync(NodeHost.MetricsPath));
+            Assert.Contains("no forced-request slots", (string?)health["components"]!["l1-watcher"]!["reason"]);
             Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
         }
+    }
+
+    /// <summary>A forced withdrawal sent to the contract, signed by the account's key over Poseidon(domain, word, amount, forcedNonce, 0).</summary>
+    private static async Task ForcedWithdrawalAsync(Contract validium, TransactionSender sender, int account, long amount, EthereumAddress recipient)
+    {
+        var op = ForcedOp.Withdrawal((ulong)account, PublicKey(account), (ulong)amount, new BigInteger(recipient.ToBytes(), isUnsigned: true, isBigEndian: true));
+        var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+        var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)account))!;
+        var sig = EdDsaPoseidon.Sign(PrivateKey(account), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
+        await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)account, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, recipient,
+            new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+    }
+
+    [SkippableFact]
+    public async Task Forced_withdrawals_made_on_L1_are_consumed_by_proven_batches_the_executed_one_paid_so_the_contract_cannot_be_frozen()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        await using var net = await DevNetwork.UpAsync(DevNet(new BatchShape(3, 0, 0, Forced: 2)));
+        var m = net.Manifest;
+        using var rpc = new JsonRpcClient(net.Rpc);
+        var eth = new EthClient(rpc);
+        var faucet = m.OpenKey(m.Traders.Faucet);
+        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
+            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
+        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
+        var validium = new Contract(eth, UserAbi, net.Validium);
+        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await net.Feeder.PublishNextAsync();
+        foreach (var (who, usd) in ((int, long)[])[(0, 1), (1, 100_000), (2, 1_000)])
+            await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
+        // Account 1 takes 1,000 of its 100,000 to the faucet's address; account 2 asks for 5,000 of its 1,000.
+        var recipient = faucet.Address;
+        await ForcedWithdrawalAsync(validium, sender, 1, 1_000 * Usd, recipient);
+        await ForcedWithdrawalAsync(validium, sender, 2, 5_000 * Usd, recipient);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+
+        await using var node = await StartAsync(Node(net.ManifestPath));
+        // Three deposits fill batch 1, the two forced requests batch 2; the poster settles both.
+        async Task<ulong> Processed() => (ulong)(BigInteger)(await validium.CallSingleAsync("processedOps"))!;
+        await Until(async () => await Processed() == 5, "L1 to accept the batches consuming all five L1 operations", () => HealthTextAsync(node));
+        Assert.Equal(2UL, (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!);
+        Assert.Equal(new BigInteger(1_000 * Usd), await validium.CallSingleAsync("claimable", recipient));
+        Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
+        Assert.Equal(1_000 * Usd, node.Exchange.View.Accounts[2].Summary.Collateral);
+        var store = node.Services.GetRequiredService<ExchangeHostedService>().Store!;
+        var forcedBatch = store.Read(2);
+        Assert.Equal(2, forcedBatch.Forced.Length);
+        Assert.Equal([true, false], BatchData.Decode(store.Config, [.. forcedBatch.DataWords]).Forced.Select(f => f.Executed));
+        var health = await HealthAsync(node);
+        Assert.Equal("healthy", Status(health, "l1-watcher"));
+
+        // Past both deadlines nothing is left unconsumed, so no one can freeze the contract.
+        await rpc.CallAsync("evm_increaseTime", [m.ForcedDelaySeconds + 100]);
+        await rpc.CallAsync("evm_mine");
+        await Assert.ThrowsAsync<ContractRevertException>(() => validium.CallAsync("freeze", [], from: faucet.Address));
     }
 
     [Fact]
