@@ -21,8 +21,8 @@ public sealed class ForcedRequestServiceTests
     {
         await using var h = await StartAsync(forcedSlots: true);
 
-        // Before any oracle round nothing can decide it: journaled as not applied, the operation index does not move.
-        var early = await h.Exchange.ForcedAsync(Withdrawal(0, 1, 1));
+        // Before any oracle round a forced trade cannot be decided: journaled as not applied, the operation index does not move.
+        var early = await h.Exchange.ForcedAsync(new L1Forced(0, ForcedOp.Trade(1, 2, 0, 1, PerLot(50_000), PublicKey(1), PublicKey(2))));
         Assert.Equal((false, AckCodes.NoOracleRound), (early.Accepted, early.Code));
         Assert.True(early.Sequence > 0);
 

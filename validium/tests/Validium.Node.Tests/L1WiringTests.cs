@@ -209,31 +209,47 @@ public sealed class L1WiringTests : IDisposable
         var validium = new Contract(eth, UserAbi, net.Validium);
         await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
         await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
-        await net.Feeder.PublishNextAsync();
-        foreach (var (who, usd) in ((int, long)[])[(0, 1), (1, 100_000), (2, 1_000)])
+        async Task Deposit(int who, long usd) =>
             await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
-        // Account 1 takes 1,000 of its 100,000 to the faucet's address; account 2 asks for 5,000 of its 1,000.
+        async Task<ulong> Processed() => (ulong)(BigInteger)(await validium.CallSingleAsync("processedOps"))!;
+
+        // Queued before any oracle round: deposits 0..2, account 1 taking 1,000 of its 100,000, account 2 asking for 5,000
+        // of its 1,000, then a deposit for account 3.
+        await Deposit(0, 1);
+        await Deposit(1, 100_000);
+        await Deposit(2, 1_000);
         var recipient = faucet.Address;
         await ForcedWithdrawalAsync(validium, sender, 1, 1_000 * Usd, recipient);
         await ForcedWithdrawalAsync(validium, sender, 2, 5_000 * Usd, recipient);
+        await Deposit(3, 5);
         await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
 
         await using var node = await StartAsync(Node(net.ManifestPath));
-        // Three deposits fill batch 1, the two forced requests batch 2; the poster settles both.
-        async Task<ulong> Processed() => (ulong)(BigInteger)(await validium.CallSingleAsync("processedOps"))!;
-        await Until(async () => await Processed() == 5, "L1 to accept the batches consuming all five L1 operations", () => HealthTextAsync(node));
-        Assert.Equal(2UL, (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!);
+        // No position exists before a round, so no price enters a withdrawal's decision: all six are taken at once.
+        await Until(() => Task.FromResult(node.Exchange.View.LastL1Operation == 5), "the six L1 operations", () => HealthTextAsync(node));
+        Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
+
+        // Their batches wait for the first round (a batch is proven against one).
+        await net.Feeder.PublishNextAsync();
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await Until(() => Task.FromResult(node.Exchange.View.LastOracleRound == 1), "the first oracle round", () => HealthTextAsync(node));
+        var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+        await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
+        await hosted.Pipeline!.FlushAsync();
+
+        // Batch 1: the three deposits; batch 2: the two forced requests (an operation after them starts batch 3); batch 3: the last deposit.
+        await Until(async () => await Processed() == 6, "L1 to accept the batches consuming all six L1 operations", () => HealthTextAsync(node));
+        Assert.Equal(3UL, (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!);
         Assert.Equal(new BigInteger(1_000 * Usd), await validium.CallSingleAsync("claimable", recipient));
         Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
         Assert.Equal(1_000 * Usd, node.Exchange.View.Accounts[2].Summary.Collateral);
-        var store = node.Services.GetRequiredService<ExchangeHostedService>().Store!;
-        var forcedBatch = store.Read(2);
-        Assert.Equal(2, forcedBatch.Forced.Length);
-        Assert.Equal([true, false], BatchData.Decode(store.Config, [.. forcedBatch.DataWords]).Forced.Select(f => f.Executed));
-        var health = await HealthAsync(node);
-        Assert.Equal("healthy", Status(health, "l1-watcher"));
+        Assert.Equal(5 * Usd, node.Exchange.View.Accounts[3].Summary.Collateral);
+        var forcedBatch = hosted.Store!.Read(2);
+        Assert.Equal((0, 2), (forcedBatch.Deposits.Length, forcedBatch.Forced.Length));
+        Assert.Equal([true, false], BatchData.Decode(hosted.Store.Config, [.. forcedBatch.DataWords]).Forced.Select(f => f.Executed));
+        Assert.Equal("healthy", Status(await HealthAsync(node), "l1-watcher"));
 
-        // Past both deadlines nothing is left unconsumed, so no one can freeze the contract.
+        // Past every deadline nothing is left unconsumed, so no one can freeze the contract.
         await rpc.CallAsync("evm_increaseTime", [m.ForcedDelaySeconds + 100]);
         await rpc.CallAsync("evm_mine");
         await Assert.ThrowsAsync<ContractRevertException>(() => validium.CallAsync("freeze", [], from: faucet.Address));

@@ -43,8 +43,9 @@ public static class AckCodes
     public const string Duplicate = "Duplicate";
 
     /// <summary>
-    /// An L1 forced request arrived before the exchange knows an oracle round to decide it at (a batch is proven
-    /// against one): it was not applied and is to be submitted again once a round is committed.
+    /// An L1 forced trade (or a withdrawal from an account holding positions) arrived before the exchange knows an
+    /// oracle round to decide it at (a batch is proven against one): it was not applied and is to be submitted again
+    /// once a round is committed.
     /// </summary>
     public const string NoOracleRound = "NoOracleRound";
 

@@ -23,7 +23,13 @@ internal sealed partial class ExchangeJournalHandler
             return Ack.Refused(sequence, AckCodes.Malformed, $"L1 operation {f.OpIndex} names an account outside the circuit's tree of depth {circuit.AccountDepth}");
         if (circuit.Shape.Forced == 0) return Ack.Refused(sequence, AckCodes.NotProvable, "the batch circuit has no forced-request slots");
         if (committedRound is not { } round)
-            return Ack.Refused(sequence, AckCodes.NoOracleRound, $"forced request {f.OpIndex} waits for the first oracle round: a batch decides it at a round's prices");
+        {
+            // Before any round nothing has traded, so a withdrawal's margin rule sums no positions and no price enters
+            // its decision; a trade's does (it opens positions), so it waits for a round.
+            if (op.Kind == BatchEncoding.L1ForcedTrade || HoldsPositions(op.X))
+                return Ack.Refused(sequence, AckCodes.NoOracleRound, $"forced request {f.OpIndex} waits for the first oracle round: a batch decides it at a round's prices");
+            round = new OracleRound(0, 0, [.. Enumerable.Repeat(1UL, Engine.InstrumentCount)]);
+        }
         lastL1Operation = (long)f.OpIndex;
         var outcome = Recorder.Forced(time, op, round, (int)circuit.FeeAccount);
         string what = op.Kind == BatchEncoding.L1ForcedTrade ? "forced trade" : "forced withdrawal";
@@ -31,4 +37,8 @@ internal sealed partial class ExchangeJournalHandler
             ? new Ack(sequence, true, AckCodes.Ok, $"{what} #{f.OpIndex} executed")
             : Ack.Refused(sequence, outcome.Code.ToString(), $"{what} #{f.OpIndex} consumed and refused by the batch circuit's rule: {outcome.Code}");
     }
+
+    private bool HoldsPositions(ulong account) =>
+        account <= int.MaxValue && Engine.HasAccount((int)account)
+        && Enumerable.Range(0, Engine.InstrumentCount).Any(i => Engine.Position((int)account, i).Quantity != 0);
 }

@@ -17,11 +17,13 @@ namespace Validium.Node.Hosting;
 /// has a sequence number) or knew it already (Duplicate), in delivery order, so a crash between the two delivers it
 /// again and the exchange refuses the copy.
 /// <para>
-/// A forced request is decided at an oracle round's prices. One queued before the exchange knows any round waits, and
-/// the L1 operations behind it wait with it (the opIndex order the contract checks), while oracle rounds go on being
-/// taken; once a round is journaled they are submitted in queue order and everything is acknowledged. Meanwhile
-/// health says Degraded with the reason. A circuit without forced-request slots cannot serve one at all: the watcher
-/// is held there, Degraded, and the contract will freeze at the request's deadline.
+/// A forced trade is decided at an oracle round's prices. One queued before the exchange knows any round waits, and
+/// the L1 operations behind it wait with it (the opIndex order the contract checks), while oracle rounds delivered
+/// with it go on being taken; once a round is journaled they are submitted in queue order and everything is
+/// acknowledged. Meanwhile health says Degraded with the reason. (The watcher delivers the next blocks only once these
+/// are acknowledged, so a round must come in the same poll; a forced trade before a deployment's first round is the
+/// one case still held: CIRCUIT.md.) A circuit without forced-request slots cannot serve a forced request at all: the
+/// watcher is held there, Degraded, and the contract will freeze at the request's deadline.
 /// </para>
 /// </summary>
 public sealed partial class L1HostedService(NodeOptions options, ExchangeHostedService exchange, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
@@ -44,7 +46,7 @@ public sealed partial class L1HostedService(NodeOptions options, ExchangeHostedS
 
     public L1Watcher? Watcher => watcher;
 
-    /// <summary>Why L1 operations wait (a forced request before the first oracle round, or one the circuit cannot serve), or null.</summary>
+    /// <summary>Why L1 operations wait (a forced trade before the first oracle round, or a forced request the circuit cannot serve), or null.</summary>
     public string? Held => held;
 
     /// <summary>Why consuming events stopped for good (the exchange refused an event without journaling it), or null.</summary>
