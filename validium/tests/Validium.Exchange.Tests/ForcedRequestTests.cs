@@ -156,6 +156,18 @@ public class ForcedRequestTests
     }
 
     [Fact]
+    public void A_snapshot_after_forced_requests_restores_the_same_engine()
+    {
+        var f = new Fixture(options: false).Fund(1, 10_000).Fund(2, 10_000);
+        Assert.True(f.Engine.ExecuteForced(f.Now, Trade(1, 2, -7, 51), Prices()).Accepted);
+        Assert.True(f.Engine.ExecuteForced(f.Now, Withdrawal(2, 100), Prices()).Accepted);
+        var restored = Engine.Restore(f.Engine.Snapshot());
+        Assert.Equal(f.Engine.StateHash(), restored.StateHash());
+        Assert.Equal(f.Engine.Account(1), restored.Account(1));
+        Assert.Equal(f.Engine.Account(2), restored.Account(2));
+    }
+
+    [Fact]
     public void The_price_table_must_cover_every_listed_instrument()
     {
         var f = new Fixture().Fund(1, 10);
