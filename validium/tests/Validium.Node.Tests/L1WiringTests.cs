@@ -247,6 +247,8 @@ public sealed class L1WiringTests : IDisposable
         var forcedBatch = hosted.Store!.Read(2);
         Assert.Equal((0, 2), (forcedBatch.Deposits.Length, forcedBatch.Forced.Length));
         Assert.Equal([true, false], BatchData.Decode(hosted.Store.Config, [.. forcedBatch.DataWords]).Forced.Select(f => f.Executed));
+        using (var http = new HttpClient { BaseAddress = node.Urls[0] })
+            Assert.Equal(2, (await new Validium.Node.Client.TraderClient(http, 1, PrivateKey(1)).GetBatchAsync(2)).Summary.Forced);
         Assert.Equal("healthy", Status(await HealthAsync(node), "l1-watcher"));
 
         // Past every deadline nothing is left unconsumed, so no one can freeze the contract.
