@@ -322,7 +322,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         full = false;
         for (; k < pending.Count; k++)
         {
-            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, _ => 3 };
+            int kind = pending[k].Op switch
+            {
+                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3,
+                var other => throw new InvalidOperationException($"{other.GetType().Name} is not an operation the batcher cuts"),
+            };
             if (count[kind] == capacity[kind] || EndsAfterForced(count, kind))
             {
                 full = true;
