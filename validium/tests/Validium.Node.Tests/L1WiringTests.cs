@@ -39,6 +39,7 @@ public sealed class L1WiringTests : IDisposable
           {"type":"function","name":"processedOps","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"claimable","stateMutability":"view","inputs":[{"name":"","type":"address"}],"outputs":[{"name":"","type":"uint256"}]},
           {"type":"function","name":"freeze","stateMutability":"nonpayable","inputs":[],"outputs":[]},
+          {"type":"function","name":"forcedTrade","stateMutability":"nonpayable","inputs":[{"name":"t","type":"tuple","components":[{"name":"accountA","type":"uint64"},{"name":"accountB","type":"uint64"},{"name":"instrument","type":"uint32"},{"name":"size","type":"int64"},{"name":"price","type":"uint64"},{"name":"axA","type":"uint256"},{"name":"ayA","type":"uint256"},{"name":"axB","type":"uint256"},{"name":"ayB","type":"uint256"}]},{"name":"sigA","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]},{"name":"sigB","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]},
           {"type":"function","name":"forcedNonce","stateMutability":"view","inputs":[{"name":"","type":"uint64"}],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"forcedWithdrawal","stateMutability":"nonpayable","inputs":[{"name":"account","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"},{"name":"amount","type":"uint64"},{"name":"recipient","type":"address"},{"name":"sig","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]}
         ]
@@ -194,8 +195,22 @@ public sealed class L1WiringTests : IDisposable
             new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
     }
 
+    /// <summary>A forced trade sent to the contract, both keys signing Poseidon(domain, word, signed(size), price, nonceA + nonceB·2^64).</summary>
+    private static async Task ForcedTradeAsync(Contract validium, TransactionSender sender, int a, int b, long size, ulong price)
+    {
+        var op = ForcedOp.Trade((ulong)a, (ulong)b, 0, size, price, PublicKey(a), PublicKey(b));
+        var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+        var nonceA = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)a))!;
+        var nonceB = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)b))!;
+        var message = Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.B, op.C, Fr.FromBigInteger(nonceA + (nonceB << 64))]);
+        static object?[] Sig(EdDsaSignature s) => [s.R8.X.ToBigInteger(), s.R8.Y.ToBigInteger(), s.S];
+        object?[] trade = [(BigInteger)a, (BigInteger)b, BigInteger.Zero, (BigInteger)size, (BigInteger)price,
+            PublicKey(a).X.ToBigInteger(), PublicKey(a).Y.ToBigInteger(), PublicKey(b).X.ToBigInteger(), PublicKey(b).Y.ToBigInteger()];
+        await validium.SendAsync(sender, "forcedTrade", [trade, Sig(EdDsaPoseidon.Sign(PrivateKey(a), message)), Sig(EdDsaPoseidon.Sign(PrivateKey(b), message))]);
+    }
+
     [SkippableFact]
-    public async Task Forced_withdrawals_made_on_L1_are_consumed_by_proven_batches_the_executed_one_paid_so_the_contract_cannot_be_frozen()
+    public async Task Forced_requests_made_on_L1_are_consumed_by_proven_batches_the_executed_withdrawal_paid_the_trade_booked_so_the_contract_cannot_be_frozen()
     {
         Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
         await using var net = await DevNetwork.UpAsync(DevNet(new BatchShape(3, 0, 0, Forced: 2)));
@@ -230,7 +245,7 @@ public sealed class L1WiringTests : IDisposable
         Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
 
         // Their batches wait for the first round (a batch is proven against one).
-        await net.Feeder.PublishNextAsync();
+        var round = await net.Feeder.PublishNextAsync();
         await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
         await Until(() => Task.FromResult(node.Exchange.View.LastOracleRound == 1), "the first oracle round", () => HealthTextAsync(node));
         var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
@@ -250,6 +265,18 @@ public sealed class L1WiringTests : IDisposable
         using (var http = new HttpClient { BaseAddress = node.Urls[0] })
             Assert.Equal(2, (await new Validium.Node.Client.TraderClient(http, 1, PrivateKey(1)).GetBatchAsync(2)).Summary.Forced);
         Assert.Equal("healthy", Status(await HealthAsync(node), "l1-watcher"));
+
+        // A forced trade after the round: account 1 buys 10 lots from account 2 at the round's price, both keys signing.
+        await ForcedTradeAsync(validium, sender, 1, 2, 10, round.Prices[0]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await Until(() => Task.FromResult(node.Exchange.View.LastL1Operation == 6), "the forced trade", () => HealthTextAsync(node));
+        await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
+        await hosted.Pipeline.FlushAsync();
+        await Until(async () => await Processed() == 7, "L1 to accept the batch consuming the forced trade", () => HealthTextAsync(node));
+        var lot = m.Instruments[0].Spec.LotSize;
+        Assert.Equal(10 * lot, Assert.Single(node.Exchange.View.Accounts[1].Positions).Quantity);
+        Assert.Equal(-10 * lot, Assert.Single(node.Exchange.View.Accounts[2].Positions).Quantity);
+        Assert.True(Assert.Single(BatchData.Decode(hosted.Store.Config, [.. hosted.Store.Read(4).DataWords]).Forced).Executed);
 
         // Past every deadline nothing is left unconsumed, so no one can freeze the contract.
         await rpc.CallAsync("evm_increaseTime", [m.ForcedDelaySeconds + 100]);
