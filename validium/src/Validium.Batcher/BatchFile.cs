@@ -70,12 +70,16 @@ public static class BatchFile
         DepositDto[] Deposits, TradeDto[] Trades, WithdrawalDto[] Withdrawals, string[] DataWords, Dictionary<string, string> Inputs, string[] PublicInputs,
         string? Proof,
         // Absent from records without liquidations, so those (and files written before liquidation slots) read and write as before.
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiquidationDto[]? Liquidations = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiquidationDto[]? Liquidations = null,
+        ForcedDto[]? Forced = null);
 
     private sealed record MoveDto(ulong To, int Instrument, long Lots, long PriceTicks);
 
     private sealed record LiquidationDto(ulong Account, long TotalValue, long MaintenanceMargin, long Penalty, MoveDto[] Transfers, long Cover, MoveDto[] Deleveraged,
         long Socialised);
+
+    /// <summary>A forced request as the contract queued it: the L1Operation's word, a, b and c.</summary>
+    private sealed record ForcedDto(string Word, string A, string B, string C);
 
     private sealed record OracleDto(ulong Round, ulong Timestamp, ulong[] Prices);
 
@@ -100,7 +104,8 @@ public static class BatchFile
         [.. r.PublicInputs.Select(p => p.ToString())],
         r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof),
         r.Liquidations.IsEmpty ? null : [.. r.Liquidations.Select(l => new LiquidationDto(l.Account, l.TotalValue, l.MaintenanceMargin, l.Penalty,
-            [.. l.Transfers.Select(Move)], l.Cover, [.. l.Deleveraged.Select(Move)], l.Socialised))]);
+            [.. l.Transfers.Select(Move)], l.Cover, [.. l.Deleveraged.Select(Move)], l.Socialised))],
+        r.Forced.IsEmpty ? null : [.. r.Forced.Select(f => new ForcedDto(f.Word.ToString(), f.A.ToString(), f.B.ToString(), f.C.ToString()))]);
 
     private static MoveDto Move(PositionMove m) => new(m.To, m.Instrument, m.Lots, m.PriceTicks);
 
@@ -125,6 +130,7 @@ public static class BatchFile
         Withdrawals = [.. d.Withdrawals.Select(x => new WithdrawalOp(x.Account, x.Nonce, x.Amount, Big(x.Recipient), Sig(x.Signature)))],
         Liquidations = [.. (d.Liquidations ?? []).Select(x => new LiquidationOp(x.Account, x.TotalValue, x.MaintenanceMargin, x.Penalty, [.. x.Transfers.Select(Move)],
             x.Cover, [.. x.Deleveraged.Select(Move)], x.Socialised))],
+        Forced = [.. (d.Forced ?? []).Select(x => new ForcedOp(Fr.Parse(x.Word), Fr.Parse(x.A), Fr.Parse(x.B), Fr.Parse(x.C)))],
         DataWords = [.. d.DataWords.Select(Fr.Parse)],
         Inputs = d.Inputs.ToDictionary(kv => kv.Key, kv => Fr.Parse(kv.Value)),
         PublicInputs = [.. d.PublicInputs.Select(Fr.Parse)],

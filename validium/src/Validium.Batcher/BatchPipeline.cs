@@ -163,7 +163,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
-        return AddAsync(sequence, deposits, trades, withdrawals, recorder.TakeLiquidations(), ct);
+        var liquidations = recorder.TakeLiquidations();
+        var forced = recorder.TakeForced();
+        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, ct);
+        if (liquidations.Count > 0)
+            throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations; only an oracle commit liquidates");
+        return AddAsync(sequence, deposits, trades, withdrawals, forced, ct);
     }
 
     /// <summary>
@@ -171,7 +176,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     /// circuit's section order). Sequence numbers must increase. Waits while the intake is full.
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, [], ct);
+        CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, Array.Empty<LiquidationOp>(), ct);
 
     /// <summary>
     /// As above, with the liquidations the command caused (an oracle commit's), indexed first: the engine made them
@@ -191,6 +196,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
         var all = liquidations.Cast<object>().Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
+        return Enqueue(sequence, all, ct);
+    }
+
+    private ValueTask Enqueue(long sequence, List<object> all, CancellationToken ct)
+    {
         long now = options.Time.GetTimestamp();
         var ops = new List<PendingOp>(all.Count);
         lock (addGate)
@@ -232,7 +242,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         PendingBatch built;
         try
         {
-            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, [], record.Trades, record.Withdrawals, record.Liquidations);
+            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -313,18 +323,25 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>How many pending operations, from the oldest, fit one batch; full when a slot type would overflow or is exactly filled.</summary>
+    /// <summary>
+    /// How many pending operations, from the oldest, fit one batch; full when a slot type would overflow or is exactly
+    /// filled, or when an operation follows a forced request (which must run last: <see cref="EndsAfterForced"/>).
+    /// </summary>
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Liquidations];
-        Span<int> count = stackalloc int[4];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations];
+        Span<int> count = stackalloc int[5];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
-            int kind = pending[k].Op switch { DepositOp => 0, TradeOp => 1, LiquidationOp => 3, _ => 2 };
-            if (count[kind] == capacity[kind])
+            int kind = pending[k].Op switch
+            {
+                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4,
+                var other => throw new InvalidOperationException($"{other.GetType().Name} is not an operation the batcher cuts"),
+            };
+            if (count[kind] == capacity[kind] || EndsAfterForced(count, kind))
             {
                 full = true;
                 return k;
@@ -344,11 +361,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var trades = ops.Select(p => p.Op).OfType<TradeOp>().ToList();
         var withdrawals = ops.Select(p => p.Op).OfType<WithdrawalOp>().ToList();
         var liquidations = ops.Select(p => p.Op).OfType<LiquidationOp>().ToList();
+        var forced = ops.Select(p => p.Op).OfType<ForcedOutcome>().ToList();
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, trades, withdrawals, liquidations))
+        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations);
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op));
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -370,11 +388,14 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         }
     }
 
-    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<TradeOp> trades, List<WithdrawalOp> withdrawals, List<LiquidationOp> liquidations)
+    private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<ForcedOutcome> forced, List<TradeOp> trades, List<WithdrawalOp> withdrawals,
+        List<LiquidationOp> liquidations)
     {
         try
         {
-            return builder.Build(nextNumber, round, opsHead, deposits, [], trades, withdrawals, liquidations);
+            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations);
+            CheckForcedDecisions(built, forced);
+            return built;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.Crypto;
@@ -18,7 +19,7 @@ public enum BatchStatus
 /// <summary>Why a batch was cut.</summary>
 public enum CutReason
 {
-    /// <summary>A slot type of the circuit's shape is full.</summary>
+    /// <summary>A slot type of the circuit's shape is full, or an operation follows a forced request (which must end its batch).</summary>
     Size,
 
     /// <summary>The oldest pending operation waited <see cref="BatcherOptions.MaxBatchAge"/>.</summary>
@@ -73,6 +74,8 @@ public sealed record BatchRecord
 
     /// <summary>The engine's liquidations after the round's commit; the circuit applies them first (none in records written before liquidation slots).</summary>
     public ImmutableArray<LiquidationOp> Liquidations { get; init; } = [];
+    /// <summary>L1 forced requests the batch consumed, in queue order after its deposits (executed or refused by the state).</summary>
+    public ImmutableArray<ForcedOp> Forced { get; init; } = [];
     public required ImmutableArray<Fr> DataWords { get; init; }
 
     /// <summary>Every circuit input by name (public ones included): what the prover solves the witness from.</summary>
@@ -83,14 +86,31 @@ public sealed record BatchRecord
 
     public Proof? Proof { get; init; }
 
-    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length;
+    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length + Forced.Length;
+
+    /// <summary>The L1 operations the batch consumes: its deposits, then its forced requests.</summary>
+    public int L1Operations => Deposits.Length + Forced.Length;
+
+    /// <summary>
+    /// What submitBatch pays, in the withdrawals chain's order: the L2 withdrawals, then the forced withdrawals the
+    /// state executed (read from the batch's forced records, where the circuit wrote its decisions).
+    /// </summary>
+    public IReadOnlyList<(BigInteger Recipient, ulong Amount)> Payouts(CircuitConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var paid = Withdrawals.Select(w => (w.Recipient, w.Amount)).ToList();
+        if (!Forced.IsEmpty)
+            paid.AddRange(BatchData.Decode(config, [.. DataWords]).Forced.Where(f => f.Executed && !f.Trade).Select(f => (f.Y, f.AmountOrPrice)));
+        return paid;
+    }
 
     /// <summary>What the committee stores: the data words as 32-byte big-endian numbers.</summary>
     public byte[] DataBytes() => PoseidonSponge.ToBytes([.. DataWords]);
 
     /// <summary>A freshly built batch, before proving.</summary>
     public static BatchRecord FromPending(PendingBatch pending, CutReason reason, StreamPosition through, OracleRound oracle, Fr opsHeadBefore,
-        IEnumerable<DepositOp> deposits, IEnumerable<TradeOp> trades, IEnumerable<WithdrawalOp> withdrawals, IEnumerable<LiquidationOp>? liquidations = null) => new()
+        IEnumerable<DepositOp> deposits, IEnumerable<TradeOp> trades, IEnumerable<WithdrawalOp> withdrawals, IEnumerable<LiquidationOp>? liquidations = null,
+        IEnumerable<ForcedOp>? forced = null) => new()
     {
         Number = pending.BatchNumber,
         Status = BatchStatus.Cut,
@@ -102,6 +122,7 @@ public sealed record BatchRecord
         Trades = [.. trades],
         Withdrawals = [.. withdrawals],
         Liquidations = [.. liquidations ?? []],
+        Forced = [.. forced ?? []],
         DataWords = [.. pending.DataWords],
         Inputs = new Dictionary<string, Fr>(pending.Assignment),
         PublicInputs = [.. pending.PublicInputs],

@@ -74,6 +74,10 @@ public enum EventKind : byte
     Rejected = 5,
     Deposit = 10,
     Withdrawal = 11,
+    /// <summary>An L1 forced withdrawal consumed: Reason 0 when it was paid, else the <see cref="RejectCode"/> that refused it.</summary>
+    ForcedWithdrawal = 12,
+    /// <summary>An L1 forced trade consumed: Reason 0 when both positions moved, else the <see cref="RejectCode"/> that refused it.</summary>
+    ForcedTrade = 13,
     OracleIndex = 20,
     OracleOption = 21,
     Funding = 22,
@@ -100,4 +104,6 @@ public enum CancelReason : byte
     Liquidation = 6,
     InstrumentExpiry = 7,
     Amend = 8,
+    /// <summary>An L1 forced request left the account without free collateral for its open orders.</summary>
+    ForcedRequest = 9,
 }

@@ -59,8 +59,9 @@ public sealed record ApiKeyDto(string Key, int Account, long ExpiresAt);
 /// <summary>Where a batch stands on L1, when a poster reports it: <see cref="State"/> is the poster's word (e.g. pending, submitted, accepted, failed).</summary>
 public sealed record L1StatusDto(string State, string? Transaction, long? Block, string? Detail);
 
+/// <summary><see cref="Forced"/>: L1 forced requests the batch consumed (executed or refused).</summary>
 public sealed record BatchSummaryDto(ulong Number, string Status, string Reason, int Deposits, int Trades, int Withdrawals, long ThroughSequence,
-    ulong OracleRound, L1StatusDto? L1);
+    ulong OracleRound, L1StatusDto? L1, int Forced = 0);
 
 /// <summary>Oldest first; pass <see cref="NextAfter"/> as <c>after</c> for the next page (null: no more).</summary>
 public sealed record BatchPage(IReadOnlyList<BatchSummaryDto> Batches, ulong? NextAfter);

@@ -216,9 +216,8 @@ public sealed partial class BatchPoster : IAsyncDisposable
 
         var bundle = await AvailabilityAsync(record, ct);
         ulong before = (ulong)(BigInteger)(await validium.CallAsync("processedOps", [], ct: ct))[0]!;
-        // The pipeline does not carry forced requests yet, so the batch consumes exactly its deposits.
-        ulong opsProcessed = before + (ulong)record.Deposits.Length;
-        (BigInteger, ulong)[] withdrawals = [.. record.Withdrawals.Select(w => (w.Recipient, w.Amount))];
+        ulong opsProcessed = before + (ulong)record.L1Operations;
+        (BigInteger, ulong)[] withdrawals = [.. record.Payouts(store.Config)];
         var (function, args) = bundle is null
             ? BatchSubmission.CallWithData(record.PublicInputs, withdrawals, record.Proof!, record.DataWords, opsProcessed, record.Oracle.Round)
             : BatchSubmission.Call(record.PublicInputs, withdrawals, record.Proof!, bundle, opsProcessed, record.Oracle.Round, options.Encoding);

@@ -37,6 +37,13 @@ public class StoreTests
         Assert.Equal(record.Deposits.ToArray(), back.Deposits.ToArray());
         Assert.Equal(record.Through, back.Through);
         Assert.True(EdDsaPoseidon.Verify(back.Trades[0].Taker.Hash, back.Trades[0].Taker.Signature, Fixture.KeyOf(1)));
+        Assert.Empty(back.Forced);
+
+        // Forced requests as L1 queued them, a trade's signed size included.
+        var forced = record with { Forced = [ForcedOp.Withdrawal(2, Fixture.KeyOf(2), 9, Fixture.Address(2)), ForcedOp.Trade(1, 2, 0, -4, 50_000, Fixture.KeyOf(1), Fixture.KeyOf(2))] };
+        var again = BatchFile.Read(BatchFile.Write(forced), "test");
+        Assert.Equal(forced.Forced.ToArray(), again.Forced.ToArray());
+        Assert.Equal(2, again.L1Operations - again.Deposits.Length);
     }
 
     [Fact]

@@ -26,7 +26,11 @@ internal sealed class Harness : IAsyncDisposable
         Instruments = [InstrumentParams.FromSpec(Btc)],
     };
 
+    /// <summary>The same circuit with two forced-request slots, for the tests of L1 forced requests.</summary>
+    public static readonly CircuitConfig ForcedConfig = Config with { Shape = new BatchShape(4, 1, 1, Forced: 2) };
+
     private static readonly Lazy<ProvingKey> key = new(() => Setup.Run(new BatchCircuit(Config).Compile().R1cs, devSeed: 9));
+    private static readonly Lazy<ProvingKey> forcedKey = new(() => Setup.Run(new BatchCircuit(ForcedConfig).Compile().R1cs, devSeed: 9));
 
     /// <summary>The BTC price per lot in collateral micro-units, as a PriceOracle round carries it: ticks × cash per tick-lot.</summary>
     public static ulong PerLot(long usd) => (ulong)(usd * Usd / Btc.TickSize * Btc.CashPerTickLot);
@@ -48,10 +52,11 @@ internal sealed class Harness : IAsyncDisposable
     public BatchPipeline Pipeline { get; private set; } = null!;
     public ExchangeService Exchange { get; private set; } = null!;
 
-    public static async Task<Harness> StartAsync(string? dir = null, int subscriberCapacity = 1024)
+    public static async Task<Harness> StartAsync(string? dir = null, int subscriberCapacity = 1024, bool forcedSlots = false)
     {
         var h = new Harness(dir ?? Directory.CreateTempSubdirectory("validium-node-").FullName);
-        if (!Directory.Exists(h.BatchDir)) BatchStore.Initialize(h.BatchDir, Config, key.Value);
+        if (!Directory.Exists(h.BatchDir))
+            BatchStore.Initialize(h.BatchDir, forcedSlots ? ForcedConfig : Config, forcedSlots ? forcedKey.Value : key.Value);
         await h.RestartAsync(subscriberCapacity);
         return h;
     }

@@ -37,6 +37,10 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
           {"type":"function","name":"deposit","stateMutability":"nonpayable","inputs":[{"name":"amount","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"}],"outputs":[]},
           {"type":"function","name":"batchNumber","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"domain","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"processedOps","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint64"}]},
+          {"type":"function","name":"claimable","stateMutability":"view","inputs":[{"name":"","type":"address"}],"outputs":[{"name":"","type":"uint256"}]},
+          {"type":"function","name":"freeze","stateMutability":"nonpayable","inputs":[],"outputs":[]},
+          {"type":"function","name":"forcedTrade","stateMutability":"nonpayable","inputs":[{"name":"t","type":"tuple","components":[{"name":"accountA","type":"uint64"},{"name":"accountB","type":"uint64"},{"name":"instrument","type":"uint32"},{"name":"size","type":"int64"},{"name":"price","type":"uint64"},{"name":"axA","type":"uint256"},{"name":"ayA","type":"uint256"},{"name":"axB","type":"uint256"},{"name":"ayB","type":"uint256"}]},{"name":"sigA","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]},{"name":"sigB","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]},
           {"type":"function","name":"forcedNonce","stateMutability":"view","inputs":[{"name":"","type":"uint64"}],"outputs":[{"name":"","type":"uint64"}]},
           {"type":"function","name":"forcedWithdrawal","stateMutability":"nonpayable","inputs":[{"name":"account","type":"uint64"},{"name":"ax","type":"uint256"},{"name":"ay","type":"uint256"},{"name":"amount","type":"uint64"},{"name":"recipient","type":"address"},{"name":"sig","type":"tuple","components":[{"name":"r8x","type":"uint256"},{"name":"r8y","type":"uint256"},{"name":"s","type":"uint256"}]}],"outputs":[]}
         ]
@@ -56,14 +60,14 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private DevNetOptions DevNet() => new()
+    private DevNetOptions DevNet(BatchShape? shape = null) => new()
     {
         Directory = Path.Combine(dir.FullName, "devnet"),
         OracleIntervalSeconds = null,
         Instruments = [DevNetOptions.DefaultInstruments[0]],
         Circuit = new CircuitConfig
         {
-            AccountDepth = 4, PositionsDepth = 1, FillDepth = 4, FeeAccount = 0, Shape = new BatchShape(2, 1, 0),
+            AccountDepth = 4, PositionsDepth = 1, FillDepth = 4, FeeAccount = 0, Shape = shape ?? new BatchShape(2, 1, 0),
             Instruments = [InstrumentParams.FromSpec(DevNetOptions.DefaultInstruments[0].Spec)],
         },
     };
@@ -183,23 +187,115 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("healthy", Status(health, "poster"));
             Assert.Equal(batches, node.Services.GetRequiredService<PosterHostedService>().Poster!.LastConfirmed);
 
-            // A forced withdrawal cannot be served yet: the watcher holds there and health says so.
-            ulong amount = (ulong)(10 * Usd);
-            var op = ForcedOp.Withdrawal(1, PublicKey(1), amount, new BigInteger(faucet.Address.ToBytes(), isUnsigned: true, isBigEndian: true));
-            var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
-            var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)1))!;
-            var sig = EdDsaPoseidon.Sign(PrivateKey(1), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
-            await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)1, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, faucet.Address,
-                new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+            // This circuit has no forced-request slots: a forced withdrawal cannot be served, the watcher holds there and health says so.
+            await ForcedWithdrawalAsync(validium, sender, 1, 10 * Usd, faucet.Address);
             await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
             await Until(async () => Status(await HealthAsync(node), "l1-watcher") == "degraded", "l1-watcher to report the forced request", () => HealthTextAsync(node));
             health = await HealthAsync(node);
             Assert.Contains("forced request #4", (string?)health["components"]!["l1-watcher"]!["reason"]);
-            Assert.Contains("forced requests are not yet served", (string?)health["components"]!["l1-watcher"]!["reason"]);
-            using var http = new HttpClient { BaseAddress = node.Urls[0] };
-            Assert.Contains("vld_l1_forced_requests_held", await http.GetStringAsync(NodeHost.MetricsPath));
+            Assert.Contains("no forced-request slots", (string?)health["components"]!["l1-watcher"]!["reason"]);
             Assert.Equal(4UL, node.Services.GetRequiredService<L1HostedService>().Watcher!.NextOperation);
         }
+    }
+
+    /// <summary>A forced withdrawal sent to the contract, signed by the account's key over Poseidon(domain, word, amount, forcedNonce, 0).</summary>
+    private static async Task ForcedWithdrawalAsync(Contract validium, TransactionSender sender, int account, long amount, EthereumAddress recipient)
+    {
+        var op = ForcedOp.Withdrawal((ulong)account, PublicKey(account), (ulong)amount, new BigInteger(recipient.ToBytes(), isUnsigned: true, isBigEndian: true));
+        var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+        var nonce = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)account))!;
+        var sig = EdDsaPoseidon.Sign(PrivateKey(account), Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.C, Fr.FromBigInteger(nonce), Fr.Zero]));
+        await validium.SendAsync(sender, "forcedWithdrawal", [(BigInteger)account, op.A.ToBigInteger(), op.B.ToBigInteger(), (BigInteger)amount, recipient,
+            new object?[] { sig.R8.X.ToBigInteger(), sig.R8.Y.ToBigInteger(), sig.S }]);
+    }
+
+    /// <summary>A forced trade sent to the contract, both keys signing Poseidon(domain, word, signed(size), price, nonceA + nonceB·2^64).</summary>
+    private static async Task ForcedTradeAsync(Contract validium, TransactionSender sender, int a, int b, long size, ulong price)
+    {
+        var op = ForcedOp.Trade((ulong)a, (ulong)b, 0, size, price, PublicKey(a), PublicKey(b));
+        var domain = (BigInteger)(await validium.CallSingleAsync("domain"))!;
+        var nonceA = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)a))!;
+        var nonceB = (BigInteger)(await validium.CallSingleAsync("forcedNonce", (BigInteger)b))!;
+        var message = Poseidon.Hash([Fr.FromBigInteger(domain), op.Word, op.B, op.C, Fr.FromBigInteger(nonceA + (nonceB << 64))]);
+        static object?[] Sig(EdDsaSignature s) => [s.R8.X.ToBigInteger(), s.R8.Y.ToBigInteger(), s.S];
+        object?[] trade = [(BigInteger)a, (BigInteger)b, BigInteger.Zero, (BigInteger)size, (BigInteger)price,
+            PublicKey(a).X.ToBigInteger(), PublicKey(a).Y.ToBigInteger(), PublicKey(b).X.ToBigInteger(), PublicKey(b).Y.ToBigInteger()];
+        await validium.SendAsync(sender, "forcedTrade", [trade, Sig(EdDsaPoseidon.Sign(PrivateKey(a), message)), Sig(EdDsaPoseidon.Sign(PrivateKey(b), message))]);
+    }
+
+    [SkippableFact]
+    public async Task Forced_requests_made_on_L1_are_consumed_by_proven_batches_the_executed_withdrawal_paid_the_trade_booked_so_the_contract_cannot_be_frozen()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        await using var net = await DevNetwork.UpAsync(DevNet(new BatchShape(3, 0, 0, Forced: 2)));
+        var m = net.Manifest;
+        using var rpc = new JsonRpcClient(net.Rpc);
+        var eth = new EthClient(rpc);
+        var faucet = m.OpenKey(m.Traders.Faucet);
+        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
+            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
+        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
+        var validium = new Contract(eth, UserAbi, net.Validium);
+        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        async Task Deposit(int who, long usd) =>
+            await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
+        async Task<ulong> Processed() => (ulong)(BigInteger)(await validium.CallSingleAsync("processedOps"))!;
+
+        // Queued before any oracle round: deposits 0..2, account 1 taking 1,000 of its 100,000, account 2 asking for 5,000
+        // of its 1,000, then a deposit for account 3.
+        await Deposit(0, 1);
+        await Deposit(1, 100_000);
+        await Deposit(2, 1_000);
+        var recipient = faucet.Address;
+        await ForcedWithdrawalAsync(validium, sender, 1, 1_000 * Usd, recipient);
+        await ForcedWithdrawalAsync(validium, sender, 2, 5_000 * Usd, recipient);
+        await Deposit(3, 5);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+
+        await using var node = await StartAsync(Node(net.ManifestPath));
+        // No position exists before a round, so no price enters a withdrawal's decision: all six are taken at once.
+        await Until(() => Task.FromResult(node.Exchange.View.LastL1Operation == 5), "the six L1 operations", () => HealthTextAsync(node));
+        Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
+
+        // Their batches wait for the first round (a batch is proven against one).
+        var round = await net.Feeder.PublishNextAsync();
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await Until(() => Task.FromResult(node.Exchange.View.LastOracleRound == 1), "the first oracle round", () => HealthTextAsync(node));
+        var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+        await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
+        await hosted.Pipeline!.FlushAsync();
+
+        // Batch 1: the three deposits; batch 2: the two forced requests (an operation after them starts batch 3); batch 3: the last deposit.
+        await Until(async () => await Processed() == 6, "L1 to accept the batches consuming all six L1 operations", () => HealthTextAsync(node));
+        Assert.Equal(3UL, (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!);
+        Assert.Equal(new BigInteger(1_000 * Usd), await validium.CallSingleAsync("claimable", recipient));
+        Assert.Equal(99_000 * Usd, node.Exchange.View.Accounts[1].Summary.Collateral);
+        Assert.Equal(1_000 * Usd, node.Exchange.View.Accounts[2].Summary.Collateral);
+        Assert.Equal(5 * Usd, node.Exchange.View.Accounts[3].Summary.Collateral);
+        var forcedBatch = hosted.Store!.Read(2);
+        Assert.Equal((0, 2), (forcedBatch.Deposits.Length, forcedBatch.Forced.Length));
+        Assert.Equal([true, false], BatchData.Decode(hosted.Store.Config, [.. forcedBatch.DataWords]).Forced.Select(f => f.Executed));
+        using (var http = new HttpClient { BaseAddress = node.Urls[0] })
+            Assert.Equal(2, (await new Validium.Node.Client.TraderClient(http, 1, PrivateKey(1)).GetBatchAsync(2)).Summary.Forced);
+        Assert.Equal("healthy", Status(await HealthAsync(node), "l1-watcher"));
+
+        // A forced trade after the round: account 1 buys 10 lots from account 2 at the round's price, both keys signing.
+        await ForcedTradeAsync(validium, sender, 1, 2, 10, round.Prices[0]);
+        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        await Until(() => Task.FromResult(node.Exchange.View.LastL1Operation == 6), "the forced trade", () => HealthTextAsync(node));
+        await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
+        await hosted.Pipeline.FlushAsync();
+        await Until(async () => await Processed() == 7, "L1 to accept the batch consuming the forced trade", () => HealthTextAsync(node));
+        var lot = m.Instruments[0].Spec.LotSize;
+        Assert.Equal(10 * lot, Assert.Single(node.Exchange.View.Accounts[1].Positions).Quantity);
+        Assert.Equal(-10 * lot, Assert.Single(node.Exchange.View.Accounts[2].Positions).Quantity);
+        Assert.True(Assert.Single(BatchData.Decode(hosted.Store.Config, [.. hosted.Store.Read(4).DataWords]).Forced).Executed);
+
+        // Past every deadline nothing is left unconsumed, so no one can freeze the contract.
+        await rpc.CallAsync("evm_increaseTime", [m.ForcedDelaySeconds + 100]);
+        await rpc.CallAsync("evm_mine");
+        await Assert.ThrowsAsync<ContractRevertException>(() => validium.CallAsync("freeze", [], from: faucet.Address));
     }
 
     [SkippableFact]

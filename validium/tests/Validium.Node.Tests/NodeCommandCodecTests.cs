@@ -1,3 +1,4 @@
+using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.Exchange;
 using Validium.Node.Exchange;
@@ -9,7 +10,7 @@ public class NodeCommandCodecTests
 {
     private static readonly Command Place = Order(3, 7, Side.Buy, 50_000, 2, OrderType.PostOnly);
 
-    public static TheoryData<string> Kinds => ["trader", "trader-verified", "withdrawal", "deposit", "oracle", "operator"];
+    public static TheoryData<string> Kinds => ["trader", "trader-verified", "withdrawal", "deposit", "oracle", "operator", "forced-withdrawal", "forced-trade"];
 
     private static NodeCommand Sample(string kind) => kind switch
     {
@@ -18,6 +19,8 @@ public class NodeCommandCodecTests
         "withdrawal" => Withdrawal(3, 9, 1_234, signer: 3),
         "deposit" => new L1Deposit(17, PublicKey(4), 5 * Usd, Address(4)),
         "oracle" => new OracleRoundCommitted(Round(3, 51_000)),
+        "forced-withdrawal" => new L1Forced(5, ForcedOp.Withdrawal(3, PublicKey(3), 7 * Usd, Address(3))),
+        "forced-trade" => new L1Forced(6, ForcedOp.Trade(3, 4, 0, -2, 51_000, PublicKey(3), PublicKey(4))),
         _ => new OperatorCommand(Command.List(0, Btc)),
     };
 
@@ -51,6 +54,15 @@ public class NodeCommandCodecTests
             Assert.False(NodeCommandCodec.TryDecode(bytes.AsSpan(0, n), out _, out _), $"a {n}-byte prefix of {bytes.Length} decoded");
         Assert.False(NodeCommandCodec.TryDecode([.. bytes, 0], out _, out var extra));
         Assert.Contains("after the command", extra);
+    }
+
+    [Fact]
+    public void AForcedRequestWordAboveTheFieldIsRefusedWhenDecoding()
+    {
+        var bytes = NodeCommandCodec.Encode(new L1Forced(1, new ForcedOp(Fr.One, Fr.One, Fr.One, Fr.One)));
+        Fr.Modulus.ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(bytes, 2 + 8);
+        Assert.False(NodeCommandCodec.TryDecode(bytes, out _, out var error));
+        Assert.Contains("not below the modulus", error);
     }
 
     [Fact]

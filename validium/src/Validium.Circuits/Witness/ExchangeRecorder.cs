@@ -117,6 +117,7 @@ public sealed partial class ExchangeRecorder(Engine engine)
                     throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder did not see placed");
                 trades.Add(new TradeOp(taker, maker, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
             }
+            else if (e.Kind is EventKind.ForcedWithdrawal or EventKind.ForcedTrade) RecordForced(e);
         }
         FinishLiquidation();
     }

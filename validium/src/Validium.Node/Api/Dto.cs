@@ -50,7 +50,7 @@ internal static class Dto
 
     public static BatchSummaryDto BatchSummary(BatchRecord r, IBatchL1Status? l1) =>
         new(r.Number, r.Status.ToString(), r.Reason.ToString(), r.Deposits.Length, r.Trades.Length, r.Withdrawals.Length, r.Through.Sequence,
-            r.Oracle.Round, l1?.Get(r.Number));
+            r.Oracle.Round, l1?.Get(r.Number), r.Forced.Length);
 
     public static BatchDto Batch(BatchRecord r, IBatchL1Status? l1)
     {

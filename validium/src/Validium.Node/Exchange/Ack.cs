@@ -42,6 +42,13 @@ public static class AckCodes
     /// <summary>An L1 operation or oracle round that was applied before (the watcher delivered it again).</summary>
     public const string Duplicate = "Duplicate";
 
+    /// <summary>
+    /// An L1 forced trade (or a withdrawal from an account holding positions) arrived before the exchange knows an
+    /// oracle round to decide it at (a batch is proven against one): it was not applied and is to be submitted again
+    /// once a round is committed.
+    /// </summary>
+    public const string NoOracleRound = "NoOracleRound";
+
     /// <summary>No account number is free for a new key.</summary>
     public const string NoFreeAccount = "NoFreeAccount";
 

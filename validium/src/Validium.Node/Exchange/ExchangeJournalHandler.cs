@@ -17,13 +17,14 @@ internal sealed record Applied(
     IReadOnlyList<DepositOp> Deposits,
     IReadOnlyList<TradeOp> Trades,
     IReadOnlyList<WithdrawalOp> Withdrawals,
+    IReadOnlyList<ForcedOutcome> Forced,
     OracleRound? Oracle,
     ViewDelta Delta)
 {
     /// <summary>The liquidations an oracle commit caused; the batch applies them first.</summary>
     public IReadOnlyList<LiquidationOp> Liquidations { get; init; } = [];
 
-    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Liquidations.Count > 0;
+    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count > 0;
 }
 
 /// <summary>
@@ -37,7 +38,7 @@ internal sealed record Applied(
 /// start-up replays the whole journal (<see cref="SaveState"/> refuses).
 /// </para>
 /// </summary>
-internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
+internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
 {
     private readonly CircuitConfig circuit;
     private readonly BabyJubjubPoint? operatorKey;
@@ -48,6 +49,7 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
     private readonly int accountLimit;
     private long lastL1Operation = -1;
     private ulong lastOracleRound;
+    private OracleRound? committedRound;
     private long lastTime;
 
     public ExchangeJournalHandler(EngineConfig engine, CircuitConfig circuit, BabyJubjubPoint? operatorKey, ViewBuilder view)
@@ -86,6 +88,7 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
                 SignedCommand s => Trader(sequence, timestamp, s),
                 WithdrawalRequest w => Withdraw(sequence, timestamp, w),
                 L1Deposit d => Deposit(sequence, timestamp, d),
+                L1Forced f => Forced(sequence, timestamp, f),
                 OracleRoundCommitted o => Oracle(sequence, timestamp, o.Round, out committed),
                 OperatorCommand op => Operator(sequence, timestamp, op.Command),
                 _ => Ack.Refused(sequence, AckCodes.Malformed, $"command {sequence}: {command.GetType().Name} is not applied by this node"),
@@ -93,9 +96,10 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
             var events = Engine.Events.Events.ToArray();
             Recorder.ReleaseEvents();
             var (deposits, trades, withdrawals) = Recorder.TakeBatch();
+            var forced = Recorder.TakeForced();
             bool everything = command is OracleRoundCommitted or OperatorCommand;
             var delta = view.Update(Engine, sequence, timestamp, events, everything, WithdrawalNonce, lastL1Operation, lastOracleRound);
-            return new Applied(ack, deposits, trades, withdrawals, committed, delta) { Liquidations = Recorder.TakeLiquidations() };
+            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations() };
         }
     }
 
@@ -107,7 +111,7 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
 
     private ulong WithdrawalNonce(int account) => withdrawalNonces.GetValueOrDefault(account);
 
-    private static Applied Nothing(Ack ack) => new(ack, [], [], [], null, ViewDelta.None);
+    private static Applied Nothing(Ack ack) => new(ack, [], [], [], [], null, ViewDelta.None);
 
     private Ack Trader(long sequence, long time, SignedCommand s)
     {
@@ -199,6 +203,7 @@ internal sealed class ExchangeJournalHandler : ICommandHandler<Applied>
             indexOf[spec.Underlying] = (long)raw;
         }
         lastOracleRound = round.Round;
+        committedRound = round;
         foreach (var (underlying, price) in indexOf)
         {
             var outcome = Recorder.Execute(Command.OracleIndex(time, underlying, price));

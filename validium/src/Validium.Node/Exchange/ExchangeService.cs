@@ -190,6 +190,16 @@ public sealed partial class ExchangeService : IAsyncDisposable
         return SubmitAsync(deposit, ct);
     }
 
+    /// <summary>
+    /// An L1 forced withdrawal or trade from the watcher, decided by the batch circuit's rule and consumed either way
+    /// (a refused one answers with the rule's reason); one at or before the last applied operation index is a duplicate.
+    /// </summary>
+    public Task<Ack> ForcedAsync(L1Forced forced, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(forced);
+        return SubmitAsync(forced, ct);
+    }
+
     /// <summary>A committed PriceOracle round: re-marks the exchange and starts a new batch.</summary>
     public Task<Ack> OracleRoundAsync(OracleRound round, CancellationToken ct = default)
     {
@@ -353,12 +363,20 @@ public sealed partial class ExchangeService : IAsyncDisposable
         {
             if (newRound) await pipeline.OracleCommittedAsync(round).ConfigureAwait(false);
             feed.OracleKnown = true;
-            foreach (var (seq, a) in feed.Early) await pipeline.AddAsync(seq, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations).ConfigureAwait(false);
+            foreach (var (seq, a) in feed.Early) await AddToPipeline(seq, a).ConfigureAwait(false);
             feed.Early.Clear();
         }
         if (!applied.HasOperations) return;
-        if (feed.OracleKnown) await pipeline.AddAsync(sequence, applied.Deposits, applied.Trades, applied.Withdrawals, applied.Liquidations).ConfigureAwait(false);
+        if (feed.OracleKnown) await AddToPipeline(sequence, applied).ConfigureAwait(false);
         else feed.Early.Add((sequence, applied));
+    }
+
+    /// <summary>A forced request is a command of its own, and only an oracle commit liquidates, so a command has one kind or the other.</summary>
+    private ValueTask AddToPipeline(long sequence, Applied a)
+    {
+        if (a.Forced.Count == 0) return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations);
+        if (a.Liquidations.Count > 0) throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations");
+        return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Forced);
     }
 
     private void Publish(ViewDelta delta)

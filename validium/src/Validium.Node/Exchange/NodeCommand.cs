@@ -30,6 +30,12 @@ public sealed record WithdrawalRequest(int Account, ulong Nonce, ulong Amount, B
 /// <summary>An L1 deposit as the contract queued it: its operation index, the key it credits, the amount and the depositor's address.</summary>
 public sealed record L1Deposit(ulong OpIndex, BabyJubjubPoint Key, ulong Amount, BigInteger Depositor) : NodeCommand;
 
+/// <summary>
+/// An L1 forced withdrawal or forced trade exactly as the contract queued it (the L1Operation's word, a, b, c), with
+/// its operation index. The engine decides it by the batch circuit's rule; the batch consumes it either way.
+/// </summary>
+public sealed record L1Forced(ulong OpIndex, ForcedOp Op) : NodeCommand;
+
 /// <summary>A PriceOracle round committed on L1: prices per instrument in collateral micro-units per lot.</summary>
 public sealed record OracleRoundCommitted(OracleRound Round) : NodeCommand;
 
@@ -44,7 +50,7 @@ public sealed record OperatorCommand(Command Command) : NodeCommand;
 public static class NodeCommandCodec
 {
     public const byte Version = 1;
-    private const byte TraderKind = 1, WithdrawalKind = 2, DepositKind = 3, OracleKind = 4, OperatorKind = 5, VerifiedTraderKind = 6;
+    private const byte TraderKind = 1, WithdrawalKind = 2, DepositKind = 3, OracleKind = 4, OperatorKind = 5, VerifiedTraderKind = 6, ForcedKind = 7;
     private const int AddressBytes = 20;
     private const int MaxPrices = 1 << 12;
     private static readonly BigInteger AddressLimit = BigInteger.One << 160;
@@ -84,6 +90,12 @@ public static class NodeCommandCodec
                 U64(w, o.Round.Timestamp);
                 I32(w, o.Round.Prices.Length);
                 foreach (var p in o.Round.Prices) U64(w, p);
+                break;
+            case L1Forced f:
+                ArgumentNullException.ThrowIfNull(f.Op, nameof(command));
+                w.Add(ForcedKind);
+                U64(w, f.OpIndex);
+                foreach (var v in (Fr[])[f.Op.Word, f.Op.A, f.Op.B, f.Op.C]) w.AddRange(v.ToBigEndianBytes());
                 break;
             case OperatorCommand op:
                 w.Add(OperatorKind);
@@ -133,6 +145,13 @@ public static class NodeCommandCodec
                 var list = ImmutableArray.CreateBuilder<ulong>(count);
                 for (int i = 0; i < count; i++) list.Add(BinaryPrimitives.ReadUInt64LittleEndian(prices[(8 * i)..]));
                 command = new OracleRoundCommitted(new OracleRound(BinaryPrimitives.ReadUInt64LittleEndian(head), BinaryPrimitives.ReadUInt64LittleEndian(head[8..]), list.MoveToImmutable()));
+                break;
+            }
+            case ForcedKind:
+            {
+                if (!r.Take(8, out var index, out error)) return false;
+                if (!r.Field(out var word, out error) || !r.Field(out var a, out error) || !r.Field(out var b, out error) || !r.Field(out var amount, out error)) return false;
+                command = new L1Forced(BinaryPrimitives.ReadUInt64LittleEndian(index), new ForcedOp(word, a, b, amount));
                 break;
             }
             case OperatorKind:

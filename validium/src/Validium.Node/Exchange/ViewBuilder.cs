@@ -61,7 +61,7 @@ internal sealed class ViewBuilder(int depthLevels, int fillHistory, int tradeHis
                     break;
                 default:
                     accounts.Add(e.Account);
-                    if (e.Kind is EventKind.PositionTransfer or EventKind.Deleverage) accounts.Add(e.Counterparty);
+                    if (e.Kind is EventKind.PositionTransfer or EventKind.Deleverage or EventKind.ForcedTrade) accounts.Add(e.Counterparty);
                     break;
             }
         }
