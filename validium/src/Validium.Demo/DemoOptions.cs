@@ -55,8 +55,8 @@ public sealed record DemoOptions
     /// <summary>
     /// The quick run's circuit: 15 trader accounts and, per batch, 4 deposits, 2 trades, 1 withdrawal and 1 forced
     /// request, so the development setup and every proof take seconds; the full run proves
-    /// <see cref="DevNetOptions.DefaultCircuit"/>. 2^16 fill slots as there: every accepted order takes one for good,
-    /// and with fewer a reused demo directory soon has its orders refused (FillSlotTaken).
+    /// <see cref="DevNetOptions.DefaultCircuit"/>. 2^16 fill slots as there: every order that trades takes one for good
+    /// (one cancelled without trading frees its slot), and with fewer a reused demo directory soon has orders refused (FillSlotTaken).
     /// </summary>
     public static CircuitConfig QuickCircuit(IReadOnlyList<DevNetInstrument> instruments) => new()
     {

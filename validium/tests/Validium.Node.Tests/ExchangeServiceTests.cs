@@ -1,6 +1,7 @@
 using Validium.Batcher;
 using Validium.Exchange;
 using Validium.Node.Exchange;
+using Validium.State;
 using static Validium.Node.Tests.Harness;
 
 namespace Validium.Node.Tests;
@@ -47,6 +48,36 @@ public class ExchangeServiceTests
         Assert.Equal(first.PublicInputs[1], second.PublicInputs[0]);
         Assert.Equal(new StreamPosition(withdrawal.Sequence, 0), second.Through);
         Assert.Equal(1UL, h.Exchange.View.Accounts[1].WithdrawalNonce);
+    }
+
+    [Fact]
+    public async Task AnOrderCancelledWithoutTradingFreesItsFillSlotAndAnOrderThatTradedKeepsIt()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.OpenAsync();
+        // 300 quotes placed and cancelled in turn over 2^8 fill slots: some share a slot with an earlier one.
+        var slots = new HashSet<ulong>();
+        int shared = 0;
+        for (long n = 1; n <= 300; n++)
+        {
+            if (!slots.Add(OrderFillLeaf.Slot(OrderSigning.Hash(Order(1, 2 * n - 1, Side.Sell, 50_500, 1)), Config.FillDepth))) shared++;
+            Accepted(await h.PlaceSignedAsync(1, 2 * n - 1, Side.Sell, 50_500, 1));
+            var cancel = Command.Cancel(0, 1, 2 * n, 2 * n - 1);
+            Accepted(await h.Exchange.CancelAsync(cancel, OrderSigning.Sign(cancel, PrivateKey(1))));
+        }
+        Assert.True(shared > 40, $"only {shared} quotes shared a slot");
+
+        // A maker partly filled, then cancelled, keeps its slot: its leaf holds its hash and fill.
+        var maker = Order(1, 1_001, Side.Sell, 50_000, 15);
+        Accepted(await h.PlaceSignedAsync(1, 1_001, Side.Sell, 50_000, 15));
+        Accepted(await h.PlaceSignedAsync(2, 1, Side.Buy, 50_010, 5, OrderType.Ioc));
+        var cancelMaker = Command.Cancel(0, 1, 1_002, 1_001);
+        Accepted(await h.Exchange.CancelAsync(cancelMaker, OrderSigning.Sign(cancelMaker, PrivateKey(1))));
+        ulong makerSlot = OrderFillLeaf.Slot(OrderSigning.Hash(maker), Config.FillDepth);
+        long nonce = 2;
+        while (OrderFillLeaf.Slot(OrderSigning.Hash(Order(2, nonce, Side.Buy, 49_000, 1)), Config.FillDepth) != makerSlot) nonce++;
+        var refused = await h.PlaceSignedAsync(2, nonce, Side.Buy, 49_000, 1);
+        Assert.Equal(AckCodes.FillSlotTaken, refused.Code);
     }
 
     [Fact]

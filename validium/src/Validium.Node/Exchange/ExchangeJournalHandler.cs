@@ -94,6 +94,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
                 _ => Ack.Refused(sequence, AckCodes.Malformed, $"command {sequence}: {command.GetType().Name} is not applied by this node"),
             };
             var events = Engine.Events.Events.ToArray();
+            FreeUntradedSlots(events);
             Recorder.ReleaseEvents();
             var (deposits, trades, withdrawals) = Recorder.TakeBatch();
             var forced = Recorder.TakeForced();
@@ -125,7 +126,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
                 if (fillSlots.TryGetValue(slot, out var holder) && holder != hash)
                     return Ack.Refused(sequence, AckCodes.FillSlotTaken, $"the order's fill slot {slot} already holds another order; sign it again with another nonce");
                 var outcome = s.Verified ? Recorder.PlaceVerified(c, s.Signature) : Recorder.Place(c, s.Signature);
-                if (outcome.Accepted) fillSlots[slot] = hash;
+                if (outcome.Accepted) Reserve(slot, hash);
                 return Ack.FromOutcome(sequence, outcome, "the order");
             }
             case CommandKind.Cancel or CommandKind.CancelAll:
