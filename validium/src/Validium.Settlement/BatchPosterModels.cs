@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Validium.L1.Abi;
 using Validium.L1.Contracts;
-using Validium.Sequencer;
 
 namespace Validium.Settlement;
 
@@ -102,63 +100,3 @@ public sealed class BatchRefusedException(ulong number, RevertReason? reason, st
 
 /// <summary>L1 holds, under this batch's number, a batch other than ours: the data directory and the chain disagree.</summary>
 public sealed class BatchConflictException(string message) : Exception(message);
-
-/// <summary>
-/// The poster's status file: every batch's <see cref="BatchPostStatus"/> in one JSON document, replaced atomically
-/// (temp file, fsync, rename) on each change, so a crash leaves the previous or the new version.
-/// </summary>
-internal sealed class PostStatusFile
-{
-    private const int Version = 1;
-    private readonly string path;
-    private readonly SortedDictionary<ulong, BatchPostStatus> entries = [];
-
-    public PostStatusFile(string directory)
-    {
-        System.IO.Directory.CreateDirectory(directory);
-        path = Path.Combine(directory, "poster-status.json");
-        if (!File.Exists(path)) return;
-        Document? doc;
-        try
-        {
-            doc = JsonSerializer.Deserialize<Document>(File.ReadAllBytes(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a poster status file: {e.Message}", e);
-        }
-        if (doc is null || doc.Version != Version) throw new InvalidDataException($"{path}: unknown format (version {doc?.Version})");
-        foreach (var s in doc.Batches)
-            if (s.Number == 0 || !entries.TryAdd(s.Number, s)) throw new InvalidDataException($"{path}: batch {s.Number} is listed twice or is not a batch number");
-    }
-
-    public BatchPostStatus? Get(ulong number) => entries.GetValueOrDefault(number);
-
-    public IReadOnlyList<BatchPostStatus> All => [.. entries.Values];
-
-    /// <summary>The highest batch confirmed with every batch below it confirmed: where posting resumes.</summary>
-    public ulong LastConfirmed
-    {
-        get
-        {
-            ulong n = 0;
-            while (entries.TryGetValue(n + 1, out var s) && s.Stage == PostStage.Confirmed) n++;
-            return n;
-        }
-    }
-
-    public void Put(BatchPostStatus status)
-    {
-        var next = new SortedDictionary<ulong, BatchPostStatus>(entries) { [status.Number] = status };
-        Durability.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(new Document { Version = Version, Batches = [.. next.Values] }, Json));
-        entries[status.Number] = status;
-    }
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
-    private sealed class Document
-    {
-        [JsonPropertyName("version")] public int Version { get; set; }
-        [JsonPropertyName("batches")] public BatchPostStatus[] Batches { get; set; } = [];
-    }
-}
