@@ -7,7 +7,8 @@ dotnet build Validium.sln -c Release --no-restore --verbosity quiet -nologo
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Validium.sln -c Release --no-build --verbosity quiet -nologo "$@" 2>&1 | tee "$log"
+# The minimal console logger adds each failed test's message and stack, which quiet verbosity drops.
+dotnet test Validium.sln -c Release --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S" line per test assembly.
