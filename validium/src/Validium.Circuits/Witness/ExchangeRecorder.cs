@@ -13,7 +13,9 @@ namespace Validium.Circuits.Witness;
 /// </summary>
 public sealed partial class ExchangeRecorder(Engine engine)
 {
-    private readonly Dictionary<long, SignedOrder> orders = [];
+    // Orders still on the book, with what is left of them in the order's raw quantity; an order that has traded
+    // fully or left the book is dropped, so a long-running node does not keep every order it ever saw.
+    private readonly Dictionary<long, OpenOrder> orders = [];
     private readonly List<DepositOp> deposits = [];
     private readonly List<TradeOp> trades = [];
     private readonly List<WithdrawalOp> withdrawals = [];
@@ -109,16 +111,35 @@ public sealed partial class ExchangeRecorder(Engine engine)
         {
             ref readonly var e = ref events[seen];
             if (LiquidationEvent(in e)) continue;
-            if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = current;
+            if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = new OpenOrder(current, current.Order.Quantity);
             else if (e.Kind == EventKind.Trade)
             {
                 var spec = Engine.Instrument(e.Instrument);
                 if (!orders.TryGetValue(e.OrderId, out var taker) || !orders.TryGetValue(e.CounterOrderId, out var maker))
                     throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder did not see placed");
-                trades.Add(new TradeOp(taker, maker, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
+                trades.Add(new TradeOp(taker.Signed, maker.Signed, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
+                Traded(e.OrderId, taker, e.Quantity);
+                Traded(e.CounterOrderId, maker, e.Quantity);
             }
+            else if (e.Kind == EventKind.Cancelled) orders.Remove(e.OrderId);
+            else if (e.Kind == EventKind.Amended && orders.TryGetValue(e.OrderId, out var amended)) amended.Remaining = e.Quantity;
             else if (e.Kind is EventKind.ForcedWithdrawal or EventKind.ForcedTrade) RecordForced(e);
         }
         FinishLiquidation();
+    }
+
+    /// <summary>Orders the recorder still holds for trades to come (the book's open orders).</summary>
+    public int OpenOrders => orders.Count;
+
+    private void Traded(long orderId, OpenOrder order, long quantity)
+    {
+        order.Remaining -= quantity;
+        if (order.Remaining <= 0) orders.Remove(orderId);
+    }
+
+    private sealed class OpenOrder(SignedOrder signed, long remaining)
+    {
+        public SignedOrder Signed { get; } = signed;
+        public long Remaining { get; set; } = remaining;
     }
 }
