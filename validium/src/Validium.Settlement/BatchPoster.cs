@@ -60,7 +60,7 @@ public sealed partial class BatchPoster : IAsyncDisposable
         this.logger = logger;
         file = new PostStatusFile(options.Directory);
         highestProven = (long)file.LastConfirmed;
-        metrics = new PosterMetrics(validium.Address, () => Interlocked.Read(ref lagBlocks), () => Math.Max(0, Interlocked.Read(ref highestProven) - (long)LastConfirmed),
+        metrics = new PosterMetrics(options.Directory, validium.Address, () => Interlocked.Read(ref lagBlocks), () => Math.Max(0, Interlocked.Read(ref highestProven) - (long)LastConfirmed),
             () => AvailabilityAlert is null ? 0 : 1);
         Completion = Task.Run(RunAsync);
     }

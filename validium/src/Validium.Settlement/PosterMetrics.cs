@@ -5,11 +5,12 @@ namespace Validium.Settlement;
 
 /// <summary>
 /// The poster's OpenTelemetry instruments on meter "Validium.Poster", every measurement tagged with the Validium
-/// contract's address so several posters (or test runs) in one process stay apart.
+/// contract's address. The meter's scope is the poster's status directory: two chains started from the same dev keys
+/// deploy to the same address, so only the directory tells their posters apart in one process (tests run several).
 /// </summary>
 internal sealed class PosterMetrics : IDisposable
 {
-    private readonly Meter meter = new(BatchPoster.MeterName);
+    private readonly Meter meter;
     private readonly KeyValuePair<string, object?> contract;
     private readonly Counter<long> posted;
     private readonly Histogram<double> attestation;
@@ -17,8 +18,9 @@ internal sealed class PosterMetrics : IDisposable
     private readonly Counter<long> retries;
     private readonly Counter<long> fallback;
 
-    public PosterMetrics(EthereumAddress validium, Func<long> confirmationLag, Func<long> backlog, Func<long> availabilityHeld)
+    public PosterMetrics(string directory, EthereumAddress validium, Func<long> confirmationLag, Func<long> backlog, Func<long> availabilityHeld)
     {
+        meter = new(new MeterOptions(BatchPoster.MeterName) { Scope = Path.GetFullPath(directory) });
         contract = new("contract", validium.ToString());
         posted = meter.CreateCounter<long>("validium.poster.batches_posted", description: "batches accepted on L1 and confirmed");
         attestation = meter.CreateHistogram<double>("validium.poster.attestation.duration", "ms", "time from asking the committee to a threshold of signatures");

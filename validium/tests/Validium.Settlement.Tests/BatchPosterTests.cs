@@ -31,7 +31,8 @@ public sealed class BatchPosterTests(ChainNode node) : IClassFixture<ChainNode>
         using var listener = new MeterListener();
         listener.InstrumentPublished = (i, l) =>
         {
-            if (i.Meter.Name == BatchPoster.MeterName) l.EnableMeasurementEvents(i);
+            // Another test's chain has the same contract address; its poster has another directory.
+            if (i.Meter.Name == BatchPoster.MeterName && i.Meter.Scope is string s && s == Path.GetFullPath(chain.PosterDir)) l.EnableMeasurementEvents(i);
         };
         void Record(Instrument i, double v, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

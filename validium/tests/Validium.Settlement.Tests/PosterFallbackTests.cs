@@ -16,19 +16,16 @@ internal sealed class PosterMeasurements : IDisposable
     private readonly MeterListener listener = new();
     private readonly ConcurrentQueue<(string Name, double Value)> seen = new();
 
-    public PosterMeasurements(EthereumAddress contract)
+    /// <summary>Measurements of the poster whose status directory is <paramref name="posterDir"/> (the meter's scope).</summary>
+    public PosterMeasurements(string posterDir)
     {
+        var scope = Path.GetFullPath(posterDir);
         listener.InstrumentPublished = (i, l) =>
         {
-            if (i.Meter.Name == BatchPoster.MeterName) l.EnableMeasurementEvents(i);
+            if (i.Meter.Name == BatchPoster.MeterName && i.Meter.Scope is string s && s == scope) l.EnableMeasurementEvents(i);
         };
-        void Record(Instrument i, double v, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            foreach (var t in tags)
-                if (t.Key == "contract" && (string?)t.Value == contract.ToString()) seen.Enqueue((i.Name, v));
-        }
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen.Enqueue((i.Name, v)));
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => seen.Enqueue((i.Name, v)));
         listener.Start();
     }
 
@@ -59,7 +56,7 @@ public sealed class PosterFallbackTests(ChainNode node, ITestOutputHelper output
     {
         node.Require();
         await using var chain = await PostingChain.StartAsync(node);
-        using var measured = new PosterMeasurements(chain.System.Validium);
+        using var measured = new PosterMeasurements(chain.PosterDir);
         var round = await chain.PublishRoundAsync(1);
         DepositOp[] deposits = [await chain.DepositAsync(1, 1_000), await chain.DepositAsync(2, 2_000)];
         for (int i = 0; i < 3; i++) await chain.Committee.StopMemberAsync(i);
@@ -129,7 +126,7 @@ public sealed class PosterFallbackTests(ChainNode node, ITestOutputHelper output
     {
         node.Require();
         await using var chain = await PostingChain.StartAsync(node);
-        using var measured = new PosterMeasurements(chain.System.Validium);
+        using var measured = new PosterMeasurements(chain.PosterDir);
         var round = await chain.PublishRoundAsync(1);
         DepositOp[] deposits = [await chain.DepositAsync(1, 1_000), await chain.DepositAsync(2, 2_000)];
         await chain.Committee.StopMemberAsync(0);
