@@ -106,6 +106,41 @@ public class FieldVec8Tests
     });
 
     /// <summary>
+    /// Sums and differences left unreduced for a product (AddForMul, SubForMul, and AddForMul of two differences as the
+    /// G2 Karatsuba cross term takes them) multiply to the values BigInteger gives. The inputs are products, so lanes
+    /// can sit anywhere below 2p, the widest that Add and Sub accept.
+    /// </summary>
+    private static void CheckUnreducedFactors<TP>(BigInteger[] a, BigInteger[] b, BigInteger[] c) where TP : struct, IModulus
+    {
+        var p = TP.Modulus.ToBigInteger();
+        var one = FieldVec8<TP>.Load(Mont<TP>([.. Enumerable.Repeat(BigInteger.One, 8)]));
+        var va = FieldVec8<TP>.Mul(FieldVec8<TP>.Load(Mont<TP>(a)), one);
+        var vb = FieldVec8<TP>.Mul(FieldVec8<TP>.Load(Mont<TP>(b)), one);
+        var vc = FieldVec8<TP>.Mul(FieldVec8<TP>.Load(Mont<TP>(c)), one);
+        var diff = Values(FieldVec8<TP>.Mul(FieldVec8<TP>.SubForMul(va, vb), vc));
+        var sum = Values(FieldVec8<TP>.Mul(vc, FieldVec8<TP>.AddForMul(va, vb)));
+        var twoDiffs = FieldVec8<TP>.AddForMul(FieldVec8<TP>.SubForMul(va, vb), FieldVec8<TP>.SubForMul(vc, vb));
+        var widest = Values(FieldVec8<TP>.Mul(twoDiffs, FieldVec8<TP>.AddForMul(FieldVec8<TP>.SubForMul(vb, vc), FieldVec8<TP>.SubForMul(vb, va))));
+        var crossed = Values(FieldVec8<TP>.Mul(twoDiffs, FieldVec8<TP>.AddForMul(va, vc)));
+        BigInteger Mod(BigInteger x) => (x % p + p) % p;
+        for (int e = 0; e < 8; e++)
+        {
+            Assert.Equal(Mod((a[e] - b[e]) * c[e]), diff[e]);
+            Assert.Equal(Mod((a[e] + b[e]) * c[e]), sum[e]);
+            Assert.Equal(Mod((a[e] + c[e] - 2 * b[e]) * (2 * b[e] - c[e] - a[e])), widest[e]);
+            Assert.Equal(Mod((a[e] + c[e] - 2 * b[e]) * (a[e] + c[e])), crossed[e]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Unreduced_factors_multiply_like_reduced_ones(bool scalar) => VecPath.Run(scalar, () =>
+    {
+        Gen.Select(Lanes(Fp.Modulus), Lanes(Fp.Modulus), Lanes(Fp.Modulus)).Sample((a, b, c) => CheckUnreducedFactors<FpModulus>(a, b, c));
+        Gen.Select(Lanes(Fr.Modulus), Lanes(Fr.Modulus), Lanes(Fr.Modulus)).Sample((a, b, c) => CheckUnreducedFactors<FrModulus>(a, b, c));
+    });
+
+    /// <summary>
     /// Per-lane lookups read entries stored as 32·v (Montgomery) and yield v, the same on both paths; indices repeat
     /// and run in any order, as table digits do.
     /// </summary>

@@ -66,8 +66,8 @@ internal static class Groth16Commands
             var times = r.GetValue(timings) ? new PhaseTimes { Origin = DateTime.Now - Process.GetCurrentProcess().StartTime } : null;
             times?.Record("process start to command", TimeSpan.Zero, times.Origin);
             var read = Stopwatch.StartNew();
-            // Looking for a GPU and making the loggers (dependency injection behind LoggerFactory) take a few tens of
-            // milliseconds of one core: they run while the key header and the witness are read.
+            // Looking for a GPU (loading ILGPU, trying the driver libraries) takes some milliseconds of one core: it runs
+            // while the key header and the witness are read.
             var probe = Task.Run(() =>
             {
                 using (times?.Measure("device probe"))

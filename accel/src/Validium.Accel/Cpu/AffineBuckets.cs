@@ -6,7 +6,8 @@ namespace Validium.Accel.Cpu;
 /// One Pippenger window's buckets kept in affine form. Additions are queued and done in batches by a
 /// <see cref="BatchAffineAdder{TA, TF}"/> (one shared inversion; eight lanes at a time for G1 on AVX-512).
 /// A point whose bucket is already queued in the current batch waits in a deferred list for the next batch
-/// (a Jacobian addition costs about four queued ones, and some 3% of points meet a queued bucket); once that
+/// (a Jacobian addition costs about four queued ones, and a few percent to an eighth of the points, as the batch
+/// grows against the bucket count, meet a queued bucket); once that
 /// list is full the batch runs early if it holds enough points, and otherwise the point goes to a Jacobian side
 /// bucket, so a skewed input (many equal digits) costs mixed additions, never extra batches.
 /// A point whose abscissa equals its bucket's (a doubling, or a cancellation to infinity) is queued like any other:

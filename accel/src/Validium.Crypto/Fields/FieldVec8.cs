@@ -424,6 +424,47 @@ public partial struct FieldVec8<TP> where TP : struct, IModulus
     }
 
     /// <summary>
+    /// a + b for use only as a factor of <see cref="Mul(in FieldVec8{TP}, in FieldVec8{TP})"/>: the sum is left without
+    /// Add's final conditional subtraction, half of Add's work. The limbs are normalised to 29 bits as Mul needs, and
+    /// Mul's result a·b/2^261 + p stays below 2p whenever a·b &lt; 64p² (64p &lt; 2^261): a factor below 4p (the sum of
+    /// two reduced values) times a reduced one, or one below 8p (the sum of two such factors) times one below 4p.
+    /// Never store, scatter, add to or subtract the result; only <see cref="AddForMul"/> of two of them is allowed.
+    /// </summary>
+    internal static FieldVec8<TP> AddForMul(in FieldVec8<TP> a, in FieldVec8<TP> b)
+    {
+        if (!FieldVec8.IsAccelerated) return Add(a, b);
+        return Normalize(new(a.l0 + b.l0, a.l1 + b.l1, a.l2 + b.l2, a.l3 + b.l3, a.l4 + b.l4,
+            a.l5 + b.l5, a.l6 + b.l6, a.l7 + b.l7, a.l8 + b.l8));
+    }
+
+    /// <summary>a - b for use only as a factor of a product, left in (0, 4p) as a - b + 2p; see <see cref="AddForMul"/>.</summary>
+    internal static FieldVec8<TP> SubForMul(in FieldVec8<TP> a, in FieldVec8<TP> b)
+    {
+        if (!FieldVec8.IsAccelerated) return Sub(a, b);
+        var q = TwoP;
+        return Normalize(new(a.l0 - b.l0 + q.l0, a.l1 - b.l1 + q.l1, a.l2 - b.l2 + q.l2, a.l3 - b.l3 + q.l3,
+            a.l4 - b.l4 + q.l4, a.l5 - b.l5 + q.l5, a.l6 - b.l6 + q.l6, a.l7 - b.l7 + q.l7, a.l8 - b.l8 + q.l8));
+    }
+
+    /// <summary>The carry chain of <see cref="SubtractIfNotBelow"/> alone: 29-bit limbs for a non-negative value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FieldVec8<TP> Normalize(in FieldVec8<TP> v)
+    {
+        var mask = Vector512.Create((long)LimbMask);
+        Vector512<long> s0 = v.l0.AsInt64(), s1 = v.l1.AsInt64(), s2 = v.l2.AsInt64(), s3 = v.l3.AsInt64(), s4 = v.l4.AsInt64();
+        Vector512<long> s5 = v.l5.AsInt64(), s6 = v.l6.AsInt64(), s7 = v.l7.AsInt64(), s8 = v.l8.AsInt64();
+        s1 += s0 >> LimbBits; s0 &= mask;
+        s2 += s1 >> LimbBits; s1 &= mask;
+        s3 += s2 >> LimbBits; s2 &= mask;
+        s4 += s3 >> LimbBits; s3 &= mask;
+        s5 += s4 >> LimbBits; s4 &= mask;
+        s6 += s5 >> LimbBits; s5 &= mask;
+        s7 += s6 >> LimbBits; s6 &= mask;
+        s8 += s7 >> LimbBits; s7 &= mask;
+        return new(s0.AsUInt64(), s1.AsUInt64(), s2.AsUInt64(), s3.AsUInt64(), s4.AsUInt64(), s5.AsUInt64(), s6.AsUInt64(), s7.AsUInt64(), s8.AsUInt64());
+    }
+
+    /// <summary>
     /// Normalises v (value in [0, 2q), limbs signed and below 2^62 in magnitude) to 29-bit limbs, minus q when v ≥ q.
     /// Both candidates are normalised by independent carry chains, so their latencies overlap; the sign of the
     /// top limb of v - q (arithmetic shifts keep two's complement carries exact) picks one without a branch.
