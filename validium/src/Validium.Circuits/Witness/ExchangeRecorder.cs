@@ -25,6 +25,9 @@ public sealed partial class ExchangeRecorder(Engine engine)
     public ImmutableArray<InstrumentParams> Instruments() =>
         [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => InstrumentParams.FromSpec(Engine.Instrument(i)))];
 
+    /// <summary>The engine's funding caps per listed instrument, for a circuit with funding slots.</summary>
+    public ImmutableArray<int> FundingCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).FundingCapPpm)];
+
     /// <summary>Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot.</summary>
     public OracleRound OracleRound(ulong round, ulong timestampSeconds) =>
         new(round, timestampSeconds, [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i =>
@@ -108,7 +111,7 @@ public sealed partial class ExchangeRecorder(Engine engine)
         for (; seen < events.Length; seen++)
         {
             ref readonly var e = ref events[seen];
-            if (LiquidationEvent(in e)) continue;
+            if (LiquidationEvent(in e) || FundingEvent(in e)) continue;
             if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = current;
             else if (e.Kind == EventKind.Trade)
             {
