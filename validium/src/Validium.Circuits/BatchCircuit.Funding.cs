@@ -6,9 +6,9 @@ using Validium.Proving.Gadgets;
 namespace Validium.Circuits;
 
 /// <summary>
-/// Funding (CIRCUIT.md, "Funding"): per instrument an optional tick at the operator's stated rate, within the
-/// instrument's cap and at most once per funding period, moves the cumulative index by the engine's step at the round's
-/// price; then settlement slots pay every holder −size·step, in strictly increasing account order, and the settled
+/// Funding (CIRCUIT.md, "Funding"): per instrument an optional tick at the operator's stated rate and mark, within the
+/// instrument's funding cap and premium band around the round's price and at most once per funding period, moves the
+/// cumulative index by the engine's step; then settlement slots pay every holder −size·step, in strictly increasing account order, and the settled
 /// sizes of each ticked instrument must net to zero, so the payments do too.
 /// </summary>
 public sealed partial class BatchCircuit
@@ -42,6 +42,7 @@ public sealed partial class BatchCircuit
         int n = Config.InstrumentCount;
         var i = top.Sub("funding");
         var (tick, rate, step, index, last) = (i.Many("tick", n), i.Many("rate", n), i.Many("step", n), i.Many("index", n), i.Many("last", n));
+        var mark = i.Many("mark", n);
         var newIndex = new Variable[n];
         var oldWords = new Variable[2 * n];
         var newWords = new Variable[2 * n];
@@ -56,11 +57,20 @@ public sealed partial class BatchCircuit
                 api.AssertInRange(api.Sub(cap, rate[j]), 21);
                 api.AssertProduct(api.Sub(Fr.One, tick[j]), rate[j], Fr.Zero);
             }
+            using (api.Scope("mark band"))
+            {
+                // The engine's mark is the index plus a premium clamped to ± the premium cap: 10^6·|mark − price| ≤ price·cap.
+                api.AssertInRange(mark[j], 64);
+                var allowed = api.Mul(s.Prices[j], Fr.FromUInt64((ulong)Config.PremiumCapsPpm[j]));
+                var off = api.Mul(api.Sub(mark[j], s.Prices[j]), Fr.FromUInt64(1_000_000));
+                api.AssertInRange(api.Sub(allowed, off), 86);
+                api.AssertInRange(api.Add(allowed, off), 86);
+            }
             using (api.Scope("index step"))
             {
-                // The engine's trunc(rate·price / 10^6), toward zero: the remainder has the rate's sign (the price is positive).
+                // The engine's trunc(rate·mark / 10^6), toward zero: the remainder has the rate's sign (the mark is positive).
                 var neg = api.Sub(Fr.One, api.ToBits(api.Add(rate[j], Pow2(20)), 21)[20]);
-                var rem = api.Sub(api.Mul(rate[j], s.Prices[j]), api.Mul(step[j], Fr.FromUInt64(1_000_000)));
+                var rem = api.Sub(api.Mul(rate[j], mark[j]), api.Mul(step[j], Fr.FromUInt64(1_000_000)));
                 var magnitude = Arith.Abs(api, rem, neg);
                 api.AssertInRange(magnitude, 20);
                 api.AssertLessOrEqual(magnitude, Fr.FromUInt64(999_999), 20);
@@ -74,7 +84,7 @@ public sealed partial class BatchCircuit
             oldWords[2 * j + 1] = index[j];
             newWords[2 * j] = api.Add(last[j], api.Mul(tick[j], api.Sub(s.OracleSeconds, last[j])));
             newWords[2 * j + 1] = newIndex[j];
-            var word = api.Add(Fr.FromUInt64((ulong)(BatchEncoding.FundingKind + (j << 8))), api.Mul(api.Add(rate[j], Pow2(20)), Pow2(16)));
+            var word = api.Add(api.Add(Fr.FromUInt64((ulong)(BatchEncoding.FundingKind + (j << 8))), api.Mul(api.Add(rate[j], Pow2(20)), Pow2(16))), api.Mul(mark[j], Pow2(64)));
             AddWord(api, s, tick[j], word);
         }
         var f = new FundingVars { OldWords = oldWords, NewWords = newWords, Tick = tick, Step = step, NewIndex = newIndex };

@@ -25,8 +25,8 @@ public sealed record ForcedRecord(bool Trade, bool Executed, ulong Account, ulon
 /// </summary>
 public sealed record LiquidationRecord(ulong Account, ulong Penalty, ulong Cover);
 
-/// <summary>A funding tick record: the instrument and the rate (ppm) the operator stated for it.</summary>
-public sealed record FundingRecord(int Instrument, long RatePpm);
+/// <summary>A funding tick record: the instrument, and the rate (ppm) and mark per lot the operator stated for it.</summary>
+public sealed record FundingRecord(int Instrument, long RatePpm, ulong MarkPerLot);
 
 /// <summary>
 /// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
@@ -140,9 +140,9 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
             var w = words[at].ToBigInteger();
             Kind(w, BatchEncoding.FundingKind, at);
             if ((int)((w >> 8) & 0xFF) != j) throw new FormatException($"word {at} (funding) names instrument {(int)((w >> 8) & 0xFF)} in instrument {j}'s place");
-            var rate = (long)(w >> 16) - (1 << 20);
-            if (w >> 37 != 0 || rate is < -1_000_000 or > 1_000_000) throw new FormatException($"word {at} (funding) has a rate outside ±10^6 ppm");
-            funding.Add(new FundingRecord(j, rate));
+            var rate = (long)((w >> 16) & ((1 << 21) - 1)) - (1 << 20);
+            if (((w >> 37) & ((BigInteger.One << 27) - 1)) != 0 || rate is < -1_000_000 or > 1_000_000) throw new FormatException($"word {at} (funding) has a rate outside ±10^6 ppm");
+            funding.Add(new FundingRecord(j, rate, Top64(w, 64, at)));
         }
         for (int k = 0; k < config.Shape.Funding; k++, at++)
         {

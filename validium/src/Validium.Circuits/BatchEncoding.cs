@@ -150,11 +150,11 @@ public static class BatchEncoding
     public static Fr LiquidationDataWord(ulong account, ulong penalty, ulong cover) =>
         Fr.FromBigInteger(LiquidationKind + ((BigInteger)account << 8) + ((BigInteger)penalty << 72) + ((BigInteger)cover << 136));
 
-    /// <summary>A funding tick's record: kind 7 + instrument·2^8 + (rate + 2^20)·2^16, the rate in ppm (|rate| ≤ 10^6).</summary>
-    public static Fr FundingDataWord(int instrument, long ratePpm)
+    /// <summary>A funding tick's record: kind 7 + instrument·2^8 + (rate + 2^20)·2^16 + mark·2^64, the rate in ppm (|rate| ≤ 10^6), the mark per lot.</summary>
+    public static Fr FundingDataWord(int instrument, long ratePpm, ulong markPerLot)
     {
         if (ratePpm is < -1_000_000 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(ratePpm), "a funding rate is within ±10^6 ppm");
-        return Fr.FromBigInteger(FundingKind + ((BigInteger)instrument << 8) + ((BigInteger)(ratePpm + (1 << 20)) << 16));
+        return Fr.FromBigInteger(FundingKind + ((BigInteger)instrument << 8) + ((BigInteger)(ratePpm + (1 << 20)) << 16) + ((BigInteger)markPerLot << 64));
     }
 
     /// <summary>A funding settlement's record: kind 8 + account·2^8; the payments follow from the state and the ticks.</summary>

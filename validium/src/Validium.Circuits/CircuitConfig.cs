@@ -84,6 +84,12 @@ public sealed record CircuitConfig
     /// </summary>
     public ImmutableArray<int> FundingCapsPpm { get; init; } = [];
 
+    /// <summary>
+    /// Per instrument, how far the engine's mark may sit from the oracle's price (InstrumentSpec.PremiumCapPpm); used
+    /// with funding slots, whose step is taken at the mark the operator states within this band.
+    /// </summary>
+    public ImmutableArray<int> PremiumCapsPpm { get; init; } = [];
+
     /// <summary>The positions subtree is opened whole on every account access, so it stays small.</summary>
     public const int MaxPositionsDepth = 4;
 
@@ -109,7 +115,8 @@ public sealed record CircuitConfig
     {
         if (FundingPeriodSeconds is <= 0 or > uint.MaxValue) return "funding slots need a funding period of 1 to 2^32 − 1 seconds";
         if (FundingCapsPpm.IsDefault || FundingCapsPpm.Length != InstrumentCount) return $"funding slots need a funding cap for each of the {InstrumentCount} instruments";
-        return FundingCapsPpm.Any(c => c is < 0 or > 1_000_000) ? "funding caps must be 0..1,000,000 ppm" : null;
+        if (PremiumCapsPpm.IsDefault || PremiumCapsPpm.Length != InstrumentCount) return $"funding slots need a premium cap for each of the {InstrumentCount} instruments";
+        return FundingCapsPpm.Concat(PremiumCapsPpm).Any(c => c is < 0 or > 1_000_000) ? "funding and premium caps must be 0..1,000,000 ppm" : null;
     }
 
     private string? ValidateLiquidation()

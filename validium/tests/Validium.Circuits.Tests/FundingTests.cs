@@ -74,7 +74,7 @@ public class FundingTests
         Assert.Equal(s.Engine.FundingIndex(BtcPerp), m.Funding.Index[BtcPerp]);
 
         // Header, then the BTC tick at 750 ppm, no ETH tick, the three holders in order, an unused settlement slot.
-        Assert.Equal(BatchEncoding.FundingDataWord(BtcPerp, 750), batch.DataWords[1]);
+        Assert.Equal(BatchEncoding.FundingDataWord(BtcPerp, 750, 50_200_000), batch.DataWords[1]);
         Assert.Equal(Fr.Zero, batch.DataWords[2]);
         Assert.Equal(new[] { BatchEncoding.SettlementDataWord(1), BatchEncoding.SettlementDataWord(2), BatchEncoding.SettlementDataWord(3), Fr.Zero }, batch.DataWords.Skip(3).Take(4));
 
@@ -90,6 +90,16 @@ public class FundingTests
         using var s = Holders();
         var label = s.RefusedFunding("rate 751 ppm is beyond its cap of 750 ppm", f => f with { Ticks = [f.Ticks[0] with { RatePpm = 751 }] });
         Assert.StartsWith("funding tick 0/rate cap", label);
+    }
+
+    /// <summary>The round's 50,200,000 per lot ± 5,000 ppm allows marks within 251,000 of it.</summary>
+    [Fact]
+    public void A_mark_outside_the_premium_band_is_unsatisfiable()
+    {
+        using var s = Holders();
+        var label = s.RefusedFunding("is outside the round's price 50200000 ± its premium cap of 5000 ppm",
+            f => f with { Ticks = [f.Ticks[0] with { MarkPerLot = 50_200_000 + 251_001 }] });
+        Assert.StartsWith("funding tick 0/mark band", label);
     }
 
     [Fact]
@@ -146,9 +156,9 @@ public class FundingTests
         using var s = Holders();
         using var batch = s.Build();
         var words = batch.DataWords.ToArray();
-        words[1] = BatchEncoding.FundingDataWord(BtcPerp, 700);
+        words[1] = BatchEncoding.FundingDataWord(BtcPerp, 700, 50_200_000);
         Assert.Contains("data commitment", s.Unsatisfied(Tampered(batch, "dataCommitment", _ => PoseidonSponge.Commit(words))));
-        words[1] = BatchEncoding.FundingDataWord(BtcPerp, 750);
+        words[1] = BatchEncoding.FundingDataWord(BtcPerp, 750, 50_200_000);
         words[5] = BatchEncoding.SettlementDataWord(4);
         Assert.Contains("data commitment", s.Unsatisfied(Tampered(batch, "dataCommitment", _ => PoseidonSponge.Commit(words))));
     }

@@ -60,6 +60,7 @@ internal sealed class Scenario : IDisposable
             AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
             LiquidatorAccount = LiquidatorId, InsuranceAccount = InsuranceId, LiquidationPenaltyPpm = Engine.Config.LiquidationPenaltyPpm,
             FundingPeriodSeconds = shape.Funding > 0 ? FundingPeriodSeconds : 0, FundingCapsPpm = shape.Funding > 0 ? Recorder.FundingCaps() : [],
+            PremiumCapsPpm = shape.Funding > 0 ? Recorder.PremiumCaps() : [],
         };
         Store = StateStore.Open(dir, Cpu, new StateStoreOptions { SyncWrites = false });
         Builder = new BatchBuilder(Config, Store);

@@ -5,8 +5,8 @@ using Validium.State;
 
 namespace Validium.Circuits.Witness;
 
-/// <summary>The engine's Funding event: the rate it charged (ppm) and the instrument's cumulative index after the step.</summary>
-public sealed record FundingTick(int Instrument, long RatePpm, long Index);
+/// <summary>The engine's Funding event: the rate it charged (ppm), the instrument's cumulative index after the step, and the mark per lot it stepped at.</summary>
+public sealed record FundingTick(int Instrument, long RatePpm, long Index, ulong MarkPerLot);
 
 /// <summary>One FundingPayment event: what the engine moved into the account's collateral (negative: out of it).</summary>
 public sealed record FundingPayment(ulong Account, int Instrument, long Amount);
@@ -27,12 +27,12 @@ public sealed partial class BatchBuilder
     /// <summary>The engine's funding, checked against the state (all holders settled, the same rates, indices and payments).</summary>
     private void Funding(Context c, Assignment a, FundingOp op)
     {
-        var ticks = new List<(int, long)>();
+        var ticks = new List<(int, long, ulong)>();
         foreach (var t in op.Ticks)
         {
             if (ticks.Any(x => x.Item1 == t.Instrument))
                 throw new InvalidOperationException($"funding: instrument {t.Instrument} ticks twice in one batch; cut the batch between its funding commands");
-            ticks.Add((t.Instrument, t.RatePpm));
+            ticks.Add((t.Instrument, t.RatePpm, t.MarkPerLot));
         }
         var claimedIndex = op.Ticks.ToDictionary(t => t.Instrument, t => t.Index);
         var paid = op.Payments.GroupBy(p => p.Account).ToDictionary(g => g.Key, g => g.Aggregate(BigInteger.Zero, (s, p) => s + p.Amount));
@@ -46,7 +46,7 @@ public sealed partial class BatchBuilder
         for (int k = 1; k < data.Settlements.Count; k++)
             if (data.Settlements[k] <= data.Settlements[k - 1])
                 throw new InvalidOperationException($"funding settlement {k}: account {data.Settlements[k]} does not follow account {data.Settlements[k - 1]} in increasing order");
-        ApplyFunding(c, null, [.. data.Funding.Select(f => (f.Instrument, f.RatePpm))], [.. data.Settlements], null, null);
+        ApplyFunding(c, null, [.. data.Funding.Select(f => (f.Instrument, f.RatePpm, f.MarkPerLot))], [.. data.Settlements], null, null);
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed partial class BatchBuilder
     /// does). With the engine's claims (<paramref name="claimedIndex"/>, <paramref name="paid"/>) each is compared with the
     /// state's figure; unchecked, the claims are what is written, so a test can hand the circuit a wrong index or payment.
     /// </summary>
-    private void ApplyFunding(Context c, Assignment? a, IReadOnlyList<(int Instrument, long Rate)> ticks, ulong[]? settle,
+    private void ApplyFunding(Context c, Assignment? a, IReadOnlyList<(int Instrument, long Rate, ulong Mark)> ticks, ulong[]? settle,
         IReadOnlyDictionary<int, long>? claimedIndex, IReadOnlyDictionary<ulong, BigInteger>? paid)
     {
         int n = cfg.InstrumentCount;
@@ -62,9 +62,10 @@ public sealed partial class BatchBuilder
         var tick = new bool[n];
         var rate = new long[n];
         var step = new long[n];
+        var mark = c.Oracle.Prices.ToArray();
         var index = old.Index.ToArray();
         var last = old.LastTick.ToArray();
-        foreach (var (j, r) in ticks)
+        foreach (var (j, r, m) in ticks)
         {
             if ((uint)j >= (uint)n) throw new ArgumentException($"funding: instrument {j} is not in the circuit's table of {n}");
             if (tick[j]) throw new InvalidOperationException($"funding: instrument {j} ticks twice in one batch");
@@ -73,12 +74,16 @@ public sealed partial class BatchBuilder
                 throw new InvalidOperationException($"funding of instrument {j}: rate {r} ppm is beyond its cap of {cfg.FundingCapsPpm[j]} ppm");
             if (!SkipChecks && (BigInteger)c.Oracle.Timestamp < (BigInteger)last[j] + cfg.FundingPeriodSeconds)
                 throw new InvalidOperationException($"funding of instrument {j}: a tick at {c.Oracle.Timestamp} s comes before the period since its last tick at {last[j]} s has passed");
+            var price = (BigInteger)c.Oracle.Prices[j];
+            if (!SkipChecks && BigInteger.Abs(m - price) * 1_000_000 > price * cfg.PremiumCapsPpm[j])
+                throw new InvalidOperationException($"funding of instrument {j}: mark {m} per lot is outside the round's price {price} ± its premium cap of {cfg.PremiumCapsPpm[j]} ppm");
+            mark[j] = m;
             // Oracle.cs Funding: trunc(rate × mark per lot / 10^6), Int128 division toward zero.
-            var s = BigInteger.Divide((BigInteger)r * c.Oracle.Prices[j], 1_000_000);
+            var s = BigInteger.Divide((BigInteger)r * m, 1_000_000);
             var next = old.Index[j] + s;
             if (claimedIndex is not null && claimedIndex.TryGetValue(j, out var engineIndex) && engineIndex != next)
             {
-                if (!SkipChecks) throw new InvalidOperationException($"funding of instrument {j}: the engine's index {engineIndex} is not the state's {next} (rate {r} ppm at {c.Oracle.Prices[j]} per lot)");
+                if (!SkipChecks) throw new InvalidOperationException($"funding of instrument {j}: the engine's index {engineIndex} is not the state's {next} (rate {r} ppm at {m} per lot)");
                 next = engineIndex;
                 s = next - old.Index[j];
             }
@@ -143,9 +148,10 @@ public sealed partial class BatchBuilder
             f.Many("step", [.. step.Select(FieldEncoding.Signed)]);
             f.Many("index", [.. old.Index.Select(FieldEncoding.Signed)]);
             f.Many("last", [.. old.LastTick.Select(t => (Fr)t)]);
+            f.Many("mark", [.. mark.Select(v => (Fr)v)]);
         }
         // The tick words precede the settlement words (CIRCUIT.md, "Batch data").
-        c.Words.InsertRange(c.Words.Count - cfg.Shape.Funding, [.. Enumerable.Range(0, n).Select(j => tick[j] ? BatchEncoding.FundingDataWord(j, rate[j]) : Fr.Zero)]);
+        c.Words.InsertRange(c.Words.Count - cfg.Shape.Funding, [.. Enumerable.Range(0, n).Select(j => tick[j] ? BatchEncoding.FundingDataWord(j, rate[j], mark[j]) : Fr.Zero)]);
         c.Mirror.Funding = new FundingState([.. index], [.. last]);
     }
 

@@ -30,7 +30,9 @@ public sealed partial class ExchangeRecorder
         switch (e.Kind)
         {
             case EventKind.Funding:
-                fundingTicks.Add(new FundingTick(e.Instrument, e.Amount, e.Amount2));
+                // Drained right after the command, so the engine's mark is still the one its step used.
+                var spec = Engine.Instrument(e.Instrument);
+                fundingTicks.Add(new FundingTick(e.Instrument, e.Amount, e.Amount2, checked((ulong)(Engine.MarkPrice(e.Instrument) / spec.TickSize * spec.CashPerTickLot))));
                 return true;
             case EventKind.FundingPayment:
                 fundingPayments.Add(new FundingPayment((ulong)e.Account, e.Instrument, e.Amount));

@@ -28,6 +28,9 @@ public sealed partial class ExchangeRecorder(Engine engine)
     /// <summary>The engine's funding caps per listed instrument, for a circuit with funding slots.</summary>
     public ImmutableArray<int> FundingCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).FundingCapPpm)];
 
+    /// <summary>The engine's premium caps per listed instrument, for a circuit with funding slots.</summary>
+    public ImmutableArray<int> PremiumCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).PremiumCapPpm)];
+
     /// <summary>Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot.</summary>
     public OracleRound OracleRound(ulong round, ulong timestampSeconds) =>
         new(round, timestampSeconds, [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i =>

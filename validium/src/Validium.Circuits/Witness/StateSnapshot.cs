@@ -57,6 +57,7 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
             json["shape"]!["funding"] = c.Shape.Funding;
             json["fundingPeriodSeconds"] = c.FundingPeriodSeconds;
             json["fundingCapsPpm"] = new JsonArray([.. c.FundingCapsPpm.Select(v => (JsonNode)v)]);
+            json["premiumCapsPpm"] = new JsonArray([.. c.PremiumCapsPpm.Select(v => (JsonNode)v)]);
         }
         if (c.Shape.Liquidations > 0)
         {
@@ -102,6 +103,7 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                     shape["liquidations"] is null ? 0 : Int(shape, "liquidations"), shape["funding"] is null ? 0 : Int(shape, "funding")),
                 FundingPeriodSeconds = o["fundingPeriodSeconds"] is null ? 0 : Long(o, "fundingPeriodSeconds"),
                 FundingCapsPpm = o["fundingCapsPpm"] is null ? [] : [.. Arr(o, "fundingCapsPpm").Select(n => n!.GetValue<int>())],
+                PremiumCapsPpm = o["premiumCapsPpm"] is null ? [] : [.. Arr(o, "premiumCapsPpm").Select(n => n!.GetValue<int>())],
                 Instruments = [.. Arr(o, "instruments").Select(n =>
                 {
                     var i = n?.AsObject() ?? throw new FormatException("an instrument is null");
