@@ -38,6 +38,14 @@ internal static class BatchProving
         Console.WriteLine($"| liquidation slot | {two - one:N0} |\n| liquidation section, once per batch (liquidator, insurance fund, maintenance per lot) | {one - fixedPart - (two - one):N0} |");
         Console.WriteLine("\n| liquidation slots (nothing else) | constraints |\n|---:|---:|");
         foreach (int n in sizes) Console.WriteLine($"| {n} | {Liquidations(n):N0} |");
+        // The first settlement slot also pays for the section's per-instrument ticks and the funding state in the reserved leaf.
+        var funded = table with { FundingPeriodSeconds = 3600, FundingCapsPpm = [.. table.Instruments.Select(_ => 750)],
+            PremiumCapsPpm = [.. table.Instruments.Select(_ => 5_000)] };
+        int Funding(int n) => new BatchCircuit(funded with { Shape = new BatchShape(0, 0, 0, Funding: n) }).Compile().R1cs.Constraints.Count;
+        int f1 = Funding(1), f2 = Funding(2);
+        Console.WriteLine($"\n| part | constraints |\n|---|---:|\n| funding settlement slot | {f2 - f1:N0} |\n| funding section, once per batch (ticks, funding state in the reserved leaf) | {f1 - fixedPart - (f2 - f1):N0} |");
+        Console.WriteLine("\n| funding settlement slots (nothing else) | constraints |\n|---:|---:|");
+        foreach (int n in sizes) Console.WriteLine($"| {n} | {Funding(n):N0} |");
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });

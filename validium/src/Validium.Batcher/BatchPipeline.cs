@@ -164,10 +164,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(recorder);
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
         var liquidations = recorder.TakeLiquidations();
+        var funding = recorder.TakeFunding();
         var forced = recorder.TakeForced();
-        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, ct);
-        if (liquidations.Count > 0)
-            throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations; only an oracle commit liquidates");
+        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, funding, ct);
+        if (liquidations.Count > 0 || funding.Ticks.Count > 0)
+            throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations or funding; only an oracle commit does those");
         return AddAsync(sequence, deposits, trades, withdrawals, forced, ct);
     }
 
@@ -183,18 +184,26 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     /// before anything else the batch holds, and the circuit applies them first (CIRCUIT.md, "Batch order and the engine").
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default)
+        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, liquidations, FundingOp.None, ct);
+
+    /// <summary>
+    /// As above, with the funding the command made (an oracle commit's, after its liquidations), indexed after the
+    /// liquidations: the circuit applies it right after them, so a batch holding other operations is cut before it.
+    /// </summary>
+    public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
+        IReadOnlyList<LiquidationOp> liquidations, FundingOp funding, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(liquidations);
+        ArgumentNullException.ThrowIfNull(funding);
         ArgumentNullException.ThrowIfNull(deposits);
         ArgumentNullException.ThrowIfNull(trades);
         ArgumentNullException.ThrowIfNull(withdrawals);
         ThrowIfStopped();
         var shape = Config.Shape;
         if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0
-            || liquidations.Count > 0 && shape.Liquidations == 0)
+            || liquidations.Count > 0 && shape.Liquidations == 0 || funding.Ticks.Count > 0 && shape.Funding == 0)
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
-        var all = liquidations.Cast<object>().Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
+        var all = liquidations.Cast<object>().Concat(funding.Ticks.Count > 0 ? [funding] : Array.Empty<object>()).Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
         return Enqueue(sequence, all, ct);
     }
@@ -242,7 +251,8 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         PendingBatch built;
         try
         {
-            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations);
+            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations,
+                record.Funding);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -330,25 +340,28 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations];
-        Span<int> count = stackalloc int[5];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations, shape.Funding > 0 ? 1 : 0];
+        Span<int> count = stackalloc int[6];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
             int kind = pending[k].Op switch
             {
-                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4,
+                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4, FundingOp => 5,
                 var other => throw new InvalidOperationException($"{other.GetType().Name} is not an operation the batcher cuts"),
             };
-            if (count[kind] == capacity[kind] || EndsAfterForced(count, kind))
+            // Funding runs right after the liquidations: a batch that already holds anything else ends before it.
+            bool fundingAfterOthers = kind == 5 && (count[0] + count[1] + count[2] + count[3]) > 0;
+            if (count[kind] == capacity[kind] || EndsAfterForced(count, kind) || fundingAfterOthers)
             {
                 full = true;
                 return k;
             }
             count[kind]++;
         }
-        for (int kind = 0; kind < capacity.Length; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
+        // A batch's one funding op does not fill it: the operations after the tick still fit the batch.
+        for (int kind = 0; kind < capacity.Length - 1; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
         return k;
     }
 
@@ -362,11 +375,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var withdrawals = ops.Select(p => p.Op).OfType<WithdrawalOp>().ToList();
         var liquidations = ops.Select(p => p.Op).OfType<LiquidationOp>().ToList();
         var forced = ops.Select(p => p.Op).OfType<ForcedOutcome>().ToList();
+        var funding = ops.Select(p => p.Op).OfType<FundingOp>().SingleOrDefault() ?? FundingOp.None;
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations))
+        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations, funding))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op));
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op), funding);
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -389,11 +403,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     }
 
     private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<ForcedOutcome> forced, List<TradeOp> trades, List<WithdrawalOp> withdrawals,
-        List<LiquidationOp> liquidations)
+        List<LiquidationOp> liquidations, FundingOp funding)
     {
         try
         {
-            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations);
+            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations, funding);
             CheckForcedDecisions(built, forced);
             return built;
         }

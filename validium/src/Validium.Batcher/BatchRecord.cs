@@ -76,6 +76,9 @@ public sealed record BatchRecord
     public ImmutableArray<LiquidationOp> Liquidations { get; init; } = [];
     /// <summary>L1 forced requests the batch consumed, in queue order after its deposits (executed or refused by the state).</summary>
     public ImmutableArray<ForcedOp> Forced { get; init; } = [];
+
+    /// <summary>The engine's funding ticks and payments, applied right after the liquidations (none in records written before funding slots).</summary>
+    public FundingOp Funding { get; init; } = FundingOp.None;
     public required ImmutableArray<Fr> DataWords { get; init; }
 
     /// <summary>Every circuit input by name (public ones included): what the prover solves the witness from.</summary>
@@ -86,7 +89,7 @@ public sealed record BatchRecord
 
     public Proof? Proof { get; init; }
 
-    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length + Forced.Length;
+    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length + Forced.Length + (Funding.Ticks.Count > 0 ? 1 : 0);
 
     /// <summary>The L1 operations the batch consumes: its deposits, then its forced requests.</summary>
     public int L1Operations => Deposits.Length + Forced.Length;
@@ -110,7 +113,7 @@ public sealed record BatchRecord
     /// <summary>A freshly built batch, before proving.</summary>
     public static BatchRecord FromPending(PendingBatch pending, CutReason reason, StreamPosition through, OracleRound oracle, Fr opsHeadBefore,
         IEnumerable<DepositOp> deposits, IEnumerable<TradeOp> trades, IEnumerable<WithdrawalOp> withdrawals, IEnumerable<LiquidationOp>? liquidations = null,
-        IEnumerable<ForcedOp>? forced = null) => new()
+        IEnumerable<ForcedOp>? forced = null, FundingOp? funding = null) => new()
     {
         Number = pending.BatchNumber,
         Status = BatchStatus.Cut,
@@ -123,6 +126,7 @@ public sealed record BatchRecord
         Withdrawals = [.. withdrawals],
         Liquidations = [.. liquidations ?? []],
         Forced = [.. forced ?? []],
+        Funding = funding ?? FundingOp.None,
         DataWords = [.. pending.DataWords],
         Inputs = new Dictionary<string, Fr>(pending.Assignment),
         PublicInputs = [.. pending.PublicInputs],

@@ -43,6 +43,7 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         var s = new Running { AccountsRoot = oldRoot, FillRoot = fillRoot, OpsHead = opsHeadBefore, Withdrawals = Fr.Zero, Prices = prices, OracleSeconds = seconds };
         s.Words.Add(api.Add(api.Add(batchNumber, api.Mul(round, Pow2(64))), api.Mul(seconds, Pow2(128))));
         if (Config.Shape.Liquidations > 0) Liquidations(api, top, s);
+        var funding = Config.Shape.Funding > 0 ? Funding(api, top, s) : null;
 
         for (int i = 0; i < Config.Shape.Deposits; i++)
             using (api.Scope($"deposit {i}")) Deposit(api, top.Sub($"deposit[{i}]"), s);
@@ -55,7 +56,7 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
             using (api.Scope($"forced {i}")) Forced(api, top.Sub($"forced[{i}]"), s);
 
         using (api.Scope("fill root leaf"))
-            api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s), newRoot);
+            api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s, funding), newRoot);
         using (api.Scope("L1 operations"))
             api.AssertEqual(s.OpsHead, opsHeadAfter);
         using (api.Scope("withdrawals commitment"))
@@ -75,17 +76,18 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
     public static Fr FillRootLeafValue(Fr fillRoot, int fillDepth) => fillRoot == ZeroHashes.EmptyRoot(fillDepth) ? Fr.Zero : fillRoot;
 
     /// <summary>
-    /// Proves the batch's starting fill root in the reserved leaf of the final account tree (no operation can have
-    /// changed that leaf, so it was there at the start too) and returns the account root with the new fill root in it.
+    /// Proves the batch's starting fill root (and funding state, with funding slots) in the reserved leaf of the final
+    /// account tree (no operation can have changed that leaf, so it was there at the start too) and returns the account
+    /// root with the new fill root (and funding state) in it.
     /// </summary>
-    private Variable FillRootLeaf(ICircuitApi api, Inputs i, Variable fillRoot, Running s)
+    private Variable FillRootLeaf(ICircuitApi api, Inputs i, Variable fillRoot, Running s, FundingVars? funding)
     {
         var siblings = i.Many("siblings", Config.AccountDepth);
         var bits = ConstantBits(FillRootIndex(Config.AccountDepth), Config.AccountDepth);
         var empty = ZeroHashes.EmptyRoot(Config.FillDepth);
-        var oldLeaf = api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(fillRoot, empty))), fillRoot);
+        var oldLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(fillRoot, empty))), fillRoot), funding?.OldWords);
         AccountGadget.AssertInTree(api, Fr.One, s.AccountsRoot, oldLeaf, siblings, bits);
-        var newLeaf = api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(s.FillRoot, empty))), s.FillRoot);
+        var newLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(s.FillRoot, empty))), s.FillRoot), funding?.NewWords);
         return AccountGadget.Replace(api, Fr.One, s.AccountsRoot, newLeaf, siblings, bits);
     }
 

@@ -25,6 +25,9 @@ public sealed record ForcedRecord(bool Trade, bool Executed, ulong Account, ulon
 /// </summary>
 public sealed record LiquidationRecord(ulong Account, ulong Penalty, ulong Cover);
 
+/// <summary>A funding tick record: the instrument, and the rate (ppm) and mark per lot the operator stated for it.</summary>
+public sealed record FundingRecord(int Instrument, long RatePpm, ulong MarkPerLot);
+
 /// <summary>
 /// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
 /// are all zero were unused and are skipped; every other slot must carry its kind and fields within their ranges.
@@ -33,12 +36,21 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
     IReadOnlyList<DepositRecord> Deposits, IReadOnlyList<TradeRecord> Trades, IReadOnlyList<WithdrawalRecord> Withdrawals, IReadOnlyList<ForcedRecord> Forced,
     IReadOnlyList<LiquidationRecord> Liquidations)
 {
+    /// <summary>The funding ticks, by instrument (circuits with funding slots).</summary>
+    public IReadOnlyList<FundingRecord> Funding { get; init; } = [];
+
+    /// <summary>The accounts the funding settlement slots settled, in their (increasing) order.</summary>
+    public IReadOnlyList<ulong> Settlements { get; init; } = [];
+
     private static readonly BigInteger Mask64 = ulong.MaxValue;
 
     /// <summary>How many words a batch of <paramref name="shape"/> has: a header, then each slot's fixed record.</summary>
     public static int WordCount(BatchShape shape) =>
         1 + shape.Deposits * BatchEncoding.DepositWords + shape.Trades * BatchEncoding.TradeWords + shape.Withdrawals * BatchEncoding.WithdrawalWords
         + shape.Forced * BatchEncoding.ForcedWords + shape.Liquidations * BatchEncoding.LiquidationWords;
+
+    /// <summary>The funding section's words: one per instrument, one per settlement slot (none without funding slots).</summary>
+    public static int FundingWordCount(CircuitConfig config) => config.Shape.Funding > 0 ? config.InstrumentCount + config.Shape.Funding : 0;
 
     /// <summary>Parses the committee's bytes (32-byte big-endian field words) for a circuit of <paramref name="config"/>; FormatException names the bad word.</summary>
     public static BatchData Decode(CircuitConfig config, ReadOnlySpan<byte> bytes)
@@ -60,7 +72,7 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
     {
         ArgumentNullException.ThrowIfNull(config);
         var shape = config.Shape;
-        int expected = WordCount(shape);
+        int expected = WordCount(shape) + FundingWordCount(config);
         if (words.Length != expected) throw new FormatException($"batch data has {words.Length} words; a batch of {shape} has {expected}");
         var header = words[0].ToBigInteger();
         if (header >> 192 != 0) throw new FormatException("word 0 (header) has bits above 192");
@@ -73,6 +85,7 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
             Kind(w, BatchEncoding.LiquidationKind, at);
             liquidations.Add(new LiquidationRecord(Field64(w, 8), Field64(w, 72), Top64(w, 136, at)));
         }
+        var (funding, settlements) = DecodeFunding(config, words, ref at);
         var deposits = new List<DepositRecord>();
         for (int i = 0; i < shape.Deposits; i++, at++)
         {
@@ -109,7 +122,36 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
             if (AllZero(words.Slice(at, BatchEncoding.ForcedWords))) continue;
             forced.Add(ForcedRequest(words[at].ToBigInteger(), words[at + 1].ToBigInteger(), at));
         }
-        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals, forced, liquidations);
+        return new BatchData((ulong)(header & Mask64), (ulong)((header >> 64) & Mask64), (ulong)(header >> 128), deposits, trades, withdrawals, forced, liquidations)
+        {
+            Funding = funding,
+            Settlements = settlements,
+        };
+    }
+
+    private static (List<FundingRecord>, List<ulong>) DecodeFunding(CircuitConfig config, ReadOnlySpan<Fr> words, ref int at)
+    {
+        var funding = new List<FundingRecord>();
+        var settlements = new List<ulong>();
+        if (config.Shape.Funding == 0) return (funding, settlements);
+        for (int j = 0; j < config.InstrumentCount; j++, at++)
+        {
+            if (words[at].IsZero) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.FundingKind, at);
+            if ((int)((w >> 8) & 0xFF) != j) throw new FormatException($"word {at} (funding) names instrument {(int)((w >> 8) & 0xFF)} in instrument {j}'s place");
+            var rate = (long)((w >> 16) & ((1 << 21) - 1)) - (1 << 20);
+            if (((w >> 37) & ((BigInteger.One << 27) - 1)) != 0 || rate is < -1_000_000 or > 1_000_000) throw new FormatException($"word {at} (funding) has a rate outside ±10^6 ppm");
+            funding.Add(new FundingRecord(j, rate, Top64(w, 64, at)));
+        }
+        for (int k = 0; k < config.Shape.Funding; k++, at++)
+        {
+            if (words[at].IsZero) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.SettlementKind, at);
+            settlements.Add(Top64(w, 8, at));
+        }
+        return (funding, settlements);
     }
 
     private static ForcedRecord ForcedRequest(BigInteger w, BigInteger y, int at)

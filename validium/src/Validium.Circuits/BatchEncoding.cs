@@ -16,6 +16,8 @@ public static class BatchEncoding
     public const int ForcedWithdrawalKind = 4;
     public const int ForcedTradeKind = 5;
     public const int LiquidationKind = 6;
+    public const int FundingKind = 7;
+    public const int SettlementKind = 8;
 
     /// <summary>The contract's L1-operation kinds (SPEC.md), a different numbering from the batch data's records.</summary>
     public const int L1Deposit = 1, L1ForcedWithdrawal = 2, L1ForcedTrade = 3;
@@ -147,6 +149,16 @@ public static class BatchEncoding
     /// <summary>A liquidation's record: kind 6 + account·2^8 + penalty·2^72 + cover·2^136 (the deficit the insurance fund covered).</summary>
     public static Fr LiquidationDataWord(ulong account, ulong penalty, ulong cover) =>
         Fr.FromBigInteger(LiquidationKind + ((BigInteger)account << 8) + ((BigInteger)penalty << 72) + ((BigInteger)cover << 136));
+
+    /// <summary>A funding tick's record: kind 7 + instrument·2^8 + (rate + 2^20)·2^16 + mark·2^64, the rate in ppm (|rate| ≤ 10^6), the mark per lot.</summary>
+    public static Fr FundingDataWord(int instrument, long ratePpm, ulong markPerLot)
+    {
+        if (ratePpm is < -1_000_000 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(ratePpm), "a funding rate is within ±10^6 ppm");
+        return Fr.FromBigInteger(FundingKind + ((BigInteger)instrument << 8) + ((BigInteger)(ratePpm + (1 << 20)) << 16) + ((BigInteger)markPerLot << 64));
+    }
+
+    /// <summary>A funding settlement's record: kind 8 + account·2^8; the payments follow from the state and the ticks.</summary>
+    public static Fr SettlementDataWord(ulong account) => Fr.FromBigInteger(SettlementKind + ((BigInteger)account << 8));
 
     private static void CheckAddress(BigInteger a, string name)
     {

@@ -33,18 +33,20 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
 /// How many slots of each operation type one batch has; unused slots are no-ops. Forced slots take L1 forced
 /// withdrawals and forced trades, the L1 queue's next operations after the deposits (0: the batch consumes deposits only).
 /// Liquidation slots take the engine's liquidations after an oracle commit (0: a circuit without them, as before they existed).
+/// Funding slots settle the holders of the instruments whose funding ticks in the batch (0: a circuit without funding).
 /// </summary>
-public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0, int Liquidations = 0)
+public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0, int Liquidations = 0, int Funding = 0)
 {
     public const int MaxSlots = 4096;
 
     public string? Validate() =>
-        new[] { Deposits, Trades, Withdrawals, Forced, Liquidations }.Any(n => n is < 0 or > MaxSlots)
+        new[] { Deposits, Trades, Withdrawals, Forced, Liquidations, Funding }.Any(n => n is < 0 or > MaxSlots)
             ? $"slot counts must be 0..{MaxSlots}"
             : null;
 
     public override string ToString() =>
-        $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests" + (Liquidations > 0 ? $", {Liquidations} liquidations" : "");
+        $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests" + (Liquidations > 0 ? $", {Liquidations} liquidations" : "")
+        + (Funding > 0 ? $", {Funding} funding settlements" : "");
 }
 
 /// <summary>
@@ -70,6 +72,24 @@ public sealed record CircuitConfig
     /// <summary>Share of maintenance margin a liquidated account pays to the insurance fund (the engine's LiquidationPenaltyPpm).</summary>
     public long LiquidationPenaltyPpm { get; init; }
 
+    /// <summary>
+    /// The shortest time between two funding ticks of one instrument, in seconds of the oracle rounds' timestamps; used
+    /// with funding slots (the node's funding period, rounded up to whole seconds).
+    /// </summary>
+    public long FundingPeriodSeconds { get; init; }
+
+    /// <summary>
+    /// Per instrument, the largest funding rate a tick may state (InstrumentSpec.FundingCapPpm: the engine clamps its rate
+    /// to it); used with funding slots. Kept beside the instrument table so circuits without funding compare as before.
+    /// </summary>
+    public ImmutableArray<int> FundingCapsPpm { get; init; } = [];
+
+    /// <summary>
+    /// Per instrument, how far the engine's mark may sit from the oracle's price (InstrumentSpec.PremiumCapPpm); used
+    /// with funding slots, whose step is taken at the mark the operator states within this band.
+    /// </summary>
+    public ImmutableArray<int> PremiumCapsPpm { get; init; } = [];
+
     /// <summary>The positions subtree is opened whole on every account access, so it stays small.</summary>
     public const int MaxPositionsDepth = 4;
 
@@ -87,7 +107,16 @@ public sealed record CircuitConfig
         if (!TreeShape.Contains(AccountDepth, FeeAccount)) return $"fee account {FeeAccount} is outside an account tree of depth {AccountDepth}";
         if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
         if (Shape is null) return "a batch shape is required";
+        if (Shape.Funding > 0 && ValidateFunding() is { } fundingError) return fundingError;
         return Shape.Liquidations > 0 ? ValidateLiquidation() ?? Shape.Validate() : Shape.Validate();
+    }
+
+    private string? ValidateFunding()
+    {
+        if (FundingPeriodSeconds is <= 0 or > uint.MaxValue) return "funding slots need a funding period of 1 to 2^32 − 1 seconds";
+        if (FundingCapsPpm.IsDefault || FundingCapsPpm.Length != InstrumentCount) return $"funding slots need a funding cap for each of the {InstrumentCount} instruments";
+        if (PremiumCapsPpm.IsDefault || PremiumCapsPpm.Length != InstrumentCount) return $"funding slots need a premium cap for each of the {InstrumentCount} instruments";
+        return FundingCapsPpm.Concat(PremiumCapsPpm).Any(c => c is < 0 or > 1_000_000) ? "funding and premium caps must be 0..1,000,000 ppm" : null;
     }
 
     private string? ValidateLiquidation()

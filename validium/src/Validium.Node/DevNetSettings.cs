@@ -50,6 +50,8 @@ public static class DevNetSettings
             ["Circuit:Withdrawals"] = Text(c.Shape.Withdrawals),
             ["Circuit:Forced"] = Text(c.Shape.Forced),
             ["Circuit:Liquidations"] = Text(c.Shape.Liquidations),
+            ["Circuit:Funding"] = Text(c.Shape.Funding),
+            ["Exchange:FundingPeriodMs"] = Text(Math.Max(1, c.FundingPeriodSeconds) * 1000),
             ["Circuit:LiquidatorAccount"] = Text((long)c.LiquidatorAccount),
             ["Circuit:InsuranceAccount"] = Text((long)c.InsuranceAccount),
             ["Circuit:LiquidationPenaltyPpm"] = Text(c.LiquidationPenaltyPpm),

@@ -124,11 +124,15 @@ public static class NodeConfiguration
             FeeAccount = (ulong)r.Long("Circuit:FeeAccount", 0, long.MaxValue),
             Shape = new BatchShape(r.Int("Circuit:Deposits", 0, BatchShape.MaxSlots), r.Int("Circuit:Trades", 0, BatchShape.MaxSlots),
                 r.Int("Circuit:Withdrawals", 0, BatchShape.MaxSlots), r.Int("Circuit:Forced", 0, BatchShape.MaxSlots),
-                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots)),
+                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots), r.Int("Circuit:Funding", 0, BatchShape.MaxSlots)),
             Instruments = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(InstrumentParams.FromSpec)],
             LiquidatorAccount = (ulong)r.Long("Circuit:LiquidatorAccount", 0, long.MaxValue),
             InsuranceAccount = (ulong)r.Long("Circuit:InsuranceAccount", 0, long.MaxValue),
             LiquidationPenaltyPpm = r.Long("Circuit:LiquidationPenaltyPpm", 0, 1_000_000),
+            // The circuit counts the period in the rounds' whole seconds; a part second rounds up, never shortening it.
+            FundingPeriodSeconds = (r.Long("Exchange:FundingPeriodMs", 1, uint.MaxValue * 1000L) + 999) / 1000,
+            FundingCapsPpm = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(i => i.FundingCapPpm)],
+            PremiumCapsPpm = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(i => i.PremiumCapPpm)],
         };
         if (r.Ok && circuit.Validate() is { } circuitError) r.Problem("Circuit", circuitError);
         int? devSeed = string.IsNullOrWhiteSpace(c["Circuit:DevSeed"]) ? null : r.Int("Circuit:DevSeed", 0, int.MaxValue);

@@ -36,6 +36,9 @@ internal sealed class Scenario : IDisposable
     /// <summary>The circuit's liquidator and insurance fund accounts (used only by shapes with liquidation slots).</summary>
     public const int LiquidatorId = 4, InsuranceId = 5;
 
+    /// <summary>The funding period of shapes with funding slots: an hour.</summary>
+    public const long FundingPeriodSeconds = 3600;
+
     public static readonly AccelDispatcher Cpu = new(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
 
     private static readonly ConcurrentDictionary<CircuitConfig, Lazy<BatchCircuit>> circuits = new();
@@ -56,6 +59,8 @@ internal sealed class Scenario : IDisposable
         {
             AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
             LiquidatorAccount = LiquidatorId, InsuranceAccount = InsuranceId, LiquidationPenaltyPpm = Engine.Config.LiquidationPenaltyPpm,
+            FundingPeriodSeconds = shape.Funding > 0 ? FundingPeriodSeconds : 0, FundingCapsPpm = shape.Funding > 0 ? Recorder.FundingCaps() : [],
+            PremiumCapsPpm = shape.Funding > 0 ? Recorder.PremiumCaps() : [],
         };
         Store = StateStore.Open(dir, Cpu, new StateStoreOptions { SyncWrites = false });
         Builder = new BatchBuilder(Config, Store);
@@ -163,7 +168,24 @@ internal sealed class Scenario : IDisposable
     {
         var (d, t, w) = Recorder.TakeBatch();
         edit?.Invoke(d, t, w);
-        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations());
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations(), Recorder.TakeFunding());
+    }
+
+    /// <summary>
+    /// Like <see cref="RefusedLiquidation"/> for a cheating operator's funding: the builder refuses the edited funding
+    /// with <paramref name="refusal"/>, and built without its checks the circuit is left unsatisfied.
+    /// </summary>
+    public string RefusedFunding(string refusal, Func<FundingOp, FundingOp> edit)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        var l = Recorder.TakeLiquidations();
+        var funding = edit(Recorder.TakeFunding());
+        var number = BatchNumber + 1;
+        var f = TakeForced();
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, f, t, w, l, funding));
+        Assert.Contains(refusal, e.Message);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, f, t, w, l, funding);
+        return Unsatisfied(batch.Assignment);
     }
 
     /// <summary>

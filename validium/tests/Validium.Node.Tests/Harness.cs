@@ -29,7 +29,12 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>The same circuit with two forced-request slots, for the tests of L1 forced requests.</summary>
     public static readonly CircuitConfig ForcedConfig = Config with { Shape = new BatchShape(4, 1, 1, Forced: 2) };
 
+    /// <summary>The same circuit with two funding settlement slots and a two-minute funding period (two rounds of <see cref="Round"/>).</summary>
+    public static readonly CircuitConfig FundingConfig = Config with { Shape = new BatchShape(4, 1, 1, Funding: 2), FundingPeriodSeconds = 120, FundingCapsPpm = [Btc.FundingCapPpm],
+        PremiumCapsPpm = [Btc.PremiumCapPpm] };
+
     private static readonly Lazy<ProvingKey> key = new(() => Setup.Run(new BatchCircuit(Config).Compile().R1cs, devSeed: 9));
+    private static readonly Lazy<ProvingKey> fundingKey = new(() => Setup.Run(new BatchCircuit(FundingConfig).Compile().R1cs, devSeed: 9));
     private static readonly Lazy<ProvingKey> forcedKey = new(() => Setup.Run(new BatchCircuit(ForcedConfig).Compile().R1cs, devSeed: 9));
 
     /// <summary>The BTC price per lot in collateral micro-units, as a PriceOracle round carries it: ticks × cash per tick-lot.</summary>
@@ -52,11 +57,14 @@ internal sealed class Harness : IAsyncDisposable
     public BatchPipeline Pipeline { get; private set; } = null!;
     public ExchangeService Exchange { get; private set; } = null!;
 
-    public static async Task<Harness> StartAsync(string? dir = null, int subscriberCapacity = 1024, bool forcedSlots = false)
+    public static async Task<Harness> StartAsync(string? dir = null, int subscriberCapacity = 1024, bool forcedSlots = false, bool fundingSlots = false)
     {
         var h = new Harness(dir ?? Directory.CreateTempSubdirectory("validium-node-").FullName);
         if (!Directory.Exists(h.BatchDir))
-            BatchStore.Initialize(h.BatchDir, forcedSlots ? ForcedConfig : Config, forcedSlots ? forcedKey.Value : key.Value);
+        {
+            var (config, pk) = forcedSlots ? (ForcedConfig, forcedKey.Value) : fundingSlots ? (FundingConfig, fundingKey.Value) : (Config, key.Value);
+            BatchStore.Initialize(h.BatchDir, config, pk);
+        }
         await h.RestartAsync(subscriberCapacity);
         return h;
     }
@@ -122,10 +130,10 @@ internal sealed class Harness : IAsyncDisposable
         return list;
     }
 
-    public static void AssertVerifies(BatchRecord r)
+    public static void AssertVerifies(BatchRecord r, bool fundingSlots = false)
     {
         Assert.Equal(BatchStatus.Proven, r.Status);
-        Assert.True(Verifier.Verify(key.Value.VerifyingKey, r.Proof!, r.PublicInputs.AsSpan(), out var reason), reason);
+        Assert.True(Verifier.Verify((fundingSlots ? fundingKey : key).Value.VerifyingKey, r.Proof!, r.PublicInputs.AsSpan(), out var reason), reason);
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,7 @@ public sealed record AccountData(BabyJubjubPoint Key, ulong Nonce, long Collater
     public AccountLeaf Leaf(int positionsDepth) => new(Key.X, Key.Y, Nonce, Collateral, PositionsRoot(positionsDepth));
 }
 
-/// <summary>The state's preimages beside its trees: account leaves by number, order fills by slot.</summary>
+/// <summary>The state's preimages beside its trees: account leaves by number, order fills by slot, the funding state (null: all zero).</summary>
 public sealed class StateMirror
 {
     private readonly Dictionary<ulong, AccountData> accounts;
@@ -52,12 +52,14 @@ public sealed class StateMirror
 
     public OrderFillLeaf? Fill(ulong slot) => fills.GetValueOrDefault(slot);
 
+    public FundingState? Funding { get; internal set; }
+
     internal void SetAccount(ulong id, AccountData data) => accounts[id] = data;
 
     internal void SetFill(ulong slot, OrderFillLeaf leaf) => fills[slot] = leaf;
 
     /// <summary>A copy to stage a batch on; the leaves are immutable, so copying the maps is enough.</summary>
-    internal StateMirror Clone() => new(new(accounts), new(fills));
+    internal StateMirror Clone() => new(new(accounts), new(fills)) { Funding = Funding };
 
     internal void ReplaceWith(StateMirror other)
     {
@@ -65,5 +67,6 @@ public sealed class StateMirror
         foreach (var kv in other.accounts) accounts[kv.Key] = kv.Value;
         fills.Clear();
         foreach (var kv in other.fills) fills[kv.Key] = kv.Value;
+        Funding = other.Funding;
     }
 }

@@ -71,8 +71,19 @@ public sealed partial class BatchBuilder
     /// engine's order), which the batch applies first (CIRCUIT.md, "Batch order and the engine").
     /// </summary>
     public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
-        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations)
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations) =>
+        Build(batchNumber, oracle, opsHead, deposits, forced, trades, withdrawals, liquidations, FundingOp.None);
+
+    /// <summary>
+    /// As above, with the engine's funding ticks and payments (<paramref name="funding"/>), which the batch applies right
+    /// after its liquidations (CIRCUIT.md, "Funding"): a circuit without funding slots takes no ticks.
+    /// </summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations, FundingOp funding)
     {
+        ArgumentNullException.ThrowIfNull(funding);
+        if (funding.Ticks.Count > 0 && cfg.Shape.Funding == 0)
+            throw new ArgumentException($"{funding.Ticks.Count} funding ticks do not fit a batch of {cfg.Shape}, which has no funding slots");
         ArgumentNullException.ThrowIfNull(liquidations);
         if (liquidations.Count > cfg.Shape.Liquidations)
             throw new ArgumentException($"{liquidations.Count} liquidations do not fit a batch of {cfg.Shape}");
@@ -108,7 +119,8 @@ public sealed partial class BatchBuilder
                     c.Words.AddRange(new Fr[BatchEncoding.WithdrawalWords]);
                 }
             },
-            (c, a, i) => ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i));
+            (c, a, i) => ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i),
+            (c, a) => Funding(c, a, funding));
     }
 
     /// <summary>A replay of a batch that consumed no forced requests: see the overload below.</summary>
@@ -167,6 +179,7 @@ public sealed partial class BatchBuilder
                 ForcedRequest(c, a, i < forced.Count ? forced[i] : null, i);
                 if (i < data.Forced.Count) CheckForcedRecord(data.Forced[i], c.Words[at], c.Words[at + 1], given, at, i);
             },
+            (c, _) => ReplayFunding(c, data),
             replay: true);
         // Records re-encode to the same words only if every field was canonical and every used slot came first.
         for (int i = 0; i < words.Length; i++)
@@ -193,7 +206,8 @@ public sealed partial class BatchBuilder
     }
 
     private PendingBatch Stage(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits,
-        Action<Context, Assignment, int> liquidation, Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced, bool replay = false)
+        Action<Context, Assignment, int> liquidation, Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced,
+        Action<Context, Assignment> funding, bool replay = false)
     {
         var shape = cfg.Shape;
         if (oracle.Prices.Length != cfg.InstrumentCount)
@@ -219,11 +233,12 @@ public sealed partial class BatchBuilder
                 for (int i = 0; i < shape.Liquidations; i++) liquidation(c, a.Sub($"liquidation[{i}]"), i);
                 CloseLiquidations(c, a.Sub("liquidation"));
             }
+            if (shape.Funding > 0) funding(c, a);
 
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
             for (int i = 0; i < shape.Trades; i++) trade(c, a.Sub($"trade[{i}]"), i);
-            if (c.Words.Count != 1 + shape.Liquidations * BatchEncoding.LiquidationWords + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
+            if (c.Words.Count != 1 + shape.Liquidations * BatchEncoding.LiquidationWords + BatchData.FundingWordCount(cfg) + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
             FeeCredit(c, a.Sub("fee"));
             for (int i = 0; i < shape.Withdrawals; i++) withdrawal(c, a.Sub($"withdrawal[{i}]"), i);
             for (int i = 0; i < shape.Forced; i++) forced(c, a.Sub($"forced[{i}]"), i);
@@ -270,10 +285,11 @@ public sealed partial class BatchBuilder
     {
         var index = BatchCircuit.FillRootIndex(cfg.AccountDepth);
         var proof = c.Batch.Prove(accounts, index);
-        if (proof.Leaf != BatchCircuit.FillRootLeafValue(oldFillRoot, cfg.FillDepth))
-            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root: the trees are not this circuit's state");
+        var funded = cfg.Shape.Funding > 0;
+        if (proof.Leaf != BatchCircuit.ReservedLeafValue(oldFillRoot, cfg.FillDepth, funded ? Mirror.Funding : null))
+            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root{(funded ? " and funding state" : "")}: the trees are not this circuit's state");
         a.Many("siblings", proof.Siblings);
-        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.FillRootLeafValue(c.Batch.Root(fills), cfg.FillDepth))]);
+        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.ReservedLeafValue(c.Batch.Root(fills), cfg.FillDepth, funded ? c.Mirror.Funding : null))]);
     }
 
     private void Deposit(Context c, Assignment a, DepositOp? d, int slot)

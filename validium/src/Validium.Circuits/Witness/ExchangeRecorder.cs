@@ -27,6 +27,12 @@ public sealed partial class ExchangeRecorder(Engine engine)
     public ImmutableArray<InstrumentParams> Instruments() =>
         [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => InstrumentParams.FromSpec(Engine.Instrument(i)))];
 
+    /// <summary>The engine's funding caps per listed instrument, for a circuit with funding slots.</summary>
+    public ImmutableArray<int> FundingCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).FundingCapPpm)];
+
+    /// <summary>The engine's premium caps per listed instrument, for a circuit with funding slots.</summary>
+    public ImmutableArray<int> PremiumCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).PremiumCapPpm)];
+
     /// <summary>Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot.</summary>
     public OracleRound OracleRound(ulong round, ulong timestampSeconds) =>
         new(round, timestampSeconds, [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i =>
@@ -110,7 +116,7 @@ public sealed partial class ExchangeRecorder(Engine engine)
         for (; seen < events.Length; seen++)
         {
             ref readonly var e = ref events[seen];
-            if (LiquidationEvent(in e)) continue;
+            if (LiquidationEvent(in e) || FundingEvent(in e)) continue;
             if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = new OpenOrder(current, current.Order.Quantity);
             else if (e.Kind == EventKind.Trade)
             {

@@ -43,13 +43,22 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 ["filled"] = kv.Value.FilledSize,
             })]),
         };
+        if (Mirror.Funding is { } f)
+            doc["funding"] = new JsonObject { ["index"] = new JsonArray([.. f.Index.Select(g => (JsonNode)g)]), ["lastTick"] = new JsonArray([.. f.LastTick.Select(t => (JsonNode)t)]) };
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     public static JsonObject ConfigJson(CircuitConfig c)
     {
         var json = BaseConfigJson(c);
-        // Written only for circuits with liquidation slots, so the files of circuits without them stay as they were.
+        // Written only for circuits with funding or liquidation slots, so the files of circuits without them stay as they were.
+        if (c.Shape.Funding > 0)
+        {
+            json["shape"]!["funding"] = c.Shape.Funding;
+            json["fundingPeriodSeconds"] = c.FundingPeriodSeconds;
+            json["fundingCapsPpm"] = new JsonArray([.. c.FundingCapsPpm.Select(v => (JsonNode)v)]);
+            json["premiumCapsPpm"] = new JsonArray([.. c.PremiumCapsPpm.Select(v => (JsonNode)v)]);
+        }
         if (c.Shape.Liquidations > 0)
         {
             json["shape"]!["liquidations"] = c.Shape.Liquidations;
@@ -91,7 +100,10 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 FeeAccount = UInt(o, "feeAccount"),
                 // Files written before forced-request slots existed describe circuits without them.
                 Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals"), shape["forced"] is null ? 0 : Int(shape, "forced"),
-                    shape["liquidations"] is null ? 0 : Int(shape, "liquidations")),
+                    shape["liquidations"] is null ? 0 : Int(shape, "liquidations"), shape["funding"] is null ? 0 : Int(shape, "funding")),
+                FundingPeriodSeconds = o["fundingPeriodSeconds"] is null ? 0 : Long(o, "fundingPeriodSeconds"),
+                FundingCapsPpm = o["fundingCapsPpm"] is null ? [] : [.. Arr(o, "fundingCapsPpm").Select(n => n!.GetValue<int>())],
+                PremiumCapsPpm = o["premiumCapsPpm"] is null ? [] : [.. Arr(o, "premiumCapsPpm").Select(n => n!.GetValue<int>())],
                 Instruments = [.. Arr(o, "instruments").Select(n =>
                 {
                     var i = n?.AsObject() ?? throw new FormatException("an instrument is null");
@@ -138,6 +150,11 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
             {
                 var f = n?.AsObject() ?? throw new FormatException("a fill is null");
                 mirror.SetFill(UInt(f, "slot"), new OrderFillLeaf(Field(f, "orderHash"), UInt(f, "filled")));
+            }
+            if (o["funding"] is JsonObject funding)
+            {
+                mirror.Funding = new FundingState([.. Arr(funding, "index").Select(n => n!.GetValue<long>())], [.. Arr(funding, "lastTick").Select(n => n!.GetValue<ulong>())]);
+                if (mirror.Funding.Validate(config.InstrumentCount) is { } err) throw new FormatException(err);
             }
             return new StateSnapshot(config, mirror, UInt(o, "batchNumber"), Field(o, "root"), UInt(o, "opsProcessed"), Field(o, "opsHead"), UInt(o, "oracleRound"));
         }

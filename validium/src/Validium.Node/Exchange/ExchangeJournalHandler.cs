@@ -24,7 +24,10 @@ internal sealed record Applied(
     /// <summary>The liquidations an oracle commit caused; the batch applies them first.</summary>
     public IReadOnlyList<LiquidationOp> Liquidations { get; init; } = [];
 
-    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count > 0;
+    /// <summary>The funding ticks the command made (an oracle commit's scheduled ones, or an operator's), with every payment.</summary>
+    public FundingOp Funding { get; init; } = FundingOp.None;
+
+    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count + Funding.Ticks.Count > 0;
 }
 
 /// <summary>
@@ -100,7 +103,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             var forced = Recorder.TakeForced();
             bool everything = command is OracleRoundCommitted or OperatorCommand;
             var delta = view.Update(Engine, sequence, timestamp, events, everything, WithdrawalNonce, lastL1Operation, lastOracleRound);
-            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations() };
+            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations(), Funding = Recorder.TakeFunding() };
         }
     }
 
@@ -210,6 +213,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             var outcome = Recorder.Execute(Command.OracleIndex(time, underlying, price));
             if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}'s price for underlying {underlying}");
         }
+        ScheduledFunding(time, round);
         committed = round;
         return Ack.Ok(sequence);
     }
@@ -239,7 +243,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
                 return Ack.FromOutcome(sequence, Recorder.Execute(c), $"listing instrument {next}");
             }
             case CommandKind.Funding:
-                return Ack.FromOutcome(sequence, Recorder.Execute(c), $"funding of instrument {c.Instrument}");
+                return OperatorFunding(sequence, c);
             default:
                 return Ack.Refused(sequence, AckCodes.Malformed, $"{c.Kind} is not an operator command (listing, funding)");
         }
