@@ -71,7 +71,10 @@ public static class BatchFile
         string? Proof,
         // Absent from records without liquidations, so those (and files written before liquidation slots) read and write as before.
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiquidationDto[]? Liquidations = null,
-        ForcedDto[]? Forced = null);
+        ForcedDto[]? Forced = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExpiryDto[]? Expiries = null);
+
+    private sealed record ExpiryDto(ulong Account, int Instrument, long Payout);
 
     private sealed record MoveDto(ulong To, int Instrument, long Lots, long PriceTicks);
 
@@ -105,7 +108,8 @@ public static class BatchFile
         r.Proof is null ? null : SnarkjsJson.WriteProof(r.Proof),
         r.Liquidations.IsEmpty ? null : [.. r.Liquidations.Select(l => new LiquidationDto(l.Account, l.TotalValue, l.MaintenanceMargin, l.Penalty,
             [.. l.Transfers.Select(Move)], l.Cover, [.. l.Deleveraged.Select(Move)], l.Socialised))],
-        r.Forced.IsEmpty ? null : [.. r.Forced.Select(f => new ForcedDto(f.Word.ToString(), f.A.ToString(), f.B.ToString(), f.C.ToString()))]);
+        r.Forced.IsEmpty ? null : [.. r.Forced.Select(f => new ForcedDto(f.Word.ToString(), f.A.ToString(), f.B.ToString(), f.C.ToString()))],
+        r.Expiries.IsEmpty ? null : [.. r.Expiries.Select(x => new ExpiryDto(x.Account, x.Instrument, x.Payout))]);
 
     private static MoveDto Move(PositionMove m) => new(m.To, m.Instrument, m.Lots, m.PriceTicks);
 
@@ -131,6 +135,7 @@ public static class BatchFile
         Liquidations = [.. (d.Liquidations ?? []).Select(x => new LiquidationOp(x.Account, x.TotalValue, x.MaintenanceMargin, x.Penalty, [.. x.Transfers.Select(Move)],
             x.Cover, [.. x.Deleveraged.Select(Move)], x.Socialised))],
         Forced = [.. (d.Forced ?? []).Select(x => new ForcedOp(Fr.Parse(x.Word), Fr.Parse(x.A), Fr.Parse(x.B), Fr.Parse(x.C)))],
+        Expiries = [.. (d.Expiries ?? []).Select(x => new ExpiryOp(x.Account, x.Instrument, x.Payout))],
         DataWords = [.. d.DataWords.Select(Fr.Parse)],
         Inputs = d.Inputs.ToDictionary(kv => kv.Key, kv => Fr.Parse(kv.Value)),
         PublicInputs = [.. d.PublicInputs.Select(Fr.Parse)],

@@ -150,8 +150,8 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     public ValueTask OracleCommittedAsync(OracleRound round, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(round);
-        if (round.Prices.Length != Config.InstrumentCount)
-            throw new ArgumentException($"the round has {round.Prices.Length} prices, the circuit's table {Config.InstrumentCount} instruments", nameof(round));
+        if (round.Prices.Length != Config.PriceCount)
+            throw new ArgumentException($"the round has {round.Prices.Length} prices, the circuit's table {Config.InstrumentCount} instruments and {Config.OptionCount} option spots", nameof(round));
         _ = round.Commitment; // refuses a zero price here rather than at the cut
         ThrowIfStopped();
         lock (addGate) oracleKnown = true;
@@ -164,9 +164,10 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(recorder);
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
         var liquidations = recorder.TakeLiquidations();
+        var expiries = recorder.TakeExpiries();
         var forced = recorder.TakeForced();
-        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, ct);
-        if (liquidations.Count > 0)
+        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, expiries, ct);
+        if (liquidations.Count > 0 || expiries.Count > 0)
             throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations; only an oracle commit liquidates");
         return AddAsync(sequence, deposits, trades, withdrawals, forced, ct);
     }
@@ -183,18 +184,26 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     /// before anything else the batch holds, and the circuit applies them first (CIRCUIT.md, "Batch order and the engine").
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default)
+        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, liquidations, [], ct);
+
+    /// <summary>
+    /// As above, with the option expiry settlements the command made (an oracle commit's), indexed before its
+    /// liquidations: the engine expires options at the commit before it liquidates (CIRCUIT.md, "Expiry slots").
+    /// </summary>
+    public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
+        IReadOnlyList<LiquidationOp> liquidations, IReadOnlyList<ExpiryOp> expiries, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(liquidations);
+        ArgumentNullException.ThrowIfNull(expiries);
         ArgumentNullException.ThrowIfNull(deposits);
         ArgumentNullException.ThrowIfNull(trades);
         ArgumentNullException.ThrowIfNull(withdrawals);
         ThrowIfStopped();
         var shape = Config.Shape;
         if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0
-            || liquidations.Count > 0 && shape.Liquidations == 0)
+            || liquidations.Count > 0 && shape.Liquidations == 0 || expiries.Count > 0 && shape.Expiries == 0)
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
-        var all = liquidations.Cast<object>().Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
+        var all = expiries.Cast<object>().Concat(liquidations).Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
         return Enqueue(sequence, all, ct);
     }
@@ -242,7 +251,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         PendingBatch built;
         try
         {
-            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations);
+            built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations, record.Expiries);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -330,15 +339,15 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations];
-        Span<int> count = stackalloc int[5];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations, shape.Expiries];
+        Span<int> count = stackalloc int[6];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
             int kind = pending[k].Op switch
             {
-                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4,
+                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4, ExpiryOp => 5,
                 var other => throw new InvalidOperationException($"{other.GetType().Name} is not an operation the batcher cuts"),
             };
             if (count[kind] == capacity[kind] || EndsAfterForced(count, kind))
@@ -362,11 +371,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var withdrawals = ops.Select(p => p.Op).OfType<WithdrawalOp>().ToList();
         var liquidations = ops.Select(p => p.Op).OfType<LiquidationOp>().ToList();
         var forced = ops.Select(p => p.Op).OfType<ForcedOutcome>().ToList();
+        var expiries = ops.Select(p => p.Op).OfType<ExpiryOp>().ToList();
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations))
+        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations, expiries))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op));
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op)) with { Expiries = [.. expiries] };
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -389,11 +399,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     }
 
     private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<ForcedOutcome> forced, List<TradeOp> trades, List<WithdrawalOp> withdrawals,
-        List<LiquidationOp> liquidations)
+        List<LiquidationOp> liquidations, List<ExpiryOp> expiries)
     {
         try
         {
-            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations);
+            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations, expiries);
             CheckForcedDecisions(built, forced);
             return built;
         }

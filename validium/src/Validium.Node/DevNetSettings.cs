@@ -50,6 +50,7 @@ public static class DevNetSettings
             ["Circuit:Withdrawals"] = Text(c.Shape.Withdrawals),
             ["Circuit:Forced"] = Text(c.Shape.Forced),
             ["Circuit:Liquidations"] = Text(c.Shape.Liquidations),
+            ["Circuit:Expiries"] = Text(c.Shape.Expiries),
             ["Circuit:LiquidatorAccount"] = Text((long)c.LiquidatorAccount),
             ["Circuit:InsuranceAccount"] = Text((long)c.InsuranceAccount),
             ["Circuit:LiquidationPenaltyPpm"] = Text(c.LiquidationPenaltyPpm),

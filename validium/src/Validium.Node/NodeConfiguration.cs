@@ -124,7 +124,7 @@ public static class NodeConfiguration
             FeeAccount = (ulong)r.Long("Circuit:FeeAccount", 0, long.MaxValue),
             Shape = new BatchShape(r.Int("Circuit:Deposits", 0, BatchShape.MaxSlots), r.Int("Circuit:Trades", 0, BatchShape.MaxSlots),
                 r.Int("Circuit:Withdrawals", 0, BatchShape.MaxSlots), r.Int("Circuit:Forced", 0, BatchShape.MaxSlots),
-                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots)),
+                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots), r.Int("Circuit:Expiries", 0, BatchShape.MaxSlots)),
             Instruments = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(InstrumentParams.FromSpec)],
             LiquidatorAccount = (ulong)r.Long("Circuit:LiquidatorAccount", 0, long.MaxValue),
             InsuranceAccount = (ulong)r.Long("Circuit:InsuranceAccount", 0, long.MaxValue),

@@ -24,7 +24,10 @@ internal sealed record Applied(
     /// <summary>The liquidations an oracle commit caused; the batch applies them first.</summary>
     public IReadOnlyList<LiquidationOp> Liquidations { get; init; } = [];
 
-    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count > 0;
+    /// <summary>The option expiry settlements an oracle commit made; the batch applies them before its liquidations.</summary>
+    public IReadOnlyList<ExpiryOp> Expiries { get; init; } = [];
+
+    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count + Expiries.Count > 0;
 }
 
 /// <summary>
@@ -100,7 +103,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             var forced = Recorder.TakeForced();
             bool everything = command is OracleRoundCommitted or OperatorCommand;
             var delta = view.Update(Engine, sequence, timestamp, events, everything, WithdrawalNonce, lastL1Operation, lastOracleRound);
-            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations() };
+            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations(), Expiries = Recorder.TakeExpiries() };
         }
     }
 

@@ -374,8 +374,8 @@ public sealed partial class ExchangeService : IAsyncDisposable
     /// <summary>A forced request is a command of its own, and only an oracle commit liquidates, so a command has one kind or the other.</summary>
     private ValueTask AddToPipeline(long sequence, Applied a)
     {
-        if (a.Forced.Count == 0) return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations);
-        if (a.Liquidations.Count > 0) throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations");
+        if (a.Forced.Count == 0) return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations, a.Expiries);
+        if (a.Liquidations.Count > 0 || a.Expiries.Count > 0) throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations");
         return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Forced);
     }
 
