@@ -38,6 +38,7 @@ internal static class BatchProving
         Console.WriteLine($"| liquidation slot | {two - one:N0} |\n| liquidation section, once per batch (liquidator, insurance fund, maintenance per lot) | {one - fixedPart - (two - one):N0} |");
         Console.WriteLine("\n| liquidation slots (nothing else) | constraints |\n|---:|---:|");
         foreach (int n in sizes) Console.WriteLine($"| {n} | {Liquidations(n):N0} |");
+        OptionConstraints.Print(table);
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
