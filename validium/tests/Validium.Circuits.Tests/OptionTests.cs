@@ -163,6 +163,36 @@ public class OptionTests
         Assert.Contains("oracle: assert equal", label);
     }
 
+    /// <summary>
+    /// Forced requests beside options, decided by the engine (Engine.ExecuteForced) and by the builder and circuit alike:
+    /// a forced trade of the call is refused by both; account 1, short 100 calls, may withdraw 99,000 but not 99,500, since
+    /// a short lot needs 15% × 50 = 7.5 USD initial (750 in all) and its value is its collateral (the premium it received
+    /// is its open notional). The perpetual rule (100 × 2 × 15% = 30) would have let it take 99,900.
+    /// </summary>
+    [Fact]
+    public void Forced_requests_next_to_options_are_decided_alike_by_the_engine_and_the_circuit()
+    {
+        var shape = new BatchShape(4, 2, 1, Forced: 3, Expiries: 1);
+        using var s = Funded(shape);
+        TradeCalls(s);
+        using (var b = s.Build()) Assert.True(s.Prove(b).IsSatisfied);
+        var oracle = s.Oracle;
+        var engine = new[]
+        {
+            s.ForceTrade(2, 1, BtcCall, 10, 2 * Usd), s.ForceWithdrawal(1, 99_500 * Usd, KeyOf(1)), s.ForceWithdrawal(1, 99_000 * Usd, KeyOf(1)),
+        }.Select(op => s.Recorder.Forced(s.Now, op, oracle, 0)).ToList();
+        Assert.Equal([RejectCode.NotAPerpetual, RejectCode.InsufficientMargin, RejectCode.None], engine.Select(o => o.Code));
+        Assert.Equal(engine.Select(o => o.Accepted), s.Recorder.TakeForced().Select(f => f.Executed));
+
+        using var batch = s.Build();
+        int first = 1 + BatchEncoding.ExpiryWords * shape.Expiries + shape.Deposits + BatchEncoding.TradeWords * shape.Trades + BatchEncoding.WithdrawalWords * shape.Withdrawals;
+        var executed = Enumerable.Range(0, 3).Select(k => (batch.DataWords[first + BatchEncoding.ForcedWords * k].ToBigInteger() >> 8 & 1) == 1);
+        Assert.Equal([false, false, true], executed);
+        var solution = s.Prove(batch);
+        Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
+        AssertStateMatchesEngine(s);
+    }
+
     [Fact]
     public void Option_batches_replay_from_their_data_to_the_same_roots()
     {
