@@ -46,6 +46,7 @@ internal static class BatchProving
         Console.WriteLine($"\n| part | constraints |\n|---|---:|\n| funding settlement slot | {f2 - f1:N0} |\n| funding section, once per batch (ticks, funding state in the reserved leaf) | {f1 - fixedPart - (f2 - f1):N0} |");
         Console.WriteLine("\n| funding settlement slots (nothing else) | constraints |\n|---:|---:|");
         foreach (int n in sizes) Console.WriteLine($"| {n} | {Funding(n):N0} |");
+        OptionConstraints.Print(table);
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });

@@ -72,13 +72,16 @@ public static class BatchFile
         // Absent from records without liquidations, so those (and files written before liquidation slots) read and write as before.
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LiquidationDto[]? Liquidations = null,
         ForcedDto[]? Forced = null,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FundingDto? Funding = null);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FundingDto? Funding = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExpiryDto[]? Expiries = null);
 
     private sealed record FundingDto(TickDto[] Ticks, PaymentDto[] Payments);
 
     private sealed record TickDto(int Instrument, long RatePpm, long Index, ulong MarkPerLot);
 
     private sealed record PaymentDto(ulong Account, int Instrument, long Amount);
+
+    private sealed record ExpiryDto(ulong Account, int Instrument, long Payout);
 
     private sealed record MoveDto(ulong To, int Instrument, long Lots, long PriceTicks);
 
@@ -114,7 +117,9 @@ public static class BatchFile
             [.. l.Transfers.Select(Move)], l.Cover, [.. l.Deleveraged.Select(Move)], l.Socialised))],
         r.Forced.IsEmpty ? null : [.. r.Forced.Select(f => new ForcedDto(f.Word.ToString(), f.A.ToString(), f.B.ToString(), f.C.ToString()))],
         r.Funding.Ticks.Count == 0 ? null : new FundingDto([.. r.Funding.Ticks.Select(t => new TickDto(t.Instrument, t.RatePpm, t.Index, t.MarkPerLot))],
-            [.. r.Funding.Payments.Select(p => new PaymentDto(p.Account, p.Instrument, p.Amount))]));
+            [.. r.Funding.Payments.Select(p => new PaymentDto(p.Account, p.Instrument, p.Amount))]),
+
+        r.Expiries.IsEmpty ? null : [.. r.Expiries.Select(x => new ExpiryDto(x.Account, x.Instrument, x.Payout))]);
 
     private static MoveDto Move(PositionMove m) => new(m.To, m.Instrument, m.Lots, m.PriceTicks);
 
@@ -142,6 +147,7 @@ public static class BatchFile
         Forced = [.. (d.Forced ?? []).Select(x => new ForcedOp(Fr.Parse(x.Word), Fr.Parse(x.A), Fr.Parse(x.B), Fr.Parse(x.C)))],
         Funding = d.Funding is null ? FundingOp.None
             : new FundingOp([.. d.Funding.Ticks.Select(t => new FundingTick(t.Instrument, t.RatePpm, t.Index, t.MarkPerLot))], [.. d.Funding.Payments.Select(p => new FundingPayment(p.Account, p.Instrument, p.Amount))]),
+        Expiries = [.. (d.Expiries ?? []).Select(x => new ExpiryOp(x.Account, x.Instrument, x.Payout))],
         DataWords = [.. d.DataWords.Select(Fr.Parse)],
         Inputs = d.Inputs.ToDictionary(kv => kv.Key, kv => Fr.Parse(kv.Value)),
         PublicInputs = [.. d.PublicInputs.Select(Fr.Parse)],

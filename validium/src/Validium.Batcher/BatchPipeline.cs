@@ -150,8 +150,8 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     public ValueTask OracleCommittedAsync(OracleRound round, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(round);
-        if (round.Prices.Length != Config.InstrumentCount)
-            throw new ArgumentException($"the round has {round.Prices.Length} prices, the circuit's table {Config.InstrumentCount} instruments", nameof(round));
+        if (round.Prices.Length != Config.PriceCount)
+            throw new ArgumentException($"the round has {round.Prices.Length} prices, the circuit's table {Config.InstrumentCount} instruments and {Config.OptionCount} option spots", nameof(round));
         _ = round.Commitment; // refuses a zero price here rather than at the cut
         ThrowIfStopped();
         lock (addGate) oracleKnown = true;
@@ -165,10 +165,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var (deposits, trades, withdrawals) = recorder.TakeBatch();
         var liquidations = recorder.TakeLiquidations();
         var funding = recorder.TakeFunding();
+        var expiries = recorder.TakeExpiries();
         var forced = recorder.TakeForced();
-        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, funding, ct);
-        if (liquidations.Count > 0 || funding.Ticks.Count > 0)
-            throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations or funding; only an oracle commit does those");
+        if (forced.Count == 0) return AddAsync(sequence, deposits, trades, withdrawals, liquidations, funding, expiries, ct);
+        if (liquidations.Count > 0 || funding.Ticks.Count > 0 || expiries.Count > 0)
+            throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations, expiries or funding; only an oracle commit does those");
         return AddAsync(sequence, deposits, trades, withdrawals, forced, ct);
     }
 
@@ -184,26 +185,39 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     /// before anything else the batch holds, and the circuit applies them first (CIRCUIT.md, "Batch order and the engine").
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, liquidations, FundingOp.None, ct);
+        IReadOnlyList<LiquidationOp> liquidations, CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, liquidations, FundingOp.None, [], ct);
 
     /// <summary>
     /// As above, with the funding the command made (an oracle commit's, after its liquidations), indexed after the
     /// liquidations: the circuit applies it right after them, so a batch holding other operations is cut before it.
     /// </summary>
     public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
-        IReadOnlyList<LiquidationOp> liquidations, FundingOp funding, CancellationToken ct = default)
+        IReadOnlyList<LiquidationOp> liquidations, FundingOp funding, CancellationToken ct = default) => AddAsync(sequence, deposits, trades, withdrawals, liquidations, funding, [], ct);
+
+    /// <summary>
+    /// As above, with the option expiry settlements the command made (an oracle commit's), indexed before its
+    /// liquidations: the engine expires options at the commit before it liquidates (CIRCUIT.md, "Expiry slots").
+    /// </summary>
+    public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
+        IReadOnlyList<LiquidationOp> liquidations, IReadOnlyList<ExpiryOp> expiries, CancellationToken ct = default) =>
+        AddAsync(sequence, deposits, trades, withdrawals, liquidations, FundingOp.None, expiries, ct);
+
+    /// <summary>An oracle commit's expiries, liquidations and funding, in the engine's (and the circuit's) order, with the command's other operations.</summary>
+    public ValueTask AddAsync(long sequence, IReadOnlyList<DepositOp> deposits, IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals,
+        IReadOnlyList<LiquidationOp> liquidations, FundingOp funding, IReadOnlyList<ExpiryOp> expiries, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(liquidations);
         ArgumentNullException.ThrowIfNull(funding);
+        ArgumentNullException.ThrowIfNull(expiries);
         ArgumentNullException.ThrowIfNull(deposits);
         ArgumentNullException.ThrowIfNull(trades);
         ArgumentNullException.ThrowIfNull(withdrawals);
         ThrowIfStopped();
         var shape = Config.Shape;
         if (deposits.Count > 0 && shape.Deposits == 0 || trades.Count > 0 && shape.Trades == 0 || withdrawals.Count > 0 && shape.Withdrawals == 0
-            || liquidations.Count > 0 && shape.Liquidations == 0 || funding.Ticks.Count > 0 && shape.Funding == 0)
+            || liquidations.Count > 0 && shape.Liquidations == 0 || funding.Ticks.Count > 0 && shape.Funding == 0 || expiries.Count > 0 && shape.Expiries == 0)
             throw new ArgumentException($"command {sequence} has operations of a kind the circuit has no slots for ({shape})");
-        var all = liquidations.Cast<object>().Concat(funding.Ticks.Count > 0 ? [funding] : Array.Empty<object>()).Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
+        var all = expiries.Cast<object>().Concat(liquidations).Concat(funding.Ticks.Count > 0 ? [funding] : Array.Empty<object>()).Concat(deposits).Concat(trades).Concat(withdrawals).ToList();
         if (all.Any(op => op is null)) throw new ArgumentException($"command {sequence} has a null operation");
         return Enqueue(sequence, all, ct);
     }
@@ -252,7 +266,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         try
         {
             built = builder.Build(record.Number, record.Oracle, record.OpsHeadBefore, record.Deposits, record.Forced, record.Trades, record.Withdrawals, record.Liquidations,
-                record.Funding);
+                record.Funding, record.Expiries);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -340,15 +354,15 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     private int FitsThrough(out bool full)
     {
         var shape = Config.Shape;
-        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations, shape.Funding > 0 ? 1 : 0];
-        Span<int> count = stackalloc int[6];
+        Span<int> capacity = [shape.Deposits, shape.Trades, shape.Withdrawals, shape.Forced, shape.Liquidations, shape.Funding > 0 ? 1 : 0, shape.Expiries];
+        Span<int> count = stackalloc int[capacity.Length];
         int k = 0;
         full = false;
         for (; k < pending.Count; k++)
         {
             int kind = pending[k].Op switch
             {
-                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4, FundingOp => 5,
+                DepositOp => 0, TradeOp => 1, WithdrawalOp => 2, ForcedOutcome => 3, LiquidationOp => 4, FundingOp => 5, ExpiryOp => 6,
                 var other => throw new InvalidOperationException($"{other.GetType().Name} is not an operation the batcher cuts"),
             };
             // Funding runs right after the liquidations: a batch that already holds anything else ends before it.
@@ -361,7 +375,7 @@ public sealed partial class BatchPipeline : IAsyncDisposable
             count[kind]++;
         }
         // A batch's one funding op does not fill it: the operations after the tick still fit the batch.
-        for (int kind = 0; kind < capacity.Length - 1; kind++) full |= capacity[kind] > 0 && count[kind] == capacity[kind];
+        for (int kind = 0; kind < capacity.Length; kind++) full |= kind != 5 && capacity[kind] > 0 && count[kind] == capacity[kind];
         return k;
     }
 
@@ -376,11 +390,12 @@ public sealed partial class BatchPipeline : IAsyncDisposable
         var liquidations = ops.Select(p => p.Op).OfType<LiquidationOp>().ToList();
         var forced = ops.Select(p => p.Op).OfType<ForcedOutcome>().ToList();
         var funding = ops.Select(p => p.Op).OfType<FundingOp>().SingleOrDefault() ?? FundingOp.None;
+        var expiries = ops.Select(p => p.Op).OfType<ExpiryOp>().ToList();
         var round = oracle ?? throw new InvalidOperationException("operations are pending but no oracle round is known");
         BatchRecord record;
-        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations, funding))
+        using (var built = BuildOrExplain(round, deposits, forced, trades, withdrawals, liquidations, funding, expiries))
         {
-            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op), funding);
+            record = BatchRecord.FromPending(built, reason, ops[^1].Position, round, opsHead, deposits, trades, withdrawals, liquidations, forced.Select(f => f.Op), funding) with { Expiries = [.. expiries] };
             // Durable before the state moves and before the prover sees it: from here on a crash proves it again, never re-cuts it.
             store.Write(record);
             built.Commit();
@@ -403,11 +418,11 @@ public sealed partial class BatchPipeline : IAsyncDisposable
     }
 
     private PendingBatch BuildOrExplain(OracleRound round, List<DepositOp> deposits, List<ForcedOutcome> forced, List<TradeOp> trades, List<WithdrawalOp> withdrawals,
-        List<LiquidationOp> liquidations, FundingOp funding)
+        List<LiquidationOp> liquidations, FundingOp funding, List<ExpiryOp> expiries)
     {
         try
         {
-            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations, funding);
+            var built = builder.Build(nextNumber, round, opsHead, deposits, [.. forced.Select(f => f.Op)], trades, withdrawals, liquidations, funding, expiries);
             CheckForcedDecisions(built, forced);
             return built;
         }

@@ -74,6 +74,8 @@ public sealed record BatchRecord
 
     /// <summary>The engine's liquidations after the round's commit; the circuit applies them first (none in records written before liquidation slots).</summary>
     public ImmutableArray<LiquidationOp> Liquidations { get; init; } = [];
+    /// <summary>The engine's option expiry settlements at the round's commit; the circuit applies them before anything else (none in older records).</summary>
+    public ImmutableArray<ExpiryOp> Expiries { get; init; } = [];
     /// <summary>L1 forced requests the batch consumed, in queue order after its deposits (executed or refused by the state).</summary>
     public ImmutableArray<ForcedOp> Forced { get; init; } = [];
 
@@ -89,7 +91,7 @@ public sealed record BatchRecord
 
     public Proof? Proof { get; init; }
 
-    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length + Forced.Length + (Funding.Ticks.Count > 0 ? 1 : 0);
+    public int OperationCount => Deposits.Length + Trades.Length + Withdrawals.Length + Liquidations.Length + Forced.Length + Expiries.Length + (Funding.Ticks.Count > 0 ? 1 : 0);
 
     /// <summary>The L1 operations the batch consumes: its deposits, then its forced requests.</summary>
     public int L1Operations => Deposits.Length + Forced.Length;

@@ -98,7 +98,7 @@ public sealed partial class BatchCircuit
             api.AssertLessOrEqual(api.Add(acc.Nonce, Fr.One), nonce, 64);
         var left = api.Sub(acc.Collateral, amount);
         Arith.Signed64(api, left);
-        AccountGadget.AssertMargin(api, Config, s.Prices, left, acc.Size, acc.Notional, initial: true);
+        AccountGadget.AssertMargin(api, Config, s.Prices, left, acc.Size, acc.Notional, initial: true, s.Options);
         var newLeaf = AccountGadget.Leaf(api, acc.Ax, acc.Ay, nonce, left, positionsRoot);
         s.AccountsRoot = AccountGadget.Replace(api, en, s.AccountsRoot, newLeaf, acc.Siblings, bits);
 

@@ -87,7 +87,9 @@ public sealed partial class BatchCircuit
         Variable lotsTraded;
         using (api.Scope("sizes fit"))
         {
-            var tradeFits = api.Mul(api.Mul(inTable, Arith.FitsSigned64(api, api.Add(fromA, size), 65)),
+            // Forced trades settle perpetuals only (CIRCUIT.md, "Options"); a table without options keeps its circuit.
+            var tradable = Config.OptionCount > 0 ? api.Mul(inTable, Arith.Lookup(api, sel, j => Config.Instruments[j].IsOption ? 0 : 1)) : inTable;
+            var tradeFits = api.Mul(api.Mul(tradable, Arith.FitsSigned64(api, api.Add(fromA, size), 65)),
                 Arith.FitsSigned64(api, api.Sub(fromB, size), 65));
             lotsTraded = api.Mul(tradeFits, lots);
             allowed = api.Mul(allowed, api.Sub(Fr.One, api.Mul(isTrade, api.Sub(Fr.One, tradeFits))));
@@ -143,7 +145,7 @@ public sealed partial class BatchCircuit
             size[j] = api.Add(acc.Size[j], api.Mul(sel[j], api.Sub(fill.To, from)));
             notional[j] = api.Add(acc.Notional[j], api.Mul(sel[j], api.Sub(keep, cost)));
         }
-        var margin = AccountGadget.MarginHolds(api, Config, s.Prices, collateral, size, notional, initial: true);
+        var margin = AccountGadget.MarginHolds(api, Config, s.Prices, collateral, size, notional, initial: true, s.Options);
         return new ForcedResult(api.Mul(fits, margin), collateral, size, notional);
     }
 }

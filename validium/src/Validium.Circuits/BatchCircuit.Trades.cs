@@ -45,6 +45,8 @@ public sealed partial class BatchCircuit
             var makerMagnitude = Arith.FloorPpm(api, api.Mul(cash, Arith.Lookup(api, sel, j => Math.Abs(ins[j].MakerFeePpm))));
             makerFee = api.Mul(Arith.Lookup(api, sel, j => ins[j].MakerFeePpm < 0 ? -1 : 1), makerMagnitude);
         }
+        if (Config.OptionCount > 0)
+            using (api.Scope("option live")) AssertLive(api, en, sel, s);
 
         var hashes = new Variable[2];
         foreach (var (k, order, account, fee) in new[] { (0, taker, takerAccount, takerFee), (1, maker, makerAccount, makerFee) })
@@ -88,7 +90,7 @@ public sealed partial class BatchCircuit
         }
         var collateral = api.Sub(api.Sub(acc.Collateral, fill.Realised), fee);
         Arith.Signed64(api, collateral);
-        AccountGadget.AssertMargin(api, Config, s.Prices, collateral, size, notional, initial: false);
+        AccountGadget.AssertMargin(api, Config, s.Prices, collateral, size, notional, initial: false, s.Options);
 
         var newLeaf = AccountGadget.Leaf(api, acc.Ax, acc.Ay, acc.Nonce, collateral, AccountGadget.PositionsRoot(api, Config, size, notional, acc.Funding));
         s.AccountsRoot = AccountGadget.Replace(api, en, s.AccountsRoot, newLeaf, acc.Siblings, bits);

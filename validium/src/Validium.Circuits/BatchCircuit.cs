@@ -9,7 +9,7 @@ namespace Validium.Circuits;
 
 /// <summary>
 /// The batch validity circuit (CIRCUIT.md). Eight public inputs in the contract's order, then the batch in fixed
-/// sections: the oracle round, liquidations, L1 deposits in queue order, trades, the fee credit, withdrawals, L1 forced requests (the
+/// sections: the oracle round, option expiries, liquidations, L1 deposits in queue order, trades, the fee credit, withdrawals, L1 forced requests (the
 /// queue's next operations after the deposits), the fill-tree root's
 /// leaf; finally the data commitment over every section's words. Each section threads the running roots, chain heads and words.
 /// </summary>
@@ -28,6 +28,8 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         public Variable FeeSum;
         public required Variable[] Prices;
         public required Variable OracleSeconds;
+        /// <summary>The round's option figures; null when the table has no option.</summary>
+        public OptionMargin? Options;
         public readonly List<Variable> Words = [];
     }
 
@@ -39,9 +41,15 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         var top = new Inputs(api, "");
 
         var fillRoot = top["fillRoot"];
-        var (prices, round, seconds) = Oracle(api, top.Sub("oracle"), oracleCommitment);
+        var (allPrices, round, seconds) = Oracle(api, top.Sub("oracle"), oracleCommitment);
+        var prices = allPrices[..Config.InstrumentCount];
         var s = new Running { AccountsRoot = oldRoot, FillRoot = fillRoot, OpsHead = opsHeadBefore, Withdrawals = Fr.Zero, Prices = prices, OracleSeconds = seconds };
         s.Words.Add(api.Add(api.Add(batchNumber, api.Mul(round, Pow2(64))), api.Mul(seconds, Pow2(128))));
+        if (Config.OptionCount > 0)
+            using (api.Scope("option figures"))
+                s.Options = OptionMargin.Compute(api, Config, prices, allPrices[Config.InstrumentCount..]);
+        for (int i = 0; i < Config.Shape.Expiries; i++)
+            using (api.Scope($"expiry {i}")) Expiry(api, top.Sub($"expiry[{i}]"), s);
         if (Config.Shape.Liquidations > 0) Liquidations(api, top, s);
         var funding = Config.Shape.Funding > 0 ? Funding(api, top, s) : null;
 
@@ -109,15 +117,15 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
     internal static Fr Pow2(int k) => Fr.FromBigInteger(BigInteger.One << k);
 
     /// <summary>
-    /// The committed round: prices (collateral micro-units per lot), each in (0, 2^64), packed and chained exactly as
-    /// PriceOracle.commit, must give the public oracle commitment.
+    /// The committed round: prices (collateral micro-units per lot), then each option's spot slot (CIRCUIT.md, "Options"),
+    /// each in (0, 2^64), packed and chained exactly as PriceOracle.commit, must give the public oracle commitment.
     /// </summary>
     private (Variable[] Prices, Variable Round, Variable Seconds) Oracle(ICircuitApi api, Inputs inputs, Variable commitment)
     {
         using var scope = api.Scope("oracle");
         var round = inputs["round"];
         var seconds = inputs["timestamp"];
-        var prices = inputs.Many("price", Config.InstrumentCount);
+        var prices = inputs.Many("price", Config.PriceCount);
         api.AssertInRange(round, 64);
         api.AssertInRange(seconds, 64);
         foreach (var p in prices)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Validium.Circuits.Gadgets;
 using Validium.Crypto;
 
 namespace Validium.Circuits;
@@ -28,6 +29,9 @@ public sealed record LiquidationRecord(ulong Account, ulong Penalty, ulong Cover
 /// <summary>A funding tick record: the instrument, and the rate (ppm) and mark per lot the operator stated for it.</summary>
 public sealed record FundingRecord(int Instrument, long RatePpm, ulong MarkPerLot);
 
+/// <summary>An option expiry record: the holder, the option and the payout (size × intrinsic value per lot, signed).</summary>
+public sealed record ExpiryRecord(ulong Account, int Instrument, long Payout);
+
 /// <summary>
 /// The batch data (CIRCUIT.md, "Batch data") read back into its records: what recovery replays. Slots whose words
 /// are all zero were unused and are skipped; every other slot must carry its kind and fields within their ranges.
@@ -42,12 +46,15 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
     /// <summary>The accounts the funding settlement slots settled, in their (increasing) order.</summary>
     public IReadOnlyList<ulong> Settlements { get; init; } = [];
 
+    /// <summary>The expiry records, first in the batch (CIRCUIT.md, "Expiry slots").</summary>
+    public IReadOnlyList<ExpiryRecord> Expiries { get; init; } = [];
+
     private static readonly BigInteger Mask64 = ulong.MaxValue;
 
     /// <summary>How many words a batch of <paramref name="shape"/> has: a header, then each slot's fixed record.</summary>
     public static int WordCount(BatchShape shape) =>
         1 + shape.Deposits * BatchEncoding.DepositWords + shape.Trades * BatchEncoding.TradeWords + shape.Withdrawals * BatchEncoding.WithdrawalWords
-        + shape.Forced * BatchEncoding.ForcedWords + shape.Liquidations * BatchEncoding.LiquidationWords;
+        + shape.Forced * BatchEncoding.ForcedWords + shape.Liquidations * BatchEncoding.LiquidationWords + shape.Expiries * BatchEncoding.ExpiryWords;
 
     /// <summary>The funding section's words: one per instrument, one per settlement slot (none without funding slots).</summary>
     public static int FundingWordCount(CircuitConfig config) => config.Shape.Funding > 0 ? config.InstrumentCount + config.Shape.Funding : 0;
@@ -77,6 +84,20 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
         var header = words[0].ToBigInteger();
         if (header >> 192 != 0) throw new FormatException("word 0 (header) has bits above 192");
         int at = 1;
+        var expiries = new List<ExpiryRecord>();
+        for (int i = 0; i < shape.Expiries; i++, at += BatchEncoding.ExpiryWords)
+        {
+            if (AllZero(words.Slice(at, BatchEncoding.ExpiryWords))) continue;
+            var w = words[at].ToBigInteger();
+            Kind(w, BatchEncoding.ExpiryKind, at);
+            if (w >> 136 != 0) throw new FormatException($"word {at} (expiry) has bits above the instrument");
+            int instrument = (int)Field64(w, 72);
+            if ((uint)instrument >= (uint)config.InstrumentCount || !config.Instruments[instrument].IsOption)
+                throw new FormatException($"word {at} (expiry) names instrument {Field64(w, 72)}, not an option of the circuit's table");
+            var payout = Arith.Decode(words[at + 1]);
+            if (payout < long.MinValue || payout > long.MaxValue) throw new FormatException($"word {at + 1} (expiry payout) is not a signed 64-bit value");
+            expiries.Add(new ExpiryRecord(Field64(w, 8), instrument, (long)payout));
+        }
         var liquidations = new List<LiquidationRecord>();
         for (int i = 0; i < shape.Liquidations; i++, at++)
         {
@@ -126,6 +147,7 @@ public sealed record BatchData(ulong BatchNumber, ulong OracleRound, ulong Oracl
         {
             Funding = funding,
             Settlements = settlements,
+            Expiries = expiries,
         };
     }
 

@@ -18,6 +18,7 @@ public static class BatchEncoding
     public const int LiquidationKind = 6;
     public const int FundingKind = 7;
     public const int SettlementKind = 8;
+    public const int ExpiryKind = 9;
 
     /// <summary>The contract's L1-operation kinds (SPEC.md), a different numbering from the batch data's records.</summary>
     public const int L1Deposit = 1, L1ForcedWithdrawal = 2, L1ForcedTrade = 3;
@@ -27,6 +28,7 @@ public static class BatchEncoding
     public const int WithdrawalWords = 2;
     public const int ForcedWords = 2;
     public const int LiquidationWords = 1;
+    public const int ExpiryWords = 2;
 
     /// <summary>Recipients and depositors are Ethereum addresses.</summary>
     public const int AddressBits = 160;
@@ -164,4 +166,8 @@ public static class BatchEncoding
     {
         if (a.Sign < 0 || a >= AddressLimit) throw new ArgumentOutOfRangeException(name, "an address is a 160-bit unsigned number");
     }
+
+    /// <summary>An expiry record: kind 7, account, instrument; then the signed payout.</summary>
+    public static Fr[] ExpiryDataWords(ulong account, int instrument, long payout) =>
+        [Fr.FromBigInteger(ExpiryKind + ((BigInteger)account << 8) + ((BigInteger)instrument << 72)), State.FieldEncoding.Signed(payout)];
 }

@@ -7,16 +7,23 @@ namespace Validium.Circuits;
 /// <summary>
 /// What the circuit knows of one instrument: the constants of <see cref="InstrumentSpec"/> it needs to turn signed
 /// order fields (raw prices and quantities) into the state's units (lots, collateral micro-units) and to charge fees
-/// and margin. Only perpetuals: the option margin rule needs the underlying's spot, which the committed feed lacks.
+/// and margin. An option also carries its kind, strike in ticks and expiry (ms, a whole second: CIRCUIT.md, "Options").
 /// </summary>
-public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerTickLot, int MakerFeePpm, int TakerFeePpm, int InitialMarginPpm, int MaintenanceMarginPpm)
+public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerTickLot, int MakerFeePpm, int TakerFeePpm, int InitialMarginPpm, int MaintenanceMarginPpm,
+    InstrumentKind Kind = InstrumentKind.Perpetual, long StrikeTicks = 0, long ExpiryMs = 0)
 {
+    /// <summary>Expiries stay below this, so 1000·timestamp (timestamp &lt; 2^64) and an expiry compare within 80 bits.</summary>
+    public const long MaxExpiryMs = 1L << 62;
+
+    public bool IsOption => Kind != InstrumentKind.Perpetual;
+
     public static InstrumentParams FromSpec(InstrumentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Validate() is { } err) throw new ArgumentException($"instrument spec: {err}", nameof(spec));
-        if (spec.IsOption) throw new ArgumentException("the batch circuit settles perpetuals only (CIRCUIT.md, what is missing)", nameof(spec));
-        return new(spec.TickSize, spec.LotSize, spec.CashPerTickLot, spec.MakerFeePpm, spec.TakerFeePpm, spec.InitialMarginPpm, spec.MaintenanceMarginPpm);
+        var p = new InstrumentParams(spec.TickSize, spec.LotSize, spec.CashPerTickLot, spec.MakerFeePpm, spec.TakerFeePpm, spec.InitialMarginPpm, spec.MaintenanceMarginPpm,
+            spec.Kind, spec.IsOption ? spec.Strike / spec.TickSize : 0, spec.Expiry);
+        return p.Validate() is { } bad ? throw new ArgumentException($"instrument spec: {bad}", nameof(spec)) : p;
     }
 
     public string? Validate()
@@ -25,6 +32,11 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
         if (TakerFeePpm is < 0 or > 100_000 || Math.Abs((long)MakerFeePpm) > TakerFeePpm) return "fees: 0 ≤ taker ≤ 10%, |maker| ≤ taker";
         if (MaintenanceMarginPpm is <= 0 or > 1_000_000 || InitialMarginPpm < MaintenanceMarginPpm || InitialMarginPpm > 1_000_000)
             return "margins: 0 < maintenance ≤ initial ≤ 100%";
+        if (!Enum.IsDefined(Kind)) return "unknown instrument kind";
+        if (!IsOption) return StrikeTicks != 0 || ExpiryMs != 0 ? "perpetuals have no strike or expiry" : null;
+        if (StrikeTicks is <= 0 or > int.MaxValue) return "an option's strike must be 1..2^31 ticks";
+        // A round's timestamp is in seconds: a sub-second expiry would make the round of its second ambiguous (CIRCUIT.md, "Options").
+        if (ExpiryMs is <= 0 or >= MaxExpiryMs || ExpiryMs % 1000 != 0) return "an option's expiry must be a positive whole second (ms, a multiple of 1000) below 2^62";
         return null;
     }
 }
@@ -33,20 +45,22 @@ public sealed record InstrumentParams(long TickSize, long LotSize, long CashPerT
 /// How many slots of each operation type one batch has; unused slots are no-ops. Forced slots take L1 forced
 /// withdrawals and forced trades, the L1 queue's next operations after the deposits (0: the batch consumes deposits only).
 /// Liquidation slots take the engine's liquidations after an oracle commit (0: a circuit without them, as before they existed).
-/// Funding slots settle the holders of the instruments whose funding ticks in the batch (0: a circuit without funding).
+/// Funding slots settle the holders of the instruments whose funding ticks in the batch (0: a circuit without funding); expiry
+/// slots the engine's option expiry settlements at a commit (0: likewise).
 /// </summary>
-public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0, int Liquidations = 0, int Funding = 0)
+public sealed record BatchShape(int Deposits, int Trades, int Withdrawals, int Forced = 0, int Liquidations = 0, int Funding = 0, int Expiries = 0)
 {
     public const int MaxSlots = 4096;
 
     public string? Validate() =>
-        new[] { Deposits, Trades, Withdrawals, Forced, Liquidations, Funding }.Any(n => n is < 0 or > MaxSlots)
+        new[] { Deposits, Trades, Withdrawals, Forced, Liquidations, Funding, Expiries }.Any(n => n is < 0 or > MaxSlots)
             ? $"slot counts must be 0..{MaxSlots}"
             : null;
 
     public override string ToString() =>
         $"{Deposits} deposits, {Trades} trades, {Withdrawals} withdrawals, {Forced} forced requests" + (Liquidations > 0 ? $", {Liquidations} liquidations" : "")
-        + (Funding > 0 ? $", {Funding} funding settlements" : "");
+        + (Funding > 0 ? $", {Funding} funding settlements" : "")
+        + (Expiries > 0 ? $", {Expiries} expiries" : "");
 }
 
 /// <summary>
@@ -95,6 +109,18 @@ public sealed record CircuitConfig
 
     public int InstrumentCount => Instruments.Length;
 
+    public int OptionCount => Instruments.Count(i => i.IsOption);
+
+    /// <summary>Prices of an oracle round: one per instrument, then one spot slot per option (CIRCUIT.md, "Options").</summary>
+    public int PriceCount => InstrumentCount + OptionCount;
+
+    /// <summary>The round's price index holding option <paramref name="instrument"/>'s spot (its IndexTicks).</summary>
+    public int SpotSlot(int instrument)
+    {
+        if (!Instruments[instrument].IsOption) throw new ArgumentException($"instrument {instrument} is not an option", nameof(instrument));
+        return InstrumentCount + Instruments.Take(instrument).Count(i => i.IsOption);
+    }
+
     public string? Validate()
     {
         // The contract keeps account numbers in a uint64 and the L1 words give them 64 bits.
@@ -108,6 +134,8 @@ public sealed record CircuitConfig
         if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
         if (Shape is null) return "a batch shape is required";
         if (Shape.Funding > 0 && ValidateFunding() is { } fundingError) return fundingError;
+        if (OptionCount > 0 && Shape.Liquidations > 0) return "liquidation slots settle perpetuals only: no options with liquidation slots (CIRCUIT.md, what is missing)";
+        if (Shape.Expiries > 0 && OptionCount == 0) return "expiry slots need an option in the instrument table";
         return Shape.Liquidations > 0 ? ValidateLiquidation() ?? Shape.Validate() : Shape.Validate();
     }
 

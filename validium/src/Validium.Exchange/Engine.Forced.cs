@@ -36,7 +36,8 @@ public sealed record ForcedRequest
 /// both new sizes must fit 64 bits; then per account, after the fill at the stated price (no fees) and the withdrawal's
 /// debit, the kept notional and the collateral must fit 64 bits and the simple initial margin rule
 /// 10^6·(collateral + Σ size·price − notional) ≥ Σ |size|·price·initialPpm must hold at the batch's oracle prices
-/// per lot. A refused request changes nothing; either way it is consumed and reported by an event.
+/// per lot, an option's term being |size| × its simple initial requirement per lot (long or short, MARGIN.md). Forced
+/// trades of options are refused (the circuit settles perpetuals only there). A refused request changes nothing; either way it is consumed and reported by an event.
 /// </summary>
 public sealed partial class Engine
 {
@@ -100,6 +101,7 @@ public sealed partial class Engine
         if (r.Size == 0 || r.PricePerLot == 0) return RejectCode.BadAmount;
         if (r.Instrument >= (uint)markets.Count) return RejectCode.UnknownInstrument;
         var m = markets[(int)r.Instrument];
+        if (m.Spec.IsOption) return RejectCode.NotAPerpetual;
         var fromA = a.Exp(m.Id).Lots;
         var fromB = b.Exp(m.Id).Lots;
         if (!FitsLong((BigInteger)fromA + r.Size) || !FitsLong((BigInteger)fromB - r.Size)) return RejectCode.PositionLimit;
@@ -149,7 +151,9 @@ public sealed partial class Engine
             var x = i < a.Exposures.Length ? a.Exposures[i] : default;
             long lots = i == instrument ? size : x.Lots, cost = i == instrument ? notional : x.Cost;
             value += (BigInteger)lots * prices[i] - cost;
-            requirement += BigInteger.Abs(lots) * prices[i] * markets[i].Spec.InitialMarginPpm;
+            var m = markets[i];
+            // An option's simple per-lot figures are the circuit's at the round the batch is proven against (the engine's current marks and index).
+            requirement += m.Spec.IsOption ? BigInteger.Abs(lots) * (lots < 0 ? m.ImShort : m.ImLong) * Ppm : BigInteger.Abs(lots) * prices[i] * m.Spec.InitialMarginPpm;
         }
         return value * Ppm >= requirement;
     }

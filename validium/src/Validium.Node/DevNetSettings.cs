@@ -52,6 +52,7 @@ public static class DevNetSettings
             ["Circuit:Liquidations"] = Text(c.Shape.Liquidations),
             ["Circuit:Funding"] = Text(c.Shape.Funding),
             ["Exchange:FundingPeriodMs"] = Text(Math.Max(1, c.FundingPeriodSeconds) * 1000),
+            ["Circuit:Expiries"] = Text(c.Shape.Expiries),
             ["Circuit:LiquidatorAccount"] = Text((long)c.LiquidatorAccount),
             ["Circuit:InsuranceAccount"] = Text((long)c.InsuranceAccount),
             ["Circuit:LiquidationPenaltyPpm"] = Text(c.LiquidationPenaltyPpm),

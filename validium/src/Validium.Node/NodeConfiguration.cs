@@ -124,8 +124,8 @@ public static class NodeConfiguration
             FeeAccount = (ulong)r.Long("Circuit:FeeAccount", 0, long.MaxValue),
             Shape = new BatchShape(r.Int("Circuit:Deposits", 0, BatchShape.MaxSlots), r.Int("Circuit:Trades", 0, BatchShape.MaxSlots),
                 r.Int("Circuit:Withdrawals", 0, BatchShape.MaxSlots), r.Int("Circuit:Forced", 0, BatchShape.MaxSlots),
-                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots), r.Int("Circuit:Funding", 0, BatchShape.MaxSlots)),
-            Instruments = [.. instruments.Where(i => !i.IsOption && i.Validate() is null).Select(InstrumentParams.FromSpec)],
+                r.Int("Circuit:Liquidations", 0, BatchShape.MaxSlots), r.Int("Circuit:Funding", 0, BatchShape.MaxSlots), r.Int("Circuit:Expiries", 0, BatchShape.MaxSlots)),
+            Instruments = [.. instruments.Where(Provable).Select(InstrumentParams.FromSpec)],
             LiquidatorAccount = (ulong)r.Long("Circuit:LiquidatorAccount", 0, long.MaxValue),
             InsuranceAccount = (ulong)r.Long("Circuit:InsuranceAccount", 0, long.MaxValue),
             LiquidationPenaltyPpm = r.Long("Circuit:LiquidationPenaltyPpm", 0, 1_000_000),
@@ -169,6 +169,20 @@ public static class NodeConfiguration
         return r.Ok ? options : throw new NodeConfigurationException(r.Problems);
     }
 
+    private static bool Provable(InstrumentSpec spec) => spec.Validate() is null && CircuitProblem(spec) is null;
+
+    private static string? CircuitProblem(InstrumentSpec spec)
+    {
+        try
+        {
+            return InstrumentParams.FromSpec(spec).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
     private static ImmutableArray<InstrumentSpec> ReadInstruments(IConfiguration c, SettingReader r)
     {
         var list = ImmutableArray.CreateBuilder<InstrumentSpec>();
@@ -187,11 +201,13 @@ public static class NodeConfiguration
                 TakerFeePpm = r.Int($"{p}:TakerFeePpm", 0, 1_000_000), InitialMarginPpm = r.Int($"{p}:InitialMarginPpm", 1, 1_000_000),
                 MaintenanceMarginPpm = r.Int($"{p}:MaintenanceMarginPpm", 1, 1_000_000), BandPpm = r.Int($"{p}:BandPpm", 0, 1_000_000),
                 PremiumCapPpm = r.Int($"{p}:PremiumCapPpm", 0, 1_000_000), FundingCapPpm = r.Int($"{p}:FundingCapPpm", 0, 1_000_000),
+                // Options only: strike (raw price) and expiry (ms, a whole second for the batch circuit).
+                Strike = string.IsNullOrWhiteSpace(c[$"{p}:Strike"]) ? 0 : r.Long($"{p}:Strike", 1, long.MaxValue),
+                Expiry = string.IsNullOrWhiteSpace(c[$"{p}:Expiry"]) ? 0 : r.Long($"{p}:Expiry", 1, long.MaxValue),
             };
             if (!r.Ok) continue;
             if (spec.Validate() is { } err) r.Problem(p, err);
-            else if (spec.IsOption) r.Problem($"{p}:Kind", "the batch circuit settles perpetuals only");
-            else if (InstrumentParams.FromSpec(spec).Validate() is { } circuitErr) r.Problem(p, $"the batch circuit refuses it: {circuitErr}");
+            else if (!Provable(spec)) r.Problem(p, $"the batch circuit refuses it: {CircuitProblem(spec)}");
             list.Add(spec);
         }
         return list.ToImmutable();

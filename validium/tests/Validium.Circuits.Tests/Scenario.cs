@@ -33,6 +33,18 @@ internal sealed class Scenario : IDisposable
         Underlying = 1, TickSize = Usd / 20, LotSize = Btc / 100, MinQuantity = Btc / 100, MaxPrice = 20_000 * Usd, MakerFeePpm = 200,
     };
 
+    /// <summary>Instrument 2 in an options scenario: a BTC call struck at 50,000, expiring at 2,000 s (ms 2,000,000), 0.001 BTC lots.</summary>
+    public const int BtcCall = 2;
+
+    public const long CallExpiryMs = 2_000_000;
+
+    public static readonly InstrumentSpec BtcCallSpec = new()
+    {
+        Kind = InstrumentKind.Call, Underlying = 0, Strike = 50_000 * Usd, Expiry = CallExpiryMs, TickSize = Usd / 2, LotSize = Milli, QuantityDecimals = 8,
+        MinQuantity = Milli, MaxQuantity = 10 * Btc, MaxPrice = 100_000 * Usd, MaxPosition = 100 * Btc,
+        MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 150_000, MaintenanceMarginPpm = 100_000, BandPpm = 1_000_000,
+    };
+
     /// <summary>The circuit's liquidator and insurance fund accounts (used only by shapes with liquidation slots).</summary>
     public const int LiquidatorId = 4, InsuranceId = 5;
 
@@ -47,17 +59,20 @@ internal sealed class Scenario : IDisposable
     private readonly Dictionary<int, long> nonces = [];
     private long clientIds = 1;
 
-    public Scenario(BatchShape shape, int fillDepth = 8, int liquidator = -1)
+    /// <param name="options">Also list <see cref="BtcCallSpec"/> (marked at 2,000 with delta 0.5), so the table has an option.</param>
+    public Scenario(BatchShape shape, int fillDepth = 8, int liquidator = -1, bool options = false)
     {
         Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256, LiquidatorAccount = liquidator });
         Recorder = new ExchangeRecorder(Engine);
         Recorder.Execute(Command.List(Now, BtcSpec));
         Recorder.Execute(Command.List(Now, EthSpec));
+        if (options) Recorder.Execute(Command.List(Now, BtcCallSpec));
         Recorder.Execute(Command.OracleIndex(Now, 0, 50_000 * Usd));
         Recorder.Execute(Command.OracleIndex(Now, 1, 3_000 * Usd));
+        if (options) Assert.True(Recorder.Execute(Command.OracleOption(Now, BtcCall, 2_000 * Usd, 500_000, 10_000)).Accepted);
         Config = new CircuitConfig
         {
-            AccountDepth = 4, PositionsDepth = 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
+            AccountDepth = 4, PositionsDepth = options ? 2 : 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,
             LiquidatorAccount = LiquidatorId, InsuranceAccount = InsuranceId, LiquidationPenaltyPpm = Engine.Config.LiquidationPenaltyPpm,
             FundingPeriodSeconds = shape.Funding > 0 ? FundingPeriodSeconds : 0, FundingCapsPpm = shape.Funding > 0 ? Recorder.FundingCaps() : [],
             PremiumCapsPpm = shape.Funding > 0 ? Recorder.PremiumCaps() : [],
@@ -168,7 +183,7 @@ internal sealed class Scenario : IDisposable
     {
         var (d, t, w) = Recorder.TakeBatch();
         edit?.Invoke(d, t, w);
-        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations(), Recorder.TakeFunding());
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations(), Recorder.TakeFunding(), Recorder.TakeExpiries());
     }
 
     /// <summary>
@@ -203,6 +218,21 @@ internal sealed class Scenario : IDisposable
         var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, f, t, w, l));
         Assert.Contains(refusal, e.Message);
         using var batch = Unchecked.Build(number, Oracle, lastHead, d, f, t, w, l);
+        return Unsatisfied(batch.Assignment);
+    }
+
+    /// <summary>As <see cref="RefusedLiquidation"/>, for a cheating operator's option expiry settlements.</summary>
+    public string RefusedExpiry(string refusal, Action<List<ExpiryOp>> edit)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        var x = Recorder.TakeExpiries();
+        edit(x);
+        var number = BatchNumber + 1;
+        var f = TakeForced();
+        var l = Recorder.TakeLiquidations();
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => Builder.Build(number, Oracle, lastHead, d, f, t, w, l, x));
+        Assert.Contains(refusal, e.Message);
+        using var batch = Unchecked.Build(number, Oracle, lastHead, d, f, t, w, l, x);
         return Unsatisfied(batch.Assignment);
     }
 

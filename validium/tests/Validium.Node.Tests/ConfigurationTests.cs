@@ -46,6 +46,28 @@ public class ConfigurationTests : IDisposable
         Assert.Equal((7, 2), (explicitFile.Batcher.IntakeCapacity, explicitFile.Batcher.QueueCapacity));
     }
 
+    /// <summary>An option listed beside the default perpetual joins the circuit's table with its strike and expiry; a sub-second expiry is refused by name.</summary>
+    [Fact]
+    public void AnOptionInstrumentJoinsTheCircuitAndASubSecondExpiryIsRefused()
+    {
+        (string, string)[] call =
+        [
+            ("Instruments:1:Kind", "Call"), ("Instruments:1:Underlying", "0"), ("Instruments:1:TickSize", "500000"), ("Instruments:1:LotSize", "100000"),
+            ("Instruments:1:QuantityDecimals", "8"), ("Instruments:1:MinQuantity", "100000"), ("Instruments:1:MaxQuantity", "1000000000"),
+            ("Instruments:1:MaxPrice", "100000000000"), ("Instruments:1:MaxPosition", "10000000000"), ("Instruments:1:MakerFeePpm", "-100"),
+            ("Instruments:1:TakerFeePpm", "500"), ("Instruments:1:InitialMarginPpm", "150000"), ("Instruments:1:MaintenanceMarginPpm", "100000"),
+            ("Instruments:1:BandPpm", "1000000"), ("Instruments:1:PremiumCapPpm", "0"), ("Instruments:1:FundingCapPpm", "0"),
+            ("Instruments:1:Strike", "50000000000"), ("Circuit:Expiries", "1"),
+        ];
+        var none = new Hashtable();
+        var options = Load(null, none, [.. call, ("Instruments:1:Expiry", "1800000000000")]);
+        var listed = options.Circuit.Instruments[1];
+        Assert.Equal((Validium.Exchange.InstrumentKind.Call, 100_000L, 1_800_000_000_000L), (listed.Kind, listed.StrikeTicks, listed.ExpiryMs));
+        Assert.Equal((1, 3), (options.Circuit.Shape.Expiries, options.Circuit.PriceCount));
+        var problems = Assert.Throws<NodeConfigurationException>(() => Load(null, none, [.. call, ("Instruments:1:Expiry", "1800000000001")])).Problems;
+        Assert.Contains(problems, p => p.Contains("Instruments:1") && p.Contains("whole second"));
+    }
+
     [Fact]
     public void TheDataDirectoryFromTheEnvironmentDecidesWhichAppSettingsIsRead()
     {

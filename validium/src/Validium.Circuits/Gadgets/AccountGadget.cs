@@ -89,27 +89,34 @@ internal static class AccountGadget
     /// value = collateral + Σ (size·price − notional), factor the maintenance or initial ppm. Scaling instead of dividing
     /// makes the requirement exact, never above the engine's rounded-up one. Per instrument 65 + 3, then 161.
     /// </summary>
-    public static void AssertMargin(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
+    public static void AssertMargin(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial,
+        OptionMargin? options = null)
     {
         using var scope = api.Scope(initial ? "margin (initial)" : "margin (maintenance)");
         // |value|·10^6 and the requirement stay below 2^155 (64-bit sizes, prices and collateral, ≤ 16 instruments), so a
         // shortfall wraps to above p − 2^156 and fails a 160-bit range check.
-        api.AssertInRange(Surplus(api, cfg, prices, collateral, size, notional, initial), 160);
+        api.AssertInRange(Surplus(api, cfg, prices, collateral, size, notional, initial, options), 160);
     }
 
     /// <summary>
     /// The same rule as a boolean, for operations that become no-ops instead of failing (L1 forced requests): the
     /// surplus lies in (−2^156, 2^156), so bit 157 of surplus + 2^157 is its sign. 159 constraints more than the sums.
     /// </summary>
-    public static Variable MarginHolds(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
+    public static Variable MarginHolds(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial,
+        OptionMargin? options = null)
     {
         using var scope = api.Scope(initial ? "margin holds (initial)" : "margin holds (maintenance)");
-        var surplus = Surplus(api, cfg, prices, collateral, size, notional, initial);
+        var surplus = Surplus(api, cfg, prices, collateral, size, notional, initial, options);
         return api.ToBits(api.Add(surplus, BatchCircuit.Pow2(157)), 158)[157];
     }
 
-    /// <summary>10^6·value − requirement, all inputs 64-bit signed (each size's sign bit asserts its own range).</summary>
-    private static Variable Surplus(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial)
+    /// <summary>
+    /// 10^6·value − requirement, all inputs 64-bit signed (each size's sign bit asserts its own range). An option's
+    /// term is its per-lot long or short requirement (<see cref="OptionMargin"/>, CIRCUIT.md "Options") instead of
+    /// price·factor; both stay below 2^64·10^6 per lot.
+    /// </summary>
+    private static Variable Surplus(ICircuitApi api, CircuitConfig cfg, Variable[] prices, Variable collateral, Variable[] size, Variable[] notional, bool initial,
+        OptionMargin? options)
     {
         Variable value = collateral, requirement = default;
         for (int j = 0; j < cfg.InstrumentCount; j++)
@@ -117,6 +124,12 @@ internal static class AccountGadget
             var neg = Arith.SignBit(api, size[j]);
             value = api.Add(value, api.Sub(api.Mul(size[j], prices[j]), notional[j]));
             var factor = initial ? cfg.Instruments[j].InitialMarginPpm : cfg.Instruments[j].MaintenanceMarginPpm;
+            if (cfg.Instruments[j].IsOption)
+            {
+                var risk = options ?? throw new InvalidOperationException("an option's margin needs the batch's option figures");
+                requirement = api.Add(requirement, risk.Requirement(api, j, Arith.Abs(api, size[j], neg), neg, initial));
+                continue;
+            }
             requirement = api.Add(requirement, api.Mul(api.Mul(Arith.Abs(api, size[j], neg), prices[j]), Fr.FromUInt64((ulong)factor)));
         }
         return api.Sub(api.Mul(value, Fr.FromUInt64(1_000_000)), requirement);

@@ -85,7 +85,8 @@ public sealed partial class BatchBuilder
         BigInteger lots = 0;
         if (f.Trade)
         {
-            bool fit = inTable && Settlement.FitsInt64((BigInteger)flatA.Positions[instrument].Size + f.Size)
+            // Forced trades settle perpetuals only (CIRCUIT.md, "Options"): one on an option moves nothing.
+            bool fit = inTable && !cfg.Instruments[instrument].IsOption && Settlement.FitsInt64((BigInteger)flatA.Positions[instrument].Size + f.Size)
                 && Settlement.FitsInt64((BigInteger)flatB.Positions[instrument].Size - f.Size);
             keysOk &= fit;
             lots = fit ? BigInteger.Abs(f.Size) : 0;

@@ -29,6 +29,7 @@ public sealed partial class BatchBuilder
         if (taker.Side == maker.Side) throw new ArgumentException($"{what}: both orders are on the same side");
         if (t.PriceTicks <= 0 || t.Lots <= 0) throw new ArgumentException($"{what}: price and size must be positive");
         var terms = Terms.Of(cfg, taker.Instrument, t.PriceTicks, t.Lots);
+        if (!SkipChecks) CheckLive(c, taker.Instrument, what);
 
         a["enabled"] = Fr.One;
         a["ticks"] = (ulong)t.PriceTicks;

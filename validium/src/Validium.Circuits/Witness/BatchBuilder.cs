@@ -180,7 +180,12 @@ public sealed partial class BatchBuilder
                 if (i < data.Forced.Count) CheckForcedRecord(data.Forced[i], c.Words[at], c.Words[at + 1], given, at, i);
             },
             (c, _) => ReplayFunding(c, data),
-            replay: true);
+            replay: true,
+            expiry: (c, _, i) =>
+            {
+                if (i < data.Expiries.Count) ReplayExpiry(c, data.Expiries[i], i);
+                else c.Words.AddRange(new Fr[BatchEncoding.ExpiryWords]);
+            });
         // Records re-encode to the same words only if every field was canonical and every used slot came first.
         for (int i = 0; i < words.Length; i++)
         {
@@ -207,11 +212,12 @@ public sealed partial class BatchBuilder
 
     private PendingBatch Stage(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits,
         Action<Context, Assignment, int> liquidation, Action<Context, Assignment, int> trade, Action<Context, Assignment, int> withdrawal, Action<Context, Assignment, int> forced,
-        Action<Context, Assignment> funding, bool replay = false)
+        Action<Context, Assignment> funding, bool replay = false, Action<Context, Assignment, int>? expiry = null)
     {
         var shape = cfg.Shape;
-        if (oracle.Prices.Length != cfg.InstrumentCount)
-            throw new ArgumentException($"the oracle round has {oracle.Prices.Length} prices, the circuit's table {cfg.InstrumentCount} instruments");
+        expiry ??= ExpirySlot;
+        if (oracle.Prices.Length != cfg.PriceCount)
+            throw new ArgumentException($"the oracle round has {oracle.Prices.Length} prices, the circuit's table {cfg.InstrumentCount} instruments and {cfg.OptionCount} option spots");
         var oracleCommitment = oracle.Commitment;
 
         var batch = store.BeginBatch(batchNumber);
@@ -227,6 +233,7 @@ public sealed partial class BatchBuilder
             o["timestamp"] = oracle.Timestamp;
             o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
             c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
+            for (int i = 0; i < shape.Expiries; i++) expiry(c, a.Sub($"expiry[{i}]"), i);
             if (shape.Liquidations > 0)
             {
                 c.Liquidating = new LiquidationCarry();
@@ -238,7 +245,7 @@ public sealed partial class BatchBuilder
             for (int i = 0; i < shape.Deposits; i++)
                 Deposit(c, a.Sub($"deposit[{i}]"), i < deposits.Count ? deposits[i] : null, i);
             for (int i = 0; i < shape.Trades; i++) trade(c, a.Sub($"trade[{i}]"), i);
-            if (c.Words.Count != 1 + shape.Liquidations * BatchEncoding.LiquidationWords + BatchData.FundingWordCount(cfg) + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
+            if (c.Words.Count != 1 + shape.Expiries * BatchEncoding.ExpiryWords + shape.Liquidations * BatchEncoding.LiquidationWords + BatchData.FundingWordCount(cfg) + shape.Deposits + shape.Trades * BatchEncoding.TradeWords) throw new InvalidOperationException("a trade slot wrote the wrong number of words");
             FeeCredit(c, a.Sub("fee"));
             for (int i = 0; i < shape.Withdrawals; i++) withdrawal(c, a.Sub($"withdrawal[{i}]"), i);
             for (int i = 0; i < shape.Forced; i++) forced(c, a.Sub($"forced[{i}]"), i);
@@ -266,6 +273,7 @@ public sealed partial class BatchBuilder
         string what = $"trade {slot}";
         if (t.Ticks is 0 or > long.MaxValue || t.Lots is 0 or > long.MaxValue) throw new InvalidOperationException($"{what}: price {t.Ticks} ticks and size {t.Lots} lots must be positive 63-bit numbers");
         var terms = Terms.Of(cfg, t.Instrument, (long)t.Ticks, (long)t.Lots);
+        CheckLive(c, t.Instrument, what);
         CloseSide(c, OpenSide(c, t.Taker, t.TakerOrderHash, t.TakerSells, terms, terms.TakerFee, what + " taker"), terms);
         CloseSide(c, OpenSide(c, t.Maker, t.MakerOrderHash, !t.TakerSells, terms, terms.MakerFee, what + " maker"), terms);
         c.FeeSum = checked(c.FeeSum + terms.TakerFee + terms.MakerFee);

@@ -23,7 +23,7 @@ public sealed partial class ExchangeRecorder(Engine engine)
 
     public Engine Engine { get; } = engine;
 
-    /// <summary>The circuit's instrument table for the engine's listed instruments (perpetuals only).</summary>
+    /// <summary>The circuit's instrument table for the engine's listed instruments.</summary>
     public ImmutableArray<InstrumentParams> Instruments() =>
         [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => InstrumentParams.FromSpec(Engine.Instrument(i)))];
 
@@ -33,13 +33,18 @@ public sealed partial class ExchangeRecorder(Engine engine)
     /// <summary>The engine's premium caps per listed instrument, for a circuit with funding slots.</summary>
     public ImmutableArray<int> PremiumCaps() => [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i => Engine.Instrument(i).PremiumCapPpm)];
 
-    /// <summary>Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot.</summary>
+    /// <summary>
+    /// Marks per lot (the circuit's and the escape's price unit): mark ticks × cash per tick-lot, then each option's
+    /// spot (<see cref="SpotSlots"/>). An option's mark is at least one tick: before its first mark and after expiry
+    /// (intrinsic, maybe 0) nobody holds it, and the round's prices must be non-zero.
+    /// </summary>
     public OracleRound OracleRound(ulong round, ulong timestampSeconds) =>
         new(round, timestampSeconds, [.. Enumerable.Range(0, Engine.InstrumentCount).Select(i =>
         {
             var s = Engine.Instrument(i);
-            return checked((ulong)(Engine.MarkPrice(i) / s.TickSize * s.CashPerTickLot));
-        })]);
+            long ticks = Engine.MarkPrice(i) / s.TickSize;
+            return checked((ulong)((s.IsOption ? Math.Max(1, ticks) : ticks) * s.CashPerTickLot));
+        }).Concat(SpotSlots())]);
 
     public Outcome Deposit(long time, int account, BabyJubjubPoint key, long amount, BigInteger depositor)
     {
@@ -116,7 +121,7 @@ public sealed partial class ExchangeRecorder(Engine engine)
         for (; seen < events.Length; seen++)
         {
             ref readonly var e = ref events[seen];
-            if (LiquidationEvent(in e) || FundingEvent(in e)) continue;
+            if (LiquidationEvent(in e) || FundingEvent(in e) || ExpiryEvent(in e)) continue;
             if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = new OpenOrder(current, current.Order.Quantity);
             else if (e.Kind == EventKind.Trade)
             {

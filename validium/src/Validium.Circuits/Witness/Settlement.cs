@@ -1,4 +1,5 @@
 using System.Numerics;
+using Validium.Circuits.Gadgets;
 using Validium.State;
 
 namespace Validium.Circuits.Witness;
@@ -49,16 +50,26 @@ public static class Settlement
     public static long Fee(long cash, int ppm) =>
         ppm >= 0 ? (long)((Int128)cash * ppm / 1_000_000) : -(long)((Int128)cash * -ppm / 1_000_000);
 
-    /// <summary>10^6·(collateral + Σ size·price − notional) ≥ Σ |size|·price·factor (MARGIN.md's simple rule, exact).</summary>
+    /// <summary>
+    /// 10^6·(collateral + Σ size·price − notional) ≥ Σ |size|·price·factor (MARGIN.md's simple rule, exact); an option's
+    /// term is 10^6·|size|·(its long or short requirement per lot) at the spot in <paramref name="prices"/>' option slots
+    /// (the whole round, CIRCUIT.md "Options").
+    /// </summary>
     public static bool MeetsMargin(CircuitConfig cfg, IReadOnlyList<ulong> prices, long collateral, IReadOnlyList<PositionLeaf> positions, bool initial)
     {
         BigInteger value = collateral, requirement = 0;
         for (int j = 0; j < positions.Count; j++)
         {
             var p = positions[j];
+            var ins = cfg.Instruments[j];
             value += (BigInteger)p.Size * prices[j] - p.OpenNotional;
-            var factor = initial ? cfg.Instruments[j].InitialMarginPpm : cfg.Instruments[j].MaintenanceMarginPpm;
-            requirement += BigInteger.Abs(p.Size) * prices[j] * factor;
+            var factor = initial ? ins.InitialMarginPpm : ins.MaintenanceMarginPpm;
+            if (ins.IsOption)
+            {
+                var (lng, sht) = OptionMargin.PerLotValues(ins, prices[cfg.SpotSlot(j)], prices[j], factor);
+                requirement += BigInteger.Abs(p.Size) * (p.Size < 0 ? sht : lng) * 1_000_000;
+            }
+            else requirement += BigInteger.Abs(p.Size) * prices[j] * factor;
         }
         return value * 1_000_000 >= requirement;
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Validium.Crypto;
+using Validium.Exchange;
 using Validium.State;
 
 namespace Validium.Circuits.Witness;
@@ -51,7 +52,8 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
     public static JsonObject ConfigJson(CircuitConfig c)
     {
         var json = BaseConfigJson(c);
-        // Written only for circuits with funding or liquidation slots, so the files of circuits without them stay as they were.
+        if (c.Shape.Expiries > 0) json["shape"]!["expiries"] = c.Shape.Expiries;
+        // Written only for circuits with funding, expiry or liquidation slots, so the files of circuits without them stay as they were.
         if (c.Shape.Funding > 0)
         {
             json["shape"]!["funding"] = c.Shape.Funding;
@@ -77,10 +79,21 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
         ["fillDepth"] = c.FillDepth,
         ["feeAccount"] = c.FeeAccount,
         ["shape"] = new JsonObject { ["deposits"] = c.Shape.Deposits, ["trades"] = c.Shape.Trades, ["withdrawals"] = c.Shape.Withdrawals, ["forced"] = c.Shape.Forced },
-        ["instruments"] = new JsonArray([.. c.Instruments.Select(i => (JsonNode)new JsonObject
+        ["instruments"] = new JsonArray([.. c.Instruments.Select(i =>
         {
-            ["tickSize"] = i.TickSize, ["lotSize"] = i.LotSize, ["cashPerTickLot"] = i.CashPerTickLot, ["makerFeePpm"] = i.MakerFeePpm,
-            ["takerFeePpm"] = i.TakerFeePpm, ["initialMarginPpm"] = i.InitialMarginPpm, ["maintenanceMarginPpm"] = i.MaintenanceMarginPpm,
+            var json = new JsonObject
+            {
+                ["tickSize"] = i.TickSize, ["lotSize"] = i.LotSize, ["cashPerTickLot"] = i.CashPerTickLot, ["makerFeePpm"] = i.MakerFeePpm,
+                ["takerFeePpm"] = i.TakerFeePpm, ["initialMarginPpm"] = i.InitialMarginPpm, ["maintenanceMarginPpm"] = i.MaintenanceMarginPpm,
+            };
+            // Perpetual entries keep the form files had before options existed.
+            if (i.IsOption)
+            {
+                json["kind"] = i.Kind.ToString();
+                json["strikeTicks"] = i.StrikeTicks;
+                json["expiryMs"] = i.ExpiryMs;
+            }
+            return (JsonNode)json;
         })]),
     };
 
@@ -100,15 +113,20 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 FeeAccount = UInt(o, "feeAccount"),
                 // Files written before forced-request slots existed describe circuits without them.
                 Shape = new BatchShape(Int(shape, "deposits"), Int(shape, "trades"), Int(shape, "withdrawals"), shape["forced"] is null ? 0 : Int(shape, "forced"),
-                    shape["liquidations"] is null ? 0 : Int(shape, "liquidations"), shape["funding"] is null ? 0 : Int(shape, "funding")),
+                    shape["liquidations"] is null ? 0 : Int(shape, "liquidations"), shape["funding"] is null ? 0 : Int(shape, "funding"),
+                    shape["expiries"] is null ? 0 : Int(shape, "expiries")),
                 FundingPeriodSeconds = o["fundingPeriodSeconds"] is null ? 0 : Long(o, "fundingPeriodSeconds"),
                 FundingCapsPpm = o["fundingCapsPpm"] is null ? [] : [.. Arr(o, "fundingCapsPpm").Select(n => n!.GetValue<int>())],
                 PremiumCapsPpm = o["premiumCapsPpm"] is null ? [] : [.. Arr(o, "premiumCapsPpm").Select(n => n!.GetValue<int>())],
                 Instruments = [.. Arr(o, "instruments").Select(n =>
                 {
                     var i = n?.AsObject() ?? throw new FormatException("an instrument is null");
+                    var kind = i["kind"] is null ? InstrumentKind.Perpetual
+                        : Enum.TryParse<InstrumentKind>(i["kind"]!.GetValue<string>(), out var k) && Enum.IsDefined(k) && k != InstrumentKind.Perpetual ? k
+                        : throw new FormatException($"instrument kind {i["kind"]} is not an option kind");
                     return new InstrumentParams(Long(i, "tickSize"), Long(i, "lotSize"), Long(i, "cashPerTickLot"), Int(i, "makerFeePpm"), Int(i, "takerFeePpm"),
-                        Int(i, "initialMarginPpm"), Int(i, "maintenanceMarginPpm"));
+                        Int(i, "initialMarginPpm"), Int(i, "maintenanceMarginPpm"), kind,
+                        kind == InstrumentKind.Perpetual ? 0 : Long(i, "strikeTicks"), kind == InstrumentKind.Perpetual ? 0 : Long(i, "expiryMs"));
                 })],
             };
             if (config.Shape.Liquidations > 0)

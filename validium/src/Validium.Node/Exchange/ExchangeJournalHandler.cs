@@ -27,7 +27,10 @@ internal sealed record Applied(
     /// <summary>The funding ticks the command made (an oracle commit's scheduled ones, or an operator's), with every payment.</summary>
     public FundingOp Funding { get; init; } = FundingOp.None;
 
-    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count + Funding.Ticks.Count > 0;
+    /// <summary>The option expiry settlements an oracle commit made; the batch applies them before its liquidations.</summary>
+    public IReadOnlyList<ExpiryOp> Expiries { get; init; } = [];
+
+    public bool HasOperations => Deposits.Count + Trades.Count + Withdrawals.Count + Forced.Count + Liquidations.Count + Funding.Ticks.Count + Expiries.Count > 0;
 }
 
 /// <summary>
@@ -103,7 +106,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             var forced = Recorder.TakeForced();
             bool everything = command is OracleRoundCommitted or OperatorCommand;
             var delta = view.Update(Engine, sequence, timestamp, events, everything, WithdrawalNonce, lastL1Operation, lastOracleRound);
-            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations(), Funding = Recorder.TakeFunding() };
+            return new Applied(ack, deposits, trades, withdrawals, forced, committed, delta) { Liquidations = Recorder.TakeLiquidations(), Funding = Recorder.TakeFunding(), Expiries = Recorder.TakeExpiries() };
         }
     }
 
@@ -192,10 +195,11 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
     {
         committed = null;
         if (round.Round <= lastOracleRound) return Ack.Refused(sequence, AckCodes.Duplicate, $"oracle round {round.Round} is not after the last applied one, {lastOracleRound}");
-        if (round.Prices.Length != Engine.InstrumentCount || round.Prices.Length != circuit.InstrumentCount)
-            return Ack.Refused(sequence, AckCodes.Malformed, $"oracle round {round.Round} prices {round.Prices.Length} instruments; the exchange lists {Engine.InstrumentCount} and the circuit has {circuit.InstrumentCount}");
+        if (round.Prices.Length != circuit.PriceCount || Engine.InstrumentCount != circuit.InstrumentCount)
+            return Ack.Refused(sequence, AckCodes.Malformed,
+                $"oracle round {round.Round} has {round.Prices.Length} prices; the exchange lists {Engine.InstrumentCount} instruments and the circuit has {circuit.InstrumentCount} and {circuit.OptionCount} option spots");
         var indexOf = new SortedDictionary<int, long>();
-        for (int i = 0; i < round.Prices.Length; i++)
+        for (int i = 0; i < Engine.InstrumentCount; i++)
         {
             var spec = Engine.Instrument(i);
             if (spec.IsOption || indexOf.ContainsKey(spec.Underlying)) continue;
@@ -206,6 +210,7 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
                 return Ack.Refused(sequence, nameof(RejectCode.BadOraclePrice), $"oracle round {round.Round}: instrument {i}'s price {round.Prices[i]} per lot is outside 1 tick..the maximum price");
             indexOf[spec.Underlying] = (long)raw;
         }
+        if (OptionProblem(round, indexOf) is { } problem) return Ack.Refused(sequence, nameof(RejectCode.BadOraclePrice), $"oracle round {round.Round}: {problem}");
         lastOracleRound = round.Round;
         committedRound = round;
         foreach (var (underlying, price) in indexOf)
@@ -213,9 +218,41 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             var outcome = Recorder.Execute(Command.OracleIndex(time, underlying, price));
             if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}'s price for underlying {underlying}");
         }
+        // Options still live after the index commits (which expired the due ones) take their marks from the round; it carries no greeks.
+        for (int i = 0; i < Engine.InstrumentCount; i++)
+        {
+            var spec = Engine.Instrument(i);
+            if (!spec.IsOption || Engine.IsExpired(i)) continue;
+            long mark = (long)(round.Prices[i] / (ulong)spec.CashPerTickLot) * spec.TickSize;
+            var outcome = Recorder.Execute(Command.OracleOption(time, i, mark, 0, 0));
+            if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}'s mark for option {i}");
+        }
         ScheduledFunding(time, round);
         committed = round;
         return Ack.Ok(sequence);
+    }
+
+    /// <summary>
+    /// A round's option entries must be what the engine will hold after it (CIRCUIT.md, "Options"): each live option's
+    /// mark a whole number of ticks per lot within its price range, and each spot slot the engine's IndexTicks, the
+    /// underlying's new index in the option's ticks clamped as Oracle.cs clamps it (an expired option keeps its last).
+    /// </summary>
+    private string? OptionProblem(OracleRound round, SortedDictionary<int, long> indexOf)
+    {
+        for (int i = 0; i < Engine.InstrumentCount; i++)
+        {
+            var spec = Engine.Instrument(i);
+            if (!spec.IsOption) continue;
+            bool expired = Engine.IsExpired(i);
+            var perLot = round.Prices[i];
+            if (!expired && (perLot % (ulong)spec.CashPerTickLot != 0 || perLot / (ulong)spec.CashPerTickLot > (ulong)spec.MaxPriceTicks))
+                return $"option {i}'s mark {perLot} per lot is not a whole number of ticks up to its maximum price";
+            long current = Math.Max(1, Engine.IndexPrice(i) / spec.TickSize);
+            long spot = !expired && indexOf.TryGetValue(spec.Underlying, out var index) ? Math.Clamp(index / spec.TickSize, 1, spec.MaxPriceTicks) : current;
+            var slot = round.Prices[circuit.SpotSlot(i)];
+            if (slot != (ulong)spot) return $"option {i}'s spot slot is {slot}, the engine's index for it is {spot} ticks";
+        }
+        return null;
     }
 
     private Ack Operator(long sequence, long time, Command c)

@@ -374,8 +374,8 @@ public sealed partial class ExchangeService : IAsyncDisposable
     /// <summary>A forced request is a command of its own, and only an oracle commit (or an operator) liquidates or funds, so a command has one kind or the other.</summary>
     private ValueTask AddToPipeline(long sequence, Applied a)
     {
-        if (a.Forced.Count == 0) return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations, a.Funding);
-        if (a.Liquidations.Count > 0 || a.Funding.Ticks.Count > 0) throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations or funding");
+        if (a.Forced.Count == 0) return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Liquidations, a.Funding, a.Expiries);
+        if (a.Liquidations.Count > 0 || a.Funding.Ticks.Count > 0 || a.Expiries.Count > 0) throw new InvalidOperationException($"command {sequence} consumed forced requests and caused liquidations, expiries or funding");
         return pipeline.AddAsync(sequence, a.Deposits, a.Trades, a.Withdrawals, a.Forced);
     }
 

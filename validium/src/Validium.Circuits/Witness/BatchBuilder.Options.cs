@@ -1,0 +1,117 @@
+using System.Numerics;
+using Validium.Circuits.Gadgets;
+using Validium.Crypto;
+using Validium.State;
+
+namespace Validium.Circuits.Witness;
+
+/// <summary>
+/// An option holder's expiry settlement as the engine booked it (ExpirySettlement event): the account, the option
+/// and the payout, size × intrinsic value per lot (negative for a short in the money).
+/// </summary>
+public sealed record ExpiryOp(ulong Account, int Instrument, long Payout);
+
+public sealed partial class BatchBuilder
+{
+    /// <summary>
+    /// As <see cref="Build(ulong, OracleRound, Fr, IReadOnlyList{DepositOp}, IReadOnlyList{ForcedOp}, IReadOnlyList{TradeOp}, IReadOnlyList{WithdrawalOp}, IReadOnlyList{LiquidationOp})"/>,
+    /// with the engine's option expiry settlements at the round's commit (<paramref name="expiries"/>), which the batch
+    /// applies first (CIRCUIT.md, "Expiry slots").
+    /// </summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations, IReadOnlyList<ExpiryOp> expiries) =>
+        Build(batchNumber, oracle, opsHead, deposits, forced, trades, withdrawals, liquidations, FundingOp.None, expiries);
+
+    /// <summary>As above, with the round's funding ticks and payments too (<paramref name="funding"/>), applied after the liquidations.</summary>
+    public PendingBatch Build(ulong batchNumber, OracleRound oracle, Fr opsHead, IReadOnlyList<DepositOp> deposits, IReadOnlyList<ForcedOp> forced,
+        IReadOnlyList<TradeOp> trades, IReadOnlyList<WithdrawalOp> withdrawals, IReadOnlyList<LiquidationOp> liquidations, FundingOp funding, IReadOnlyList<ExpiryOp> expiries)
+    {
+        ArgumentNullException.ThrowIfNull(expiries);
+        if (expiries.Count > cfg.Shape.Expiries)
+            throw new ArgumentException($"{expiries.Count} option expiries do not fit a batch of {cfg.Shape}");
+        pendingExpiries = expiries;
+        try
+        {
+            return Build(batchNumber, oracle, opsHead, deposits, forced, trades, withdrawals, liquidations, funding);
+        }
+        finally
+        {
+            pendingExpiries = [];
+        }
+    }
+
+    /// <summary>The expiries of the build in progress (the overloads without them build none).</summary>
+    private IReadOnlyList<ExpiryOp> pendingExpiries = [];
+
+    private void ExpirySlot(Context c, Assignment a, int slot)
+    {
+        if (slot < pendingExpiries.Count) Expiry(c, a, pendingExpiries[slot], slot);
+        else ExpiryNoOp(c, a);
+    }
+
+    /// <summary>An enabled trade of an option at or after its expiry is refused (the circuit's "option live" rule).</summary>
+    private void CheckLive(Context c, int instrument, string what)
+    {
+        var ins = cfg.Instruments[instrument];
+        if (ins.IsOption && (BigInteger)ins.ExpiryMs <= (BigInteger)c.Oracle.Timestamp * 1000)
+            throw new InvalidOperationException($"{what}: option {instrument} expired at {ins.ExpiryMs} ms, at or before the round's time {c.Oracle.Timestamp} s");
+    }
+
+    private void Expiry(Context c, Assignment a, ExpiryOp op, int slot)
+    {
+        string what = $"expiry {slot} (account {op.Account}, instrument {op.Instrument})";
+        var (data, payout) = OpenExpiry(c, op.Account, op.Instrument, what);
+        if (!SkipChecks && payout != op.Payout)
+            throw new InvalidOperationException($"{what}: the engine's payout {op.Payout} is not size × intrinsic value per lot at the round's spot, {payout}");
+        var proof = c.Batch.Prove(accounts, op.Account);
+        a["enabled"] = Fr.One;
+        a["account"] = op.Account;
+        a["instrument"] = (ulong)op.Instrument;
+        a["payout"] = FieldEncoding.Signed(op.Payout);
+        AssignAccount(a.Sub("account"), data, proof.Siblings);
+        ApplyExpiry(c, op.Account, op.Instrument, data, op.Payout);
+    }
+
+    private void ReplayExpiry(Context c, ExpiryRecord r, int slot)
+    {
+        string what = $"expiry {slot} (account {r.Account}, instrument {r.Instrument})";
+        var (data, payout) = OpenExpiry(c, r.Account, r.Instrument, what);
+        if (payout != r.Payout) throw new InvalidOperationException($"{what}: the record pays {r.Payout}, the state and round give {payout}");
+        ApplyExpiry(c, r.Account, r.Instrument, data, payout);
+    }
+
+    /// <summary>The holder's account and the payout the circuit computes, after the checks it makes.</summary>
+    private (AccountData Data, long Payout) OpenExpiry(Context c, ulong account, int instrument, string what)
+    {
+        if ((uint)instrument >= (uint)cfg.InstrumentCount || !cfg.Instruments[instrument].IsOption)
+            throw new ArgumentException($"{what}: instrument {instrument} is not an option of the circuit's table");
+        var ins = cfg.Instruments[instrument];
+        if (!SkipChecks && (BigInteger)ins.ExpiryMs > (BigInteger)c.Oracle.Timestamp * 1000)
+            throw new InvalidOperationException($"{what}: the option expires at {ins.ExpiryMs} ms, after the round's time {c.Oracle.Timestamp} s");
+        var (data, _) = OpenAccount(c, account, what);
+        var payout = data.Positions[instrument].Size * OptionMargin.IntrinsicLotValue(ins, c.Oracle.Prices[cfg.SpotSlot(instrument)]);
+        if (!Settlement.FitsInt64(payout)) throw new InvalidOperationException($"{what}: the payout {payout} does not fit 64 bits");
+        return (data, (long)payout);
+    }
+
+    private void ApplyExpiry(Context c, ulong account, int instrument, AccountData data, long payout)
+    {
+        var old = data.Positions[instrument];
+        var collateral = (BigInteger)data.Collateral + payout - old.OpenNotional;
+        if (!Settlement.FitsInt64(collateral)) throw new InvalidOperationException($"expiry: account {account}'s collateral {collateral} does not fit 64 bits");
+        var positions = data.Positions.SetItem(instrument, new PositionLeaf(0, 0, old.FundingIndex));
+        WriteAccount(c, account, data, data with { Collateral = (long)collateral, Positions = positions });
+        c.Words.AddRange(BatchEncoding.ExpiryDataWords(account, instrument, payout));
+    }
+
+    /// <summary>An unused slot: a key-less, empty account 0 on the first option, paid nothing; its effects are switched off.</summary>
+    private void ExpiryNoOp(Context c, Assignment a)
+    {
+        a["enabled"] = Fr.Zero;
+        a["account"] = Fr.Zero;
+        a["instrument"] = (ulong)cfg.Instruments.IndexOf(cfg.Instruments.First(i => i.IsOption));
+        a["payout"] = Fr.Zero;
+        AssignAccount(a.Sub("account"), AccountData.Open(default, 0, cfg.InstrumentCount), new Fr[cfg.AccountDepth]);
+        c.Words.AddRange(new Fr[BatchEncoding.ExpiryWords]);
+    }
+}
