@@ -86,8 +86,11 @@ public sealed class OracleFeeder : IAsyncDisposable
             var round = (ulong)(BigInteger)(await oracle.CallAsync("latestRound", [], ct: ct))[0]! + 1;
             var latestTs = (ulong)(BigInteger)(await oracle.CallAsync("latestTimestamp", [], ct: ct))[0]!;
             var head = await eth.GetLatestBlockHeaderAsync(ct) ?? throw new InvalidOperationException("the L1 node has no head block");
-            // The update's block is at least one second after the head, so a timestamp up to head + 1 is never in its future.
             ulong timestamp = Math.Max((ulong)head.Timestamp, latestTs + 1);
+            // Timestamps are whole seconds and strictly increasing, and anvil mines a block in the same second as its
+            // parent with the parent's timestamp: a round after one in the head's second must wait for the chain's
+            // clock to pass it, else its block is older than its timestamp (TimestampInFuture).
+            if (timestamp > (ulong)head.Timestamp) await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var prices = path.L1Prices(round);
             object?[] priceArgs = [.. prices.Select(p => (object?)p)];
             var digest = (byte[])(await oracle.CallAsync("digest", [round, timestamp, priceArgs], ct: ct))[0]!;
