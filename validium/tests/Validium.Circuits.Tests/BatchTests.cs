@@ -9,24 +9,6 @@ namespace Validium.Circuits.Tests;
 /// <summary>Batches the engine produced, proven satisfiable, and the state they leave checked against the engine's own.</summary>
 public class BatchTests
 {
-    /// <summary>The state tree's view of every account equals the engine's: collateral, position size (raw quantity) and open cost.</summary>
-    private static void AssertStateMatchesEngine(Scenario s)
-    {
-        foreach (var id in s.Engine.AccountIds())
-        {
-            var data = s.Builder.Mirror.Account((ulong)id);
-            Assert.NotNull(data);
-            long expectedCollateral = s.Engine.Account(id).Collateral + (id == (int)s.Config.FeeAccount ? s.Engine.FeePool : 0);
-            Assert.Equal(expectedCollateral, data.Collateral);
-            for (int i = 0; i < s.Config.InstrumentCount; i++)
-            {
-                var (quantity, cost) = s.Engine.Position(id, i);
-                Assert.Equal(quantity, data.Positions[i].Size * s.Engine.Instrument(i).LotSize);
-                Assert.Equal(cost, data.Positions[i].OpenNotional);
-            }
-        }
-    }
-
     [Fact]
     public void DepositsTradesAndAWithdrawalMakeASatisfiedBatchWhoseStateIsTheEngines()
     {
@@ -56,7 +38,7 @@ public class BatchTests
         Assert.Equal((Fr)1UL, batch.PublicInputs[7]);
         // The public signals a verifier sees are the contract's eight, in its order.
         Assert.Equal(batch.PublicInputs, solution.PublicSignals.ToArray());
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
     }
 
     /// <summary>
@@ -71,7 +53,7 @@ public class BatchTests
         s.Place(1, BtcPerp, Side.Sell, 50_000 * Usd, 15 * Milli);
         s.Place(2, BtcPerp, Side.Buy, 50_010 * Usd, 15 * Milli, OrderType.Ioc);
         using (var b = s.Build()) Assert.True(s.Prove(b).IsSatisfied);
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
 
         s.Place(2, BtcPerp, Side.Sell, 49_990 * Usd, 10 * Milli);                      // 2 will shrink 15 -> 5
         s.Place(1, BtcPerp, Side.Buy, 50_000 * Usd, 30 * Milli, OrderType.Ioc);        // 1 shrinks -15 -> -5
@@ -87,7 +69,7 @@ public class BatchTests
             var solution = s.Prove(b);
             Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
         }
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
         Assert.Equal(0, s.Engine.Position(1, BtcPerp).Quantity);
         Assert.Equal(-7 * Milli, s.Engine.Position(2, BtcPerp).Quantity);
         Assert.True(s.Engine.FeePool > 0);

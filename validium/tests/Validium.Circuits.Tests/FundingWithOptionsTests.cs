@@ -9,27 +9,12 @@ namespace Validium.Circuits.Tests;
 /// </summary>
 public class FundingWithOptionsTests
 {
-    private static void AssertStateMatchesEngine(Scenario s)
-    {
-        foreach (var id in s.Engine.AccountIds())
-        {
-            var data = s.Builder.Mirror.Account((ulong)id)!;
-            Assert.Equal(s.Engine.Account(id).Collateral + (id == 0 ? s.Engine.FeePool : 0), data.Collateral);
-            for (int i = 0; i < s.Config.InstrumentCount; i++)
-            {
-                var (quantity, cost) = s.Engine.Position(id, i);
-                Assert.Equal(quantity, data.Positions[i].Size * s.Engine.Instrument(i).LotSize);
-                Assert.Equal(cost, data.Positions[i].OpenNotional);
-            }
-        }
-    }
-
     private static void Satisfied(Scenario s)
     {
         using var batch = s.Build();
         var solution = s.Prove(batch);
         Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
     }
 
     [Fact]

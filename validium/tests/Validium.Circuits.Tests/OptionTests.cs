@@ -42,21 +42,6 @@ public class OptionTests
         Assert.Equal(2, s.Recorder.PendingExpiries);
     }
 
-    private static void AssertStateMatchesEngine(Scenario s)
-    {
-        foreach (var id in s.Engine.AccountIds())
-        {
-            var data = s.Builder.Mirror.Account((ulong)id)!;
-            Assert.Equal(s.Engine.Account(id).Collateral + (id == 0 ? s.Engine.FeePool : 0), data.Collateral);
-            for (int i = 0; i < s.Config.InstrumentCount; i++)
-            {
-                var (quantity, cost) = s.Engine.Position(id, i);
-                Assert.Equal(quantity, data.Positions[i].Size * s.Engine.Instrument(i).LotSize);
-                Assert.Equal(cost, data.Positions[i].OpenNotional);
-            }
-        }
-    }
-
     [Fact]
     public void The_round_carries_each_options_spot_after_the_instrument_prices()
     {
@@ -82,7 +67,7 @@ public class OptionTests
         var seller = s.Builder.Mirror.Account(1)!;
         Assert.Equal((100_000 * Usd - 100_000, 100L, 200 * Usd), (buyer.Collateral, buyer.Positions[BtcCall].Size, buyer.Positions[BtcCall].OpenNotional));
         Assert.Equal((100_000 * Usd + 20_000, -100L, -200 * Usd), (seller.Collateral, seller.Positions[BtcCall].Size, seller.Positions[BtcCall].OpenNotional));
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
     }
 
     [Fact]
@@ -113,7 +98,7 @@ public class OptionTests
         Assert.All(new[] { 1UL, 2UL }, id => Assert.True(s.Builder.Mirror.Account(id)!.Positions[BtcCall].IsFlat));
         var data = BatchData.Decode(s.Config, batch.DataWords.ToArray());
         Assert.Equal([new ExpiryRecord(1, BtcCall, -300 * Usd), new ExpiryRecord(2, BtcCall, 300 * Usd)], data.Expiries.OrderBy(e => e.Account));
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
     }
 
     [Fact]
@@ -190,7 +175,7 @@ public class OptionTests
         Assert.Equal([false, false, true], executed);
         var solution = s.Prove(batch);
         Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
-        AssertStateMatchesEngine(s);
+        s.AssertStateMatchesEngine();
     }
 
     [Fact]

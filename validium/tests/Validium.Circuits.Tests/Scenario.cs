@@ -96,6 +96,24 @@ internal sealed class Scenario : IDisposable
     /// <summary>The contract's L1-operations chain head after every queued operation.</summary>
     public Fr OpsHead { get; private set; }
 
+    /// <summary>The state tree's view of every account equals the engine's: collateral, position size (raw quantity) and open cost.</summary>
+    public void AssertStateMatchesEngine()
+    {
+        foreach (var id in Engine.AccountIds())
+        {
+            var data = Builder.Mirror.Account((ulong)id);
+            Assert.NotNull(data);
+            long expectedCollateral = Engine.Account(id).Collateral + (id == (int)Config.FeeAccount ? Engine.FeePool : 0);
+            Assert.Equal(expectedCollateral, data.Collateral);
+            for (int i = 0; i < Config.InstrumentCount; i++)
+            {
+                var (quantity, cost) = Engine.Position(id, i);
+                Assert.Equal(quantity, data.Positions[i].Size * Engine.Instrument(i).LotSize);
+                Assert.Equal(cost, data.Positions[i].OpenNotional);
+            }
+        }
+    }
+
     public BatchCircuit Circuit => circuits.GetOrAdd(Config, c => new Lazy<BatchCircuit>(() => new BatchCircuit(c))).Value;
 
     public static byte[] PrivateKey(int account)
