@@ -88,7 +88,7 @@ public sealed class OracleFeeder : IAsyncDisposable
             var head = await eth.GetLatestBlockHeaderAsync(ct) ?? throw new InvalidOperationException("the L1 node has no head block");
             // The update's block is at least one second after the head, so a timestamp up to head + 1 is never in its future.
             ulong timestamp = Math.Max((ulong)head.Timestamp, latestTs + 1);
-            var prices = path.L1Prices(round);
+            var prices = path.L1Prices(round, timestamp);
             object?[] priceArgs = [.. prices.Select(p => (object?)p)];
             var digest = (byte[])(await oracle.CallAsync("digest", [round, timestamp, priceArgs], ct: ct))[0]!;
             object?[] sigs = [.. signers.Select(k =>
