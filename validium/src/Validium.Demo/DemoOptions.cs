@@ -1,5 +1,6 @@
 using Validium.Circuits;
 using Validium.DevNet;
+using Validium.Exchange;
 
 namespace Validium.Demo;
 
@@ -48,13 +49,27 @@ public sealed record DemoOptions
         SettleTimeout = TimeSpan.FromSeconds(quick ? 180 : 600),
     };
 
+    /// <summary>The options' expiry, 2028-01-01 00:00 UTC: fixed, so a reused demo directory keeps its circuit, and far enough out that no demo reaches it.</summary>
+    public const long OptionExpiryMs = 1_830_297_600_000;
+
+    /// <summary>
+    /// What the demo lists: the devnet's BTC and ETH perpetuals, then a call and a put on BTC struck at the BTC
+    /// perpetual's starting index, priced by the devnet's <see cref="OptionModel"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<DevNetInstrument> Instruments =
+    [
+        .. DevNetOptions.DefaultInstruments,
+        new("BTC-20280101-50000-C", DevNetOptions.BtcOption(InstrumentKind.Call, 50_000 * DevNetOptions.Usd, OptionExpiryMs), 0),
+        new("BTC-20280101-50000-P", DevNetOptions.BtcOption(InstrumentKind.Put, 50_000 * DevNetOptions.Usd, OptionExpiryMs), 0),
+    ];
+
     public int Makers => Math.Max(1, Traders / 3);
 
     public int Takers => Traders - Makers;
 
     /// <summary>
-    /// The quick run's circuit: 15 trader accounts and, per batch, 4 deposits, 2 trades, 1 withdrawal and 1 forced
-    /// request, so the development setup and every proof take seconds; the full run proves
+    /// The quick run's circuit: 15 trader accounts and, per batch, 4 deposits, 2 trades, 1 withdrawal, 1 forced
+    /// request and, with options listed, 1 expiry slot, so the development setup and every proof take seconds; the full run proves
     /// <see cref="DevNetOptions.DefaultCircuit"/>. 2^16 fill slots as there: every order that trades takes one for good
     /// (one cancelled without trading frees its slot), and with fewer a reused demo directory soon has orders refused (FillSlotTaken).
     /// </summary>
@@ -62,7 +77,7 @@ public sealed record DemoOptions
     {
         AccountDepth = 4, PositionsDepth = DevNetOptions.PositionsDepthFor(instruments.Count), FillDepth = 16, FeeAccount = 0,
         Instruments = [.. instruments.Select(i => InstrumentParams.FromSpec(i.Spec))],
-        Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1),
+        Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1, Expiries: DevNetOptions.ExpirySlotsFor(instruments)),
     };
 
     /// <summary>Every problem at once; null when the options are usable.</summary>

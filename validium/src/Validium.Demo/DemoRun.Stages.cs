@@ -197,7 +197,8 @@ public sealed partial class DemoRun
         return new WithdrawalFigures(trader.Account, recipient.ToString(), amount, batch, Convert.ToHexString(receipt.TransactionHash), Text(before), Text(after));
     }
 
-    private DemoSummary Summarize(TraderSwarm swarm, IReadOnlyList<ulong> settled, NodeWatch watch, WithdrawalFigures? withdrawal, IReadOnlyList<EscapeFigures>? escape, string chart)
+    private DemoSummary Summarize(TraderSwarm swarm, IReadOnlyList<ulong> settled, NodeWatch watch, Circuits.CircuitConfig circuit, WithdrawalFigures? withdrawal,
+        IReadOnlyList<EscapeFigures>? escape, string chart)
     {
         var totals = Totals(swarm);
         var orders = log.Snapshot();
@@ -209,7 +210,11 @@ public sealed partial class DemoRun
         foreach (var b in proven)
         {
             var status = watch.Status(b.Number);
-            batches.Add(new BatchFigures(b.Number, b.Deposits.Length, b.Trades.Length, b.Withdrawals.Length, null, status?.AttestationMilliseconds, status?.GasUsed, status?.TransactionHash));
+            int optionTrades = b.Trades.Count(t => circuit.Instruments[t.Taker.Order.Instrument].IsOption);
+            batches.Add(new BatchFigures(b.Number, b.Deposits.Length, b.Trades.Length, b.Withdrawals.Length, null, status?.AttestationMilliseconds, status?.GasUsed, status?.TransactionHash)
+            {
+                OptionTrades = optionTrades,
+            });
             if (watch.ConfirmedAt(b.Number) is not { } confirmed) continue;
             foreach (var t in b.Trades)
                 if (ackAt.TryGetValue((t.Taker.Order.Account, t.Taker.Order.Nonce), out var acked)) tradeToL1.Add(confirmed - acked);
@@ -240,7 +245,8 @@ public sealed partial class DemoRun
             GasPerTrade = trading.Sum(b => b.Trades) is > 0 and var n ? trading.Sum(b => (double)b.GasUsed!.Value) / n : null,
             ProofSeconds = Percentiles.Of(proofs),
             AttestationMs = Percentiles.Of([.. batches.Where(b => b.AttestationMs is not null).Select(b => b.AttestationMs!.Value)]),
-            Options = "not proven yet: the batch circuit settles perpetuals only, so the devnet lists perpetuals and the market makers quote those (the engine prices options; the circuit does not)",
+            OptionTrades = batches.Sum(b => b.OptionTrades),
+            Hedges = swarm.Hedges(),
             Withdrawal = withdrawal,
             Escape = escape,
             Chart = chart,
