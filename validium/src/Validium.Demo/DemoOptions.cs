@@ -42,7 +42,8 @@ public sealed record DemoOptions
         Directory = directory,
         Quick = quick,
         Duration = TimeSpan.FromSeconds(seconds ?? (quick ? QuickSeconds : DefaultSeconds)),
-        Traders = traders ?? (quick ? 3 : 6),
+        // Two market makers even in the quick run: a maker's hedge crosses the other's quotes (never its own).
+        Traders = traders ?? 6,
         Seed = seed,
         Escape = escape,
         Repository = repository,

@@ -62,8 +62,8 @@ public sealed partial class DemoRun
             var client = new TraderClient(http, t.Account, t.L2Private);
             await client.SignInAsync(ct).ConfigureAwait(false);
             long nonce = (await client.GetAccountAsync(ct).ConfigureAwait(false)).Nonce;
-            if (t.Role == TraderRole.Maker) makers.Add(new MarketMakerBot(client, new MarketMakerConfig(), nonce, log));
-            else takers.Add(new TakerBot(client, new Taker(options.Seed * 1000 + t.Index, rate, maxLots: 3), nonce, log));
+            if (t.Role == TraderRole.Maker) makers.Add(new MarketMakerBot(client, MakerConfig, nonce, log));
+            else takers.Add(new TakerBot(client, new Taker(options.Seed * 1000 + t.Index, rate, maxLots: 3, optionsFirst: t.Index % 2 == 1), nonce, log));
         }
         foreach (var t in traders.Load)
         {
@@ -83,6 +83,12 @@ public sealed partial class DemoRun
         tradingSeconds = (log.NowMs - startMs) / 1000;
         return swarm;
     }
+
+    /// <summary>
+    /// A tighter inventory limit than the default, so that a taker's option fill of a few lots (0.01 BTC each, delta
+    /// about one half) takes the maker's delta past it and the hedge in the perpetual shows within a short run.
+    /// </summary>
+    private static readonly MarketMakerConfig MakerConfig = new() { MaxInventoryLots = 10, HedgeTargetLots = 2 };
 
     private double tradingSeconds;
     private readonly List<(LoadBot Bot, TraderClient Client)> loadBots = [];

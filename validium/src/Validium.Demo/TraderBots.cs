@@ -91,6 +91,9 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
             if (MarketMaker.HedgeFor(i.Spec, config, i.MarkPrice, inventory) is { } hedge)
             {
                 Interlocked.Increment(ref hedges);
+                // Its own quotes first: self-trade prevention would otherwise cancel the hedge against the maker's own bid or ask.
+                long withdraw = ++nonce;
+                await Counters.SendAsync(() => client.CancelAllAsync(withdraw, i.Id, ct), Account, withdraw, ct).ConfigureAwait(false);
                 await SendAsync(Command.Place(now, Account, ++nonce, i.Id, hedge.Side, OrderType.Ioc, hedge.LimitPrice, hedge.Quantity, ++clientId), ct).ConfigureAwait(false);
                 quotes.Remove(i.Id);
                 continue;

@@ -129,6 +129,21 @@ public class TakerTests
     }
 
     [Fact]
+    public void With_options_listed_a_taker_alternates_between_perpetuals_and_options()
+    {
+        var call = Spec with { Kind = InstrumentKind.Call, Strike = 500_000, Expiry = 1 };
+        var books = new[] { (0, Spec, (long?)100, (long?)110), (1, Spec, (long?)200, (long?)210), (2, call, (long?)10, (long?)12), (3, call, (long?)20, (long?)22) };
+        foreach (bool optionsFirst in new[] { false, true })
+        {
+            var taker = new Taker(11, 1.0, 2, optionsFirst);
+            var kinds = Enumerable.Range(0, 8).Select(_ => taker.Decide(books)!.Value.Instrument >= 2).ToArray();
+            Assert.Equal(Enumerable.Range(0, 8).Select(i => (i % 2 == 0) == optionsFirst), kinds);
+        }
+        // Only perpetuals quoted: an options-first taker takes them.
+        Assert.Equal(0, new Taker(11, 1.0, 1, optionsFirst: true).Decide([books[0]])!.Value.Instrument);
+    }
+
+    [Fact]
     public void Never_takes_an_empty_side_and_never_trades_at_rate_zero()
     {
         var oneSided = new[] { (0, Spec, (long?)null, (long?)110) };
