@@ -15,7 +15,7 @@ internal static class DemoCommands
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var dir = new Option<DirectoryInfo>("--dir") { Description = $"Demo directory (devnet, node data, summary.json, chart); reused when it holds a demo (default ./{DefaultDirectory})" };
-        var quick = new Option<bool>("--quick") { Description = $"Bounded run for CI: a small circuit, 3 traders, {DemoOptions.QuickSeconds} s of trading; exits non-zero naming a failed stage" };
+        var quick = new Option<bool>("--quick") { Description = $"Bounded run for CI: a small circuit, 6 traders (2 market makers), {DemoOptions.QuickSeconds} s of trading; exits non-zero naming a failed stage" };
         var duration = new Option<int?>("--duration") { Description = $"Seconds of trading (default {DemoOptions.DefaultSeconds}, --quick {DemoOptions.QuickSeconds})" };
         var traders = new Option<int?>("--traders") { Description = "Simulated traders, a third of them market makers (default 6, --quick 3)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the traders' keys, the takers' decisions and the oracle's prices", DefaultValueFactory = _ => 1 };

@@ -1,5 +1,6 @@
 using Validium.Circuits;
 using Validium.DevNet;
+using Validium.Exchange;
 
 namespace Validium.Demo;
 
@@ -41,12 +42,27 @@ public sealed record DemoOptions
         Directory = directory,
         Quick = quick,
         Duration = TimeSpan.FromSeconds(seconds ?? (quick ? QuickSeconds : DefaultSeconds)),
-        Traders = traders ?? (quick ? 3 : 6),
+        // Two market makers even in the quick run: a maker's hedge crosses the other's quotes (never its own).
+        Traders = traders ?? 6,
         Seed = seed,
         Escape = escape,
         Repository = repository,
         SettleTimeout = TimeSpan.FromSeconds(quick ? 180 : 600),
     };
+
+    /// <summary>The options' expiry, 2028-01-01 00:00 UTC: fixed, so a reused demo directory keeps its circuit, and far enough out that no demo reaches it.</summary>
+    public const long OptionExpiryMs = 1_830_297_600_000;
+
+    /// <summary>
+    /// What the demo lists: the devnet's BTC and ETH perpetuals, then a call and a put on BTC struck at the BTC
+    /// perpetual's starting index, priced by the devnet's <see cref="OptionModel"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<DevNetInstrument> Instruments =
+    [
+        .. DevNetOptions.DefaultInstruments,
+        new("BTC-20280101-50000-C", DevNetOptions.BtcOption(InstrumentKind.Call, 50_000 * DevNetOptions.Usd, OptionExpiryMs), 0),
+        new("BTC-20280101-50000-P", DevNetOptions.BtcOption(InstrumentKind.Put, 50_000 * DevNetOptions.Usd, OptionExpiryMs), 0),
+    ];
 
     public int Makers => Math.Max(1, Traders / 3);
 
@@ -54,7 +70,9 @@ public sealed record DemoOptions
 
     /// <summary>
     /// The quick run's circuit: 15 trader accounts and, per batch, 4 deposits, 2 trades, 1 withdrawal and 1 forced
-    /// request, so the development setup and every proof take seconds; the full run proves
+    /// request, so the development setup and every proof take seconds. No expiry slot: the demo's options expire in
+    /// 2028, and with the call and put listed the slot is what takes the circuit past domain 2^17 (129,737 constraints
+    /// without it, 136,163 with it; 111,627 for the perpetuals alone). The full run proves
     /// <see cref="DevNetOptions.DefaultCircuit"/>. 2^16 fill slots as there: every order that trades takes one for good
     /// (one cancelled without trading frees its slot), and with fewer a reused demo directory soon has orders refused (FillSlotTaken).
     /// </summary>

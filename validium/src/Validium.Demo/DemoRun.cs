@@ -92,7 +92,7 @@ public sealed partial class DemoRun
                 escape = await Stage("escape", "operator stops, a forced withdrawal goes unserved, freeze, every account escapes",
                     () => EscapeAsync(net, eth, validium, node, traders, ct)).ConfigureAwait(false);
             var chart = Path.Combine(Dir, ChartFile);
-            var summary = Summarize(swarm, figures, watch, withdrawal, escape, chart);
+            var summary = Summarize(swarm, figures, watch, exchange.Store!.Config, withdrawal, escape, chart);
             await Stage("summary", $"{SummaryFile} and the chart", () =>
             {
                 DemoChart.Write(chart, samples.Count > 0 ? samples : [new ProgressSample(0, 0, 0)]);
@@ -132,7 +132,8 @@ public sealed partial class DemoRun
             Directory = devnetDir,
             OracleIntervalSeconds = options.Quick ? 3 : 5,
             PriceSeed = (ulong)options.Seed,
-            Circuit = options.Quick ? DemoOptions.QuickCircuit(DevNetOptions.DefaultInstruments) : null,
+            Instruments = DemoOptions.Instruments,
+            Circuit = options.Quick ? DemoOptions.QuickCircuit(DemoOptions.Instruments) : null,
             Repository = options.Repository,
         }, ct).ConfigureAwait(false);
         bool frozen;

@@ -15,7 +15,11 @@ public sealed record Percentiles(int Count, double P50, double P90, double P99, 
 }
 
 /// <summary>One batch this run put on L1.</summary>
-public sealed record BatchFigures(ulong Number, int Deposits, int Trades, int Withdrawals, double? ProofSeconds, double? AttestationMs, ulong? GasUsed, string? Transaction);
+public sealed record BatchFigures(ulong Number, int Deposits, int Trades, int Withdrawals, double? ProofSeconds, double? AttestationMs, ulong? GasUsed, string? Transaction)
+{
+    /// <summary>How many of <see cref="Trades"/> were in an option.</summary>
+    public int OptionTrades { get; init; }
+}
 
 /// <summary>The withdrawal shown end to end: signed through the API, proven in a batch, claimed on L1.</summary>
 public sealed record WithdrawalFigures(int Account, string Recipient, ulong Amount, ulong Batch, string ClaimTransaction, string BalanceBefore, string BalanceAfter);
@@ -48,7 +52,10 @@ public sealed record DemoSummary
     public required double? GasPerTrade { get; init; }
     public required Percentiles ProofSeconds { get; init; }
     public required Percentiles AttestationMs { get; init; }
-    public required string Options { get; init; }
+    /// <summary>Trades in calls and puts, of <see cref="Trades"/> (so proven and on L1 alike).</summary>
+    public required int OptionTrades { get; init; }
+    /// <summary>IOCs the market makers sent to bring inventory back, perpetuals on their whole delta (options included).</summary>
+    public required long Hedges { get; init; }
     public WithdrawalFigures? Withdrawal { get; init; }
     public IReadOnlyList<EscapeFigures>? Escape { get; init; }
     public required string Chart { get; init; }
@@ -77,13 +84,13 @@ public sealed record DemoSummary
         yield return $"orders           {OrdersSent:N0} sent, {OrdersAccepted:N0} accepted, {OrdersRejected:N0} refused{(LastRejection is null ? "" : $" (last: {LastRejection})")}";
         yield return $"throughput       {OrdersPerSecond:F1} accepted orders/s through the API";
         yield return $"order latency    p50 {OrderLatencyMs.P50:F1} ms, p90 {OrderLatencyMs.P90:F1} ms, p99 {OrderLatencyMs.P99:F1} ms, max {OrderLatencyMs.Max:F1} ms (sent to answer, fsynced)";
-        yield return $"trades           {Trades:N0} in {Batches.Count} batch(es)";
+        yield return $"trades           {Trades:N0} in {Batches.Count} batch(es): {Trades - OptionTrades:N0} in perpetuals, {OptionTrades:N0} in options";
         yield return $"batches          {BatchesProven} proven, {BatchesOnL1} verified on L1 (Groth16 proof and committee signatures checked by the contract)";
         yield return $"gas per trade    {(GasPerTrade is { } g ? $"{g:N0}" : "-")} (submitBatch gas over the batches' trades)";
         yield return $"proof time       p50 {ProofSeconds.P50:F2} s, max {ProofSeconds.Max:F2} s";
         yield return $"attestation      p50 {AttestationMs.P50:F0} ms, max {AttestationMs.Max:F0} ms (committee threshold signatures)";
         yield return $"trade to L1      p50 {TradeToL1Ms.P50 / 1000:F1} s, p90 {TradeToL1Ms.P90 / 1000:F1} s, max {TradeToL1Ms.Max / 1000:F1} s (taker's order accepted to its batch confirmed on L1)";
-        yield return $"options          {Options}";
+        yield return $"options          BTC call and put, marked by the devnet oracle's model, quoted two-sided by the makers; {Hedges:N0} hedge order(s) (perpetuals hedged on the whole delta)";
         if (Withdrawal is { } w)
             yield return $"withdrawal       account {w.Account}: {w.Amount:N0} micro-USD in batch {w.Batch}, claimed on L1 by {w.Recipient} (token balance {w.BalanceBefore} -> {w.BalanceAfter})";
         if (Escape is { } e)

@@ -86,6 +86,27 @@ public static class MarketMaker
             : new Hedge(Side.Buy, RoundDownToLot(spec, -inventory - target), high);
     }
 
+    /// <summary>
+    /// The delta a maker holds on <paramref name="perpetual"/>'s underlying, as a quantity of that perpetual: its own
+    /// position plus each option position times the option's delta (contracts of the underlying per option contract),
+    /// rounded to the perpetual's lot. Quoting and hedging the perpetual on this figure instead of its position alone
+    /// is delta-hedging: an option fill moves the perpetual's skew and, past the limit, triggers a hedge in it.
+    /// </summary>
+    public static long DeltaInventory(InstrumentSpec perpetual, long position, IEnumerable<(InstrumentSpec Spec, long Quantity, double Delta)> options)
+    {
+        ArgumentNullException.ThrowIfNull(perpetual);
+        ArgumentNullException.ThrowIfNull(options);
+        double contracts = (double)position / Pow10(perpetual.QuantityDecimals);
+        foreach (var (spec, quantity, delta) in options)
+        {
+            if (!spec.IsOption || spec.Underlying != perpetual.Underlying) throw new ArgumentException($"not an option on underlying {perpetual.Underlying}", nameof(options));
+            if (double.IsNaN(delta) || Math.Abs(delta) > 1) throw new ArgumentOutOfRangeException(nameof(options), delta, "an option's delta is within [-1, 1]");
+            contracts += (double)quantity / Pow10(spec.QuantityDecimals) * delta;
+        }
+        var lots = Math.Round(contracts * Pow10(perpetual.QuantityDecimals) / perpetual.LotSize);
+        return checked((long)lots * perpetual.LotSize);
+    }
+
     /// <summary>The prices the engine accepts for this mark: within mark × (1 ± band), on the tick grid.</summary>
     public static (long Low, long High) Band(InstrumentSpec spec, long mark)
     {
@@ -101,4 +122,6 @@ public static class MarketMaker
     private static long CeilToTick(InstrumentSpec spec, long price) => (price + spec.TickSize - 1) / spec.TickSize * spec.TickSize;
 
     private static long RoundDownToLot(InstrumentSpec spec, long quantity) => quantity / spec.LotSize * spec.LotSize;
+
+    private static double Pow10(int n) => Math.Pow(10, n);
 }

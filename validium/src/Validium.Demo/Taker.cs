@@ -8,10 +8,13 @@ public readonly record struct TakerOrder(int Instrument, Side Side, long Price, 
 /// <summary>
 /// A taker crossing the spread at a seeded random rate: each tick it trades with probability <paramref name="rate"/>,
 /// on a random instrument and side, for 1..<paramref name="maxLots"/> lots. Seeded so a demo run can be repeated.
+/// When both perpetuals and options are listed it alternates between the two kinds, starting with options when
+/// <paramref name="optionsFirst"/>, so that even a short run's few trades include both.
 /// </summary>
-public sealed class Taker(int seed, double rate, long maxLots)
+public sealed class Taker(int seed, double rate, long maxLots, bool optionsFirst = false)
 {
     private readonly Random random = new(seed);
+    private bool option = optionsFirst;
 
     public double Rate { get; } = rate is >= 0 and <= 1 ? rate : throw new ArgumentOutOfRangeException(nameof(rate), rate, "rate must be 0..1");
 
@@ -25,7 +28,10 @@ public sealed class Taker(int seed, double rate, long maxLots)
     {
         ArgumentNullException.ThrowIfNull(books);
         if (books.Count == 0 || random.NextDouble() >= Rate) return null;
-        var (instrument, spec, bid, ask) = books[random.Next(books.Count)];
+        var kind = books.Where(b => b.Spec.IsOption == option).ToList();
+        if (kind.Count == 0) kind = [.. books];
+        option = !kind[0].Spec.IsOption;
+        var (instrument, spec, bid, ask) = kind[random.Next(kind.Count)];
         var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
         var quantity = random.NextInt64(1, MaxLots + 1) * spec.LotSize;
         return side switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Validium.DevNet;
 using Validium.Exchange;
 using Validium.Node.Client;
 
@@ -58,12 +59,19 @@ public sealed class TraderCounters
 }
 
 /// <summary>
-/// A market maker over the trader API: on each step it reads the marks and its positions, re-quotes every perpetual
-/// whose mark moved (cancel the instrument's orders, then post-only bid and ask), and hedges inventory past its limit
-/// with an IOC. Options are left alone: the batch circuit proves perpetuals only.
+/// A market maker over the trader API: on each step it reads the marks and its positions, re-quotes every instrument
+/// (perpetual or option) whose mark moved (cancel the instrument's orders, then post-only bid and ask around the
+/// oracle's mark), and hedges past its limit with an IOC. A perpetual's inventory is the maker's whole delta on its
+/// underlying (<see cref="MarketMaker.DeltaInventory"/>, each option's delta from <see cref="OptionModel"/>, the model
+/// the oracle prices options with), so option fills are hedged in the perpetual.
 /// </summary>
 public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config, long firstNonce, OrderLog? log = null)
 {
+    private long hedges;
+
+    /// <summary>Hedge orders sent (IOCs back toward the inventory target, perpetuals on the whole delta).</summary>
+    public long Hedges => Interlocked.Read(ref hedges);
+
     private readonly Dictionary<int, Quote> quotes = [];
     private long nonce = firstNonce;
     private long clientId;
@@ -78,10 +86,14 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
         var positions = (await client.GetPositionsAsync(ct).ConfigureAwait(false)).ToDictionary(p => p.Instrument, p => p.Quantity);
         foreach (var i in instruments)
         {
-            if (i.Spec.IsOption || i.Expired || i.MarkPrice <= 0) continue;
-            var inventory = positions.GetValueOrDefault(i.Id);
+            if (i.Expired || i.MarkPrice <= 0) continue;
+            var inventory = i.Spec.IsOption ? positions.GetValueOrDefault(i.Id) : DeltaOf(i, instruments, positions, now);
             if (MarketMaker.HedgeFor(i.Spec, config, i.MarkPrice, inventory) is { } hedge)
             {
+                Interlocked.Increment(ref hedges);
+                // Its own quotes first: self-trade prevention would otherwise cancel the hedge against the maker's own bid or ask.
+                long withdraw = ++nonce;
+                await Counters.SendAsync(() => client.CancelAllAsync(withdraw, i.Id, ct), Account, withdraw, ct).ConfigureAwait(false);
                 await SendAsync(Command.Place(now, Account, ++nonce, i.Id, hedge.Side, OrderType.Ioc, hedge.LimitPrice, hedge.Quantity, ++clientId), ct).ConfigureAwait(false);
                 quotes.Remove(i.Id);
                 continue;
@@ -99,9 +111,18 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
     }
 
     private Task SendAsync(Command order, CancellationToken ct) => Counters.SendAsync(() => client.PlaceAsync(order, ct), order.Account, order.Nonce, ct);
+
+    /// <summary>The perpetual's position plus the delta of every live option held on its underlying, priced at the perpetual's index.</summary>
+    private static long DeltaOf(InstrumentDto perpetual, List<InstrumentDto> instruments, Dictionary<int, long> positions, long now)
+    {
+        var options = instruments
+            .Where(o => o.Spec.IsOption && !o.Expired && o.Spec.Underlying == perpetual.Spec.Underlying && positions.GetValueOrDefault(o.Id) != 0 && perpetual.IndexPrice > 0)
+            .Select(o => (o.Spec, positions[o.Id], OptionModel.Delta(o.Spec, perpetual.IndexPrice, now)));
+        return MarketMaker.DeltaInventory(perpetual.Spec, positions.GetValueOrDefault(perpetual.Id), options);
+    }
 }
 
-/// <summary>A taker over the trader API: each step, <see cref="Taker"/> decides whether to cross a perpetual's spread.</summary>
+/// <summary>A taker over the trader API: each step, <see cref="Taker"/> decides whether to cross a live instrument's spread, perpetual or option.</summary>
 public sealed class TakerBot(TraderClient client, Taker taker, long firstNonce, OrderLog? log = null)
 {
     private long nonce = firstNonce;
@@ -113,7 +134,7 @@ public sealed class TakerBot(TraderClient client, Taker taker, long firstNonce, 
     public async Task StepAsync(long now, CancellationToken ct = default)
     {
         var books = (await client.GetInstrumentsAsync(ct).ConfigureAwait(false))
-            .Where(i => !i.Spec.IsOption && !i.Expired)
+            .Where(i => !i.Expired)
             .Select(i => (i.Id, i.Spec, i.BestBid, i.BestAsk))
             .ToList();
         if (taker.Decide(books) is not { } order) return;

@@ -18,6 +18,9 @@ public sealed class TraderSwarm(IReadOnlyList<MarketMakerBot> makers, IReadOnlyL
         return new SwarmTotals(counters.Sum(c => c.Sent), counters.Sum(c => c.Accepted), counters.Sum(c => c.Rejected));
     }
 
+    /// <summary>Hedge orders the market makers sent.</summary>
+    public long Hedges() => makers.Sum(m => m.Hedges);
+
     /// <summary>The latest refusal any bot saw, so a run that trades little can say why.</summary>
     public string? LastRejection() =>
         makers.Select(m => m.Counters.LastRejection).Concat(takers.Select(t => t.Counters.LastRejection)).LastOrDefault(r => r is not null);

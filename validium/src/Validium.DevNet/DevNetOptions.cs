@@ -5,7 +5,10 @@ using Validium.Exchange;
 
 namespace Validium.DevNet;
 
-/// <summary>An instrument the devnet lists: its symbol, spec and starting index price (raw price units).</summary>
+/// <summary>
+/// An instrument the devnet lists: its symbol, spec and starting index price (raw price units). An option's is 0: its
+/// index is its underlying perpetual's and its mark <see cref="OptionModel"/>'s.
+/// </summary>
 public sealed record DevNetInstrument(string Symbol, InstrumentSpec Spec, long InitialPrice);
 
 /// <summary>How to bring a devnet up. Only the directory is required; on an existing devnet most fields must match what it was made with.</summary>
@@ -66,15 +69,30 @@ public sealed record DevNetOptions
     ];
 
     /// <summary>
+    /// A BTC option (underlying 0, the BTC perpetual's index): 5 USD ticks on 0.01 BTC lots, margins of 15 % initial and
+    /// 10 % maintenance of the underlying, and a wide price band since an option's mark moves by more than its index.
+    /// </summary>
+    public static InstrumentSpec BtcOption(InstrumentKind kind, long strike, long expiryMs) => new()
+    {
+        Kind = kind, Underlying = 0, Strike = strike, Expiry = expiryMs, TickSize = 5 * Usd, LotSize = 1_000_000, QuantityDecimals = 8,
+        MinQuantity = 1_000_000, MaxQuantity = 1_000_000_000, MaxPrice = 200_000 * Usd, MaxPosition = 10_000_000_000,
+        MakerFeePpm = 0, TakerFeePpm = 300, InitialMarginPpm = 150_000, MaintenanceMarginPpm = 100_000, BandPpm = 500_000,
+    };
+
+    /// <summary>
     /// A small batch circuit a 2-core machine proves in seconds: 255 accounts (account 0 collects fees), per batch 4
-    /// deposits, 2 trades, 1 withdrawal and 1 forced request (about 140,000 constraints, domain 2^18).
+    /// deposits, 2 trades, 1 withdrawal and 1 forced request (about 140,000 constraints, domain 2^18), and with options
+    /// listed one expiry slot.
     /// </summary>
     public static CircuitConfig DefaultCircuit(IReadOnlyList<DevNetInstrument> instruments) => new()
     {
         AccountDepth = 8, PositionsDepth = PositionsDepthFor(instruments.Count), FillDepth = 16, FeeAccount = 0,
         Instruments = [.. instruments.Select(i => InstrumentParams.FromSpec(i.Spec))],
-        Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1),
+        Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1, Expiries: ExpirySlotsFor(instruments)),
     };
+
+    /// <summary>One expiry slot when an option is listed (a circuit without options may have none).</summary>
+    public static int ExpirySlotsFor(IReadOnlyList<DevNetInstrument> instruments) => instruments.Any(i => i.Spec.IsOption) ? 1 : 0;
 
     public static int PositionsDepthFor(int instruments)
     {
@@ -98,7 +116,13 @@ public sealed record DevNetOptions
         foreach (var i in Instruments)
         {
             if (i.Spec.Validate() is { } err) problems.Add($"{i.Symbol}: {err}");
-            else if (i.Spec.IsOption) problems.Add($"{i.Symbol}: the batch circuit settles perpetuals only");
+            else if (i.Spec.IsOption)
+            {
+                if (!Instruments.Any(p => !p.Spec.IsOption && p.Spec.Underlying == i.Spec.Underlying))
+                    problems.Add($"{i.Symbol}: no perpetual on underlying {i.Spec.Underlying} lists the index the option is priced from");
+                if (i.InitialPrice != 0) problems.Add($"{i.Symbol}: an option's initial price must be 0 (the option model prices it), got {i.InitialPrice}");
+                if (i.Spec.Expiry % 1000 != 0) problems.Add($"{i.Symbol}: the expiry must be a whole second (the circuit compares it with the round's timestamp), got {i.Spec.Expiry} ms");
+            }
             else if (i.InitialPrice <= 0 || i.InitialPrice > i.Spec.MaxPrice || i.InitialPrice % i.Spec.TickSize != 0)
                 problems.Add($"{i.Symbol}: initial price {i.InitialPrice} must be a positive multiple of the tick {i.Spec.TickSize} up to {i.Spec.MaxPrice}");
         }
@@ -108,7 +132,7 @@ public sealed record DevNetOptions
             else if (c.InstrumentCount != Instruments.Count) problems.Add($"circuit: {c.InstrumentCount} instruments, but {Instruments.Count} are listed");
             else
                 for (int i = 0; i < Instruments.Count; i++)
-                    if (Instruments[i].Spec.Validate() is null && !Instruments[i].Spec.IsOption && c.Instruments[i] != InstrumentParams.FromSpec(Instruments[i].Spec))
+                    if (Instruments[i].Spec.Validate() is null && Instruments[i].Spec.Expiry % 1000 == 0 && c.Instruments[i] != InstrumentParams.FromSpec(Instruments[i].Spec))
                         problems.Add($"circuit: instrument {i} differs from {Instruments[i].Symbol}'s spec");
         }
         if (MemberCommand is { Count: 0 }) problems.Add("the member command is empty (null runs the members in this process)");

@@ -58,8 +58,9 @@ internal static class DevNetSetup
         var operatorSender = await SenderAsync(root, eth, keys.Operator, "operator", ct);
         var committee = SystemDeployment.Ascending(keys.Members.Select(k => k.Address));
         var reporters = SystemDeployment.Ascending(keys.Reporters.Select(k => k.Address));
+        // PriceOracle's price count is the round's: the instruments' prices and one spot slot per option.
         var d = await SystemDeployment.DeployAsync(operatorSender, artifacts, new DeploymentRequest(null, committee, o.Threshold, reporters, DevNetOptions.ReporterThreshold,
-            config.InstrumentCount, config.AccountDepth, config.PositionsDepth, o.ForcedDelaySeconds, o.TimelockDelaySeconds, keys.Operator.Address),
+            config.PriceCount, config.AccountDepth, config.PositionsDepth, o.ForcedDelaySeconds, o.TimelockDelaySeconds, keys.Operator.Address),
             line =>
             {
                 log.LogInformation("{Line}", line.Trim());

@@ -91,7 +91,7 @@ public sealed class OracleFeeder : IAsyncDisposable
             // parent with the parent's timestamp: a round after one in the head's second must wait for the chain's
             // clock to pass it, else its block is older than its timestamp (TimestampInFuture).
             if (timestamp > (ulong)head.Timestamp) await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var prices = path.L1Prices(round);
+            var prices = path.L1Prices(round, timestamp);
             object?[] priceArgs = [.. prices.Select(p => (object?)p)];
             var digest = (byte[])(await oracle.CallAsync("digest", [round, timestamp, priceArgs], ct: ct))[0]!;
             object?[] sigs = [.. signers.Select(k =>

@@ -79,6 +79,11 @@ public static class DevNetSettings
             s[p + "BandPpm"] = Text(spec.BandPpm);
             s[p + "PremiumCapPpm"] = Text(spec.PremiumCapPpm);
             s[p + "FundingCapPpm"] = Text(spec.FundingCapPpm);
+            if (spec.IsOption)
+            {
+                s[p + "Strike"] = Text(spec.Strike);
+                s[p + "Expiry"] = Text(spec.Expiry);
+            }
         }
         return s;
     }

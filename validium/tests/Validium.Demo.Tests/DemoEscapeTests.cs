@@ -41,7 +41,7 @@ public sealed class DemoEscapeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(escaped, e => BigInteger.Parse(e.Paid, System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         // Read back without the demo's code: the contract the run leaves behind is frozen.
-        await using var net = await DevNetwork.UpAsync(new DevNetOptions { Directory = Path.Combine(dir.FullName, "devnet"), OracleIntervalSeconds = null });
+        await using var net = await DevNetwork.UpAsync(new DevNetOptions { Directory = Path.Combine(dir.FullName, "devnet"), OracleIntervalSeconds = null, Instruments = DemoOptions.Instruments });
         using var rpc = new JsonRpcClient(net.Rpc);
         var validium = new Contract(new EthClient(rpc), PosterHostedService.ContractAbi, net.Validium);
         Assert.Equal(true, await validium.CallSingleAsync("frozen"));

@@ -66,6 +66,10 @@ public sealed class DemoRunTests(ITestOutputHelper output) : IDisposable
         Assert.True(summary.BatchesOnL1 >= 1);
         Assert.Equal(summary.Batches.Count, summary.BatchesOnL1);
         Assert.Equal(summary.Trades, summary.Batches.Sum(b => b.Trades));
+        // Options are quoted, taken and proven: every batch counted here is verified on L1 (asserted above).
+        Assert.True(summary.OptionTrades > 0, $"no option trade among {summary.Trades}; last refusal: {summary.LastRejection}");
+        Assert.True(summary.OptionTrades < summary.Trades, "no perpetual trade");
+        Assert.Equal(summary.OptionTrades, summary.Batches.Sum(b => b.OptionTrades));
         Assert.True(summary.GasPerTrade > 0);
         Assert.All(summary.Batches, b => Assert.True(b.GasUsed > 0 && b.Transaction is not null));
         Assert.True(summary.OrdersAccepted > 0 && summary.OrdersAccepted <= summary.OrdersSent);
@@ -79,7 +83,7 @@ public sealed class DemoRunTests(ITestOutputHelper output) : IDisposable
         Assert.True(new FileInfo(Path.Combine(dir.FullName, DemoRun.ChartFile)).Length > 1000);
 
         // The chain the run leaves behind says the same, read without the demo's code: the devnet brought back up.
-        await using var net = await DevNetwork.UpAsync(new DevNetOptions { Directory = Path.Combine(dir.FullName, "devnet"), OracleIntervalSeconds = null });
+        await using var net = await DevNetwork.UpAsync(new DevNetOptions { Directory = Path.Combine(dir.FullName, "devnet"), OracleIntervalSeconds = null, Instruments = DemoOptions.Instruments });
         using var rpc = new JsonRpcClient(net.Rpc);
         var eth = new EthClient(rpc);
         var validium = new Contract(eth, PosterHostedService.ContractAbi, net.Validium);

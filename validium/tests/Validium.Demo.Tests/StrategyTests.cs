@@ -73,6 +73,21 @@ public class MarketMakerTests
     }
 
     [Fact]
+    public void Option_positions_count_in_the_perpetual_inventory_by_their_delta()
+    {
+        // 0.05 BTC of calls at delta 0.6 and 0.03 BTC of puts sold at delta −0.4: +0.03 + 0.012 = 0.042 BTC = 42 lots of 0.001 BTC,
+        // plus 0.005 BTC of perpetual held: 47 lots, past the 20-lot limit, so the maker sells 42 lots of the perpetual.
+        var call = Btc with { Kind = InstrumentKind.Call, Strike = 50_000_000_000, Expiry = 1, LotSize = 1_000_000 };
+        var put = call with { Kind = InstrumentKind.Put };
+        long delta = MarketMaker.DeltaInventory(Btc, 500_000, [(call, 5_000_000, 0.6), (put, -3_000_000, -0.4)]);
+        Assert.Equal(4_700_000, delta);
+        Assert.Equal(new Hedge(Side.Sell, 4_200_000, 45_000_000_000), MarketMaker.HedgeFor(Btc, Config, 50_000_000_000, delta));
+        Assert.Equal(0, MarketMaker.DeltaInventory(Btc, -300_000, [(call, 1_000_000, 0.3)]));
+        Assert.Throws<ArgumentException>(() => MarketMaker.DeltaInventory(Btc, 0, [(call with { Underlying = 1 }, 1_000_000, 0.5)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MarketMaker.DeltaInventory(Btc, 0, [(call, 1_000_000, 1.5)]));
+    }
+
+    [Fact]
     public void Rejects_a_bad_mark_and_reports_bad_configs()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MarketMaker.QuoteAround(Btc, Config, 0, 0));
@@ -111,6 +126,21 @@ public class TakerTests
             Assert.Equal(0, o.Quantity % 100_000);
         }
         Assert.InRange(sent, 2_700, 3_300);
+    }
+
+    [Fact]
+    public void With_options_listed_a_taker_alternates_between_perpetuals_and_options()
+    {
+        var call = Spec with { Kind = InstrumentKind.Call, Strike = 500_000, Expiry = 1 };
+        var books = new[] { (0, Spec, (long?)100, (long?)110), (1, Spec, (long?)200, (long?)210), (2, call, (long?)10, (long?)12), (3, call, (long?)20, (long?)22) };
+        foreach (bool optionsFirst in new[] { false, true })
+        {
+            var taker = new Taker(11, 1.0, 2, optionsFirst);
+            var kinds = Enumerable.Range(0, 8).Select(_ => taker.Decide(books)!.Value.Instrument >= 2).ToArray();
+            Assert.Equal(Enumerable.Range(0, 8).Select(i => (i % 2 == 0) == optionsFirst), kinds);
+        }
+        // Only perpetuals quoted: an options-first taker takes them.
+        Assert.Equal(0, new Taker(11, 1.0, 1, optionsFirst: true).Decide([books[0]])!.Value.Instrument);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Validium.Circuits;
+using Validium.Exchange;
 
 namespace Validium.DevNet.Tests;
 
@@ -37,5 +38,23 @@ public sealed class DevNetOptionsTests
         Assert.Equal(InstrumentParams.FromSpec(DevNetOptions.DefaultInstruments[1].Spec), c.Instruments[1]);
         Assert.Equal(1, DevNetOptions.PositionsDepthFor(2));
         Assert.Equal(2, DevNetOptions.PositionsDepthFor(3));
+    }
+
+    [Fact]
+    public void Options_are_listed_with_an_expiry_slot_and_a_spot_slot_each_and_bad_listings_are_named()
+    {
+        var call = DevNetOptions.BtcOption(InstrumentKind.Call, 50_000 * DevNetOptions.Usd, 1_830_297_600_000);
+        DevNetInstrument[] listed = [.. DevNetOptions.DefaultInstruments, new("BTC-C", call, 0), new("BTC-P", call with { Kind = InstrumentKind.Put }, 0)];
+        var c = DevNetOptions.DefaultCircuit(listed);
+        Assert.Null(c.Validate());
+        Assert.Equal((4, 2, 6, 1), (c.InstrumentCount, c.OptionCount, c.PriceCount, c.Shape.Expiries));
+        Assert.Equal(0, DevNetOptions.DefaultCircuit(DevNetOptions.DefaultInstruments).Shape.Expiries);
+        new DevNetOptions { Directory = "d", Instruments = listed, Circuit = c }.Validate();
+
+        DevNetInstrument[] bad = [DevNetOptions.DefaultInstruments[1], new("BTC-C", call, 5), new("BTC-S", call with { Expiry = call.Expiry + 1 }, 0)];
+        var e = Assert.Throws<ArgumentException>(() => new DevNetOptions { Directory = "d", Instruments = bad }.Validate()).Message;
+        Assert.Contains("BTC-C: no perpetual on underlying 0", e);
+        Assert.Contains("BTC-C: an option's initial price must be 0", e);
+        Assert.Contains("BTC-S: the expiry must be a whole second", e);
     }
 }

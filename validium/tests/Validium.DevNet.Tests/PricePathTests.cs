@@ -13,9 +13,9 @@ public sealed class PricePathTests
         var path = new PricePath(7, Specs, Initial);
         Assert.Equal(Initial, path.IndexPrices(1));
         // BTC-PERP: 50,000 USD = 100,000 ticks of 0.5 USD; a lot is 0.001 BTC, so one tick on one lot is 500 micro-USD.
-        Assert.Equal(100_000UL * 500, path.L1Prices(1)[0]);
+        Assert.Equal(100_000UL * 500, path.L1Prices(1, 1_800_000_000)[0]);
         // ETH-PERP: 3,000 USD = 60,000 ticks of 0.05 USD; a lot is 0.01 ETH: 500 micro-USD a tick-lot.
-        Assert.Equal(60_000UL * 500, path.L1Prices(1)[1]);
+        Assert.Equal(60_000UL * 500, path.L1Prices(1, 1_800_000_000)[1]);
     }
 
     [Fact]
