@@ -30,6 +30,7 @@ public class FundingServiceTests
         long before = h.Exchange.View.Accounts[2].Summary.Collateral;
         Accepted(await h.Exchange.OracleRoundAsync(Round(3, 50_000)));
         Assert.Equal(-15 * 37_650, h.Exchange.View.Accounts[2].Summary.Collateral - before);
+        await h.Exchange.WaitFedAsync(h.Exchange.LastApplied);
         await h.Pipeline.FlushAsync();
 
         // Batch 1: round 1's tick first, then the deposits and the trade (which fills the trade slot); batch 2: round 3's tick.

@@ -150,6 +150,8 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
             Assert.Single(node.Exchange.View.Accounts[2].Positions, p => p.Quantity == btc.LotSize);
 
             var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+            // The engine acknowledges a command before the batcher has taken it: flush only what it has been fed.
+            await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
             await hosted.Pipeline!.FlushAsync();
             batches = hosted.Store!.List().Max();
             await Until(async () => await BatchNumber() == batches, $"L1 to accept batch {batches}");
@@ -335,6 +337,8 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
             Accepted(await node.Exchange.PlaceAsync(sell, OrderSigning.Sign(sell, PrivateKey(1))));
             Accepted(await node.Exchange.PlaceAsync(buy, OrderSigning.Sign(buy, PrivateKey(2))));
             var hosted = node.Services.GetRequiredService<ExchangeHostedService>();
+            // The engine acknowledges a command before the batcher has taken it: flush only what it has been fed.
+            await node.Exchange.WaitFedAsync(node.Exchange.LastApplied);
             await hosted.Pipeline!.FlushAsync();
             held = hosted.Store!.List().Min();
             last = hosted.Store!.List().Max();
