@@ -105,15 +105,16 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<string> HealthTextAsync(NodeHost node) => "node health: " + (await HealthAsync(node)).ToJsonString();
 
-    private static string Status(JsonNode health, string component) => (string)health["components"]![component]!["status"]!;
-
-    [SkippableFact]
-    public async Task A_node_on_the_devnet_manifest_takes_L1_deposits_settles_a_trade_on_L1_and_restarts_without_taking_anything_twice()
+    /// <summary>The devnet's faucet with tokens minted and approved for the Validium contract: what each test deposits from.</summary>
+    private sealed record Faucet(JsonRpcClient Rpc, EthClient Eth, Secp256k1PrivateKey Key, TransactionSender Sender, Contract Token, Contract Validium) : IDisposable
     {
-        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
-        await using var net = await DevNetwork.UpAsync(DevNet());
+        public void Dispose() => Rpc.Dispose();
+    }
+
+    private async Task<Faucet> FaucetAsync(DevNetwork net)
+    {
         var m = net.Manifest;
-        using var rpc = new JsonRpcClient(net.Rpc);
+        var rpc = new JsonRpcClient(net.Rpc);
         var eth = new EthClient(rpc);
         var faucet = m.OpenKey(m.Traders.Faucet);
         var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
@@ -122,6 +123,19 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
         var validium = new Contract(eth, UserAbi, net.Validium);
         await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
         await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        return new Faucet(rpc, eth, faucet, sender, token, validium);
+    }
+
+    private static string Status(JsonNode health, string component) => (string)health["components"]![component]!["status"]!;
+
+    [SkippableFact]
+    public async Task A_node_on_the_devnet_manifest_takes_L1_deposits_settles_a_trade_on_L1_and_restarts_without_taking_anything_twice()
+    {
+        Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
+        await using var net = await DevNetwork.UpAsync(DevNet());
+        var m = net.Manifest;
+        using var funded = await FaucetAsync(net);
+        var (rpc, eth, faucet, sender, token, validium) = funded;
         async Task Deposit(int who, long usd) =>
             await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
         async Task<ulong> BatchNumber() => (ulong)(BigInteger)(await validium.CallSingleAsync("batchNumber"))!;
@@ -231,15 +245,8 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
         Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
         await using var net = await DevNetwork.UpAsync(DevNet(new BatchShape(3, 0, 0, Forced: 2)));
         var m = net.Manifest;
-        using var rpc = new JsonRpcClient(net.Rpc);
-        var eth = new EthClient(rpc);
-        var faucet = m.OpenKey(m.Traders.Faucet);
-        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
-            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
-        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
-        var validium = new Contract(eth, UserAbi, net.Validium);
-        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
-        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        using var funded = await FaucetAsync(net);
+        var (rpc, eth, faucet, sender, token, validium) = funded;
         async Task Deposit(int who, long usd) =>
             await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
         async Task<ulong> Processed() => (ulong)(BigInteger)(await validium.CallSingleAsync("processedOps"))!;
@@ -306,15 +313,8 @@ public sealed class L1WiringTests(ITestOutputHelper output) : IDisposable
         Skip.If(AnvilNode.FindBinary() is null, AnvilNode.NotFoundMessage);
         await using var net = await DevNetwork.UpAsync(DevNet());
         var m = net.Manifest;
-        using var rpc = new JsonRpcClient(net.Rpc);
-        var eth = new EthClient(rpc);
-        var faucet = m.OpenKey(m.Traders.Faucet);
-        var sender = new TransactionSender(eth, faucet, await NonceManager.OpenAsync(Path.Combine(dir.FullName, "faucet-nonces.json"), eth, faucet.Address),
-            new TransactionSenderOptions { PollInterval = TimeSpan.FromMilliseconds(50), PriorityFeePerGas = 1_000_000_000 });
-        var token = new Contract(eth, UserAbi, EthereumAddress.Parse(m.Traders.Token));
-        var validium = new Contract(eth, UserAbi, net.Validium);
-        await token.SendAsync(sender, "mint", [faucet.Address, BigInteger.Pow(10, 30)]);
-        await token.SendAsync(sender, "approve", [net.Validium, BigInteger.Pow(10, 30)]);
+        using var funded = await FaucetAsync(net);
+        var (rpc, eth, faucet, sender, token, validium) = funded;
         var round = await net.Feeder.PublishNextAsync();
         foreach (var (who, usd) in new[] { (0, 1L), (1, 100_000L), (2, 100_000L) })
             await validium.SendAsync(sender, "deposit", [(BigInteger)(usd * Usd), PublicKey(who).X.ToBigInteger(), PublicKey(who).Y.ToBigInteger()]);
