@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Validium.Circuits.Witness;
 using Validium.Crypto;
 using Validium.DevNet;
+using Validium.Exchange;
 using Validium.L1.Contracts;
 using Validium.L1.Rpc;
 using Validium.Node;
@@ -217,9 +218,11 @@ public sealed partial class DemoRun
         {
             var status = watch.Status(b.Number);
             int optionTrades = b.Trades.Count(t => circuit.Instruments[t.Taker.Order.Instrument].IsOption);
+            int amendedTrades = b.Trades.Count(t => t.Maker.Order.Kind == CommandKind.Amend || t.Taker.Order.Kind == CommandKind.Amend);
             batches.Add(new BatchFigures(b.Number, b.Deposits.Length, b.Trades.Length, b.Withdrawals.Length, null, status?.AttestationMilliseconds, status?.GasUsed, status?.TransactionHash)
             {
                 OptionTrades = optionTrades,
+                AmendedTrades = amendedTrades,
             });
             if (watch.ConfirmedAt(b.Number) is not { } confirmed) continue;
             foreach (var t in b.Trades)
@@ -253,6 +256,8 @@ public sealed partial class DemoRun
             AttestationMs = Percentiles.Of([.. batches.Where(b => b.AttestationMs is not null).Select(b => b.AttestationMs!.Value)]),
             OptionTrades = batches.Sum(b => b.OptionTrades),
             Hedges = swarm.Hedges(),
+            Amends = swarm.Amends(),
+            AmendedTrades = batches.Sum(b => b.AmendedTrades),
             Withdrawal = withdrawal,
             Escape = escape,
             Chart = chart,

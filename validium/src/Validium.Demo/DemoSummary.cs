@@ -19,6 +19,9 @@ public sealed record BatchFigures(ulong Number, int Deposits, int Trades, int Wi
 {
     /// <summary>How many of <see cref="Trades"/> were in an option.</summary>
     public int OptionTrades { get; init; }
+
+    /// <summary>How many of <see cref="Trades"/> filled an amended order, proven from the amend's signature.</summary>
+    public int AmendedTrades { get; init; }
 }
 
 /// <summary>The withdrawal shown end to end: signed through the API, proven in a batch, claimed on L1.</summary>
@@ -56,6 +59,10 @@ public sealed record DemoSummary
     public required int OptionTrades { get; init; }
     /// <summary>IOCs the market makers sent to bring inventory back, perpetuals on their whole delta (options included).</summary>
     public required long Hedges { get; init; }
+    /// <summary>Quotes the market makers moved with a signed amend.</summary>
+    public required long Amends { get; init; }
+    /// <summary>Trades of <see cref="Trades"/> that filled an amended order.</summary>
+    public required int AmendedTrades { get; init; }
     public WithdrawalFigures? Withdrawal { get; init; }
     public IReadOnlyList<EscapeFigures>? Escape { get; init; }
     public required string Chart { get; init; }
@@ -90,6 +97,7 @@ public sealed record DemoSummary
         yield return $"proof time       p50 {ProofSeconds.P50:F2} s, max {ProofSeconds.Max:F2} s";
         yield return $"attestation      p50 {AttestationMs.P50:F0} ms, max {AttestationMs.Max:F0} ms (committee threshold signatures)";
         yield return $"trade to L1      p50 {TradeToL1Ms.P50 / 1000:F1} s, p90 {TradeToL1Ms.P90 / 1000:F1} s, max {TradeToL1Ms.Max / 1000:F1} s (taker's order accepted to its batch confirmed on L1)";
+        yield return $"amends           {Amends:N0} quote(s) moved with a signed amend; {AmendedTrades:N0} trade(s) filled an amended order, proven from the amend's signature";
         yield return $"options          BTC call and put, marked by the devnet oracle's model, quoted two-sided by the makers; {Hedges:N0} hedge order(s) (perpetuals hedged on the whole delta)";
         if (Withdrawal is { } w)
             yield return $"withdrawal       account {w.Account}: {w.Amount:N0} micro-USD in batch {w.Batch}, claimed on L1 by {w.Recipient} (token balance {w.BalanceBefore} -> {w.BalanceAfter})";

@@ -60,8 +60,9 @@ public sealed class TraderCounters
 
 /// <summary>
 /// A market maker over the trader API: on each step it reads the marks and its positions, re-quotes every instrument
-/// (perpetual or option) whose mark moved (cancel the instrument's orders, then post-only bid and ask around the
-/// oracle's mark), and hedges past its limit with an IOC. A perpetual's inventory is the maker's whole delta on its
+/// (perpetual or option) whose mark moved (post-only bid and ask around the oracle's mark: a quote still on the book is
+/// moved with a signed amend, as most of exchange-core's order flow is, and one that has gone is placed anew), and
+/// hedges past its limit with an IOC. A perpetual's inventory is the maker's whole delta on its
 /// underlying (<see cref="MarketMaker.DeltaInventory"/>, each option's delta from <see cref="OptionModel"/>, the model
 /// the oracle prices options with), so option fills are hedged in the perpetual.
 /// </summary>
@@ -73,7 +74,13 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
     public long Hedges => Interlocked.Read(ref hedges);
 
     private readonly Dictionary<int, Quote> quotes = [];
+    // The client id of the maker's bid and ask per instrument, while they may still rest.
+    private readonly Dictionary<(int Instrument, Side Side), long> resting = [];
     private long nonce = firstNonce;
+    private long amends;
+
+    /// <summary>Quotes moved with an amend instead of a cancel and a new order.</summary>
+    public long Amends => Interlocked.Read(ref amends);
     private long clientId;
 
     public TraderCounters Counters { get; } = new() { Log = log };
@@ -84,6 +91,7 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
     {
         var instruments = await client.GetInstrumentsAsync(ct).ConfigureAwait(false);
         var positions = (await client.GetPositionsAsync(ct).ConfigureAwait(false)).ToDictionary(p => p.Instrument, p => p.Quantity);
+        HashSet<long>? open = null;
         foreach (var i in instruments)
         {
             if (i.Expired || i.MarkPrice <= 0) continue;
@@ -96,18 +104,46 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
                 await Counters.SendAsync(() => client.CancelAllAsync(withdraw, i.Id, ct), Account, withdraw, ct).ConfigureAwait(false);
                 await SendAsync(Command.Place(now, Account, ++nonce, i.Id, hedge.Side, OrderType.Ioc, hedge.LimitPrice, hedge.Quantity, ++clientId), ct).ConfigureAwait(false);
                 quotes.Remove(i.Id);
+                resting.Remove((i.Id, Side.Buy));
+                resting.Remove((i.Id, Side.Sell));
                 continue;
             }
             if (quotes.TryGetValue(i.Id, out var current) && !MarketMaker.NeedsRequote(i.Spec, config, current, i.MarkPrice)) continue;
-            long cancel = ++nonce;
-            await Counters.SendAsync(() => client.CancelAllAsync(cancel, i.Id, ct), Account, cancel, ct).ConfigureAwait(false);
+            open ??= [.. (await client.GetOpenOrdersAsync(ct).ConfigureAwait(false)).Select(o => o.ClientId)];
             var quote = MarketMaker.QuoteAround(i.Spec, config, i.MarkPrice, inventory);
-            if (quote.BidQuantity > 0)
-                await SendAsync(Command.Place(now, Account, ++nonce, i.Id, Side.Buy, OrderType.PostOnly, quote.BidPrice, quote.BidQuantity, ++clientId), ct).ConfigureAwait(false);
-            if (quote.AskQuantity > 0)
-                await SendAsync(Command.Place(now, Account, ++nonce, i.Id, Side.Sell, OrderType.PostOnly, quote.AskPrice, quote.AskQuantity, ++clientId), ct).ConfigureAwait(false);
+            // The side moving away from the other goes first, so an amended quote never meets the maker's own other side.
+            bool up = quotes.ContainsKey(i.Id) && i.MarkPrice > current.Mark;
+            foreach (var side in up ? [Side.Sell, Side.Buy] : new[] { Side.Buy, Side.Sell })
+            {
+                var (price, quantity) = side == Side.Buy ? (quote.BidPrice, quote.BidQuantity) : (quote.AskPrice, quote.AskQuantity);
+                await QuoteAsync(now, i.Id, side, price, quantity, open, ct).ConfigureAwait(false);
+            }
             quotes[i.Id] = quote;
         }
+    }
+
+    /// <summary>One side of a quote: the resting order amended to it, a new post-only order, or the resting one cancelled when the side is empty.</summary>
+    private async Task QuoteAsync(long now, int instrument, Side side, long price, long quantity, HashSet<long> open, CancellationToken ct)
+    {
+        bool live = resting.TryGetValue((instrument, side), out long id) && open.Contains(id);
+        if (quantity <= 0)
+        {
+            resting.Remove((instrument, side));
+            if (!live) return;
+            long cancel = ++nonce;
+            await Counters.SendAsync(() => client.CancelAsync(cancel, id, ct), Account, cancel, ct).ConfigureAwait(false);
+            return;
+        }
+        if (live)
+        {
+            var amend = Command.Amend(now, Account, ++nonce, id, price, quantity, instrument, side, OrderType.PostOnly);
+            Interlocked.Increment(ref amends);
+            await Counters.SendAsync(() => client.AmendAsync(amend, ct), Account, amend.Nonce, ct).ConfigureAwait(false);
+            return;
+        }
+        var place = Command.Place(now, Account, ++nonce, instrument, side, OrderType.PostOnly, price, quantity, ++clientId);
+        resting[(instrument, side)] = place.ClientId;
+        await SendAsync(place, ct).ConfigureAwait(false);
     }
 
     private Task SendAsync(Command order, CancellationToken ct) => Counters.SendAsync(() => client.PlaceAsync(order, ct), order.Account, order.Nonce, ct);

@@ -21,6 +21,9 @@ public sealed class TraderSwarm(IReadOnlyList<MarketMakerBot> makers, IReadOnlyL
     /// <summary>Hedge orders the market makers sent.</summary>
     public long Hedges() => makers.Sum(m => m.Hedges);
 
+    /// <summary>Quotes the market makers moved with a signed amend.</summary>
+    public long Amends() => makers.Sum(m => m.Amends);
+
     /// <summary>The latest refusal any bot saw, so a run that trades little can say why.</summary>
     public string? LastRejection() =>
         makers.Select(m => m.Counters.LastRejection).Concat(takers.Select(t => t.Counters.LastRejection)).LastOrDefault(r => r is not null);

@@ -40,9 +40,22 @@ public struct Command
     public static Command Cancel(long time, int account, long nonce, long clientId) =>
         new() { Kind = CommandKind.Cancel, Time = time, Account = account, Nonce = nonce, ClientId = clientId };
 
-    /// <summary>New price and new remaining quantity for an open order.</summary>
-    public static Command Amend(long time, int account, long nonce, long clientId, long price, long quantity) =>
-        new() { Kind = CommandKind.Amend, Time = time, Account = account, Nonce = nonce, ClientId = clientId, Price = price, Quantity = quantity };
+    /// <summary>
+    /// New price and new remaining quantity for an open order. The amend also carries the order's unchanged fields
+    /// (instrument, side, type, expiry, reduce-only, self-trade prevention), which must be the order's, so its signature
+    /// covers a whole order: the batch circuit proves the amended order's trades from it (ORDERS.md, "Amend").
+    /// </summary>
+    public static Command Amend(long time, int account, long nonce, long clientId, long price, long quantity, int instrument, Side side,
+        OrderType type = OrderType.Limit, long expiresAt = 0, bool reduceOnly = false, SelfTradePrevention stp = SelfTradePrevention.CancelNewest) =>
+        new()
+        {
+            Kind = CommandKind.Amend, Time = time, Account = account, Nonce = nonce, Instrument = instrument, Side = side, Type = type,
+            Price = price, Quantity = quantity, ClientId = clientId, ExpiresAt = expiresAt, ReduceOnly = reduceOnly, Stp = stp,
+        };
+
+    /// <summary>An amend of the order <paramref name="place"/> placed: its unchanged fields copied, a new price and remaining quantity.</summary>
+    public static Command AmendOf(in Command place, long time, long nonce, long price, long quantity) =>
+        Amend(time, place.Account, nonce, place.ClientId, price, quantity, place.Instrument, place.Side, place.Type, place.ExpiresAt, place.ReduceOnly, place.Stp);
 
     /// <summary>Cancels every open order of the account, or only those on one instrument when instrument ≥ 0.</summary>
     public static Command CancelAll(long time, int account, long nonce, int instrument = -1) =>

@@ -15,6 +15,9 @@ public static class CommandCodec
 {
     public const byte Version = 1;
 
+    // Amends once carried only the client id, price and quantity; such a payload is named rather than called a bad length.
+    private const int LegacyAmendLength = 46;
+
     /// <summary>The longest encoding (an instrument listing).</summary>
     public const int MaxLength = 2 + 8 + 1 + 4 + 8 * 8 + 4 * 8;
 
@@ -23,9 +26,8 @@ public static class CommandCodec
     /// <summary>Bytes the command's encoding takes; throws <see cref="ArgumentException"/> when it cannot be encoded.</summary>
     public static int Length(in Command c) => 2 + 8 + c.Kind switch
     {
-        CommandKind.Place => 4 + 8 + 4 + 4 + 8 * 4,
+        CommandKind.Place or CommandKind.Amend => 4 + 8 + 4 + 4 + 8 * 4,
         CommandKind.Cancel => 4 + 8 + 8,
-        CommandKind.Amend => 4 + 8 + 8 * 3,
         CommandKind.CancelAll => 4 + 8 + 4,
         CommandKind.Deposit => 4 + 8 + 1 + (c.Payload is null ? 0 : 2 * KeyBytes),
         CommandKind.Withdraw => 4 + 8,
@@ -58,16 +60,13 @@ public static class CommandCodec
         w.I64(c.Time);
         switch (c.Kind)
         {
-            case CommandKind.Place:
+            case CommandKind.Place or CommandKind.Amend:
                 w.I32(c.Account); w.I64(c.Nonce); w.I32(c.Instrument);
                 w.U8((byte)c.Side); w.U8((byte)c.Type); w.U8((byte)c.Stp); w.U8(c.ReduceOnly ? (byte)1 : (byte)0);
                 w.I64(c.Price); w.I64(c.Quantity); w.I64(c.ClientId); w.I64(c.ExpiresAt);
                 break;
             case CommandKind.Cancel:
                 w.I32(c.Account); w.I64(c.Nonce); w.I64(c.ClientId);
-                break;
-            case CommandKind.Amend:
-                w.I32(c.Account); w.I64(c.Nonce); w.I64(c.ClientId); w.I64(c.Price); w.I64(c.Quantity);
                 break;
             case CommandKind.CancelAll:
                 w.I32(c.Account); w.I64(c.Nonce); w.I32(c.Instrument);
@@ -106,9 +105,9 @@ public static class CommandCodec
 
     private static string? Check(in Command c) => c.Kind switch
     {
-        CommandKind.Place when !Enum.IsDefined(c.Side) => $"side {(byte)c.Side} is not defined",
-        CommandKind.Place when !Enum.IsDefined(c.Type) => $"order type {(byte)c.Type} is not defined",
-        CommandKind.Place when !Enum.IsDefined(c.Stp) => $"self-trade prevention {(byte)c.Stp} is not defined",
+        CommandKind.Place or CommandKind.Amend when !Enum.IsDefined(c.Side) => $"side {(byte)c.Side} is not defined",
+        CommandKind.Place or CommandKind.Amend when !Enum.IsDefined(c.Type) => $"order type {(byte)c.Type} is not defined",
+        CommandKind.Place or CommandKind.Amend when !Enum.IsDefined(c.Stp) => $"self-trade prevention {(byte)c.Stp} is not defined",
         CommandKind.Deposit when c.Payload is not (null or BabyJubjubPoint) => "a deposit's payload must be a BabyJubjub key or nothing",
         CommandKind.ListInstrument when c.Payload is not InstrumentSpec => "a listing's payload must be an instrument spec",
         CommandKind.ListInstrument when !Enum.IsDefined(((InstrumentSpec)c.Payload!).Kind) => "instrument kind is not defined",
@@ -138,6 +137,11 @@ public static class CommandCodec
         // A deposit's length depends on its key flag (byte 22); every other kind has one length.
         bool withKey = kind == CommandKind.Deposit && bytes.Length > 22 && bytes[22] == 1;
         int expected = Length(new Command { Kind = kind, Payload = withKey ? BabyJubjubPoint.Identity : null });
+        if (kind == CommandKind.Amend && bytes.Length == LegacyAmendLength)
+        {
+            error = "an amend in the layout from before amends carried the whole order (46 bytes); this build reads only the 62-byte layout (ORDERS.md, \"Command encoding\")";
+            return false;
+        }
         if (bytes.Length != expected)
         {
             error = $"{kind} takes {expected} bytes, got {bytes.Length}";
@@ -148,7 +152,7 @@ public static class CommandCodec
         error = "";
         switch (kind)
         {
-            case CommandKind.Place:
+            case CommandKind.Place or CommandKind.Amend:
                 c.Account = r.I32(); c.Nonce = r.I64(); c.Instrument = r.I32();
                 c.Side = (Side)r.U8(); c.Type = (OrderType)r.U8(); c.Stp = (SelfTradePrevention)r.U8();
                 byte reduceOnly = r.U8();
@@ -158,9 +162,6 @@ public static class CommandCodec
                 break;
             case CommandKind.Cancel:
                 c.Account = r.I32(); c.Nonce = r.I64(); c.ClientId = r.I64();
-                break;
-            case CommandKind.Amend:
-                c.Account = r.I32(); c.Nonce = r.I64(); c.ClientId = r.I64(); c.Price = r.I64(); c.Quantity = r.I64();
                 break;
             case CommandKind.CancelAll:
                 c.Account = r.I32(); c.Nonce = r.I64(); c.Instrument = r.I32();

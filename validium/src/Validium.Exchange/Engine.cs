@@ -221,7 +221,8 @@ public sealed partial class Engine
         if (!orderMap.TryGet(account, clientId, out int n)) return false;
         ref var o = ref pool.Nodes[n];
         var s = markets[o.Instrument].Spec;
-        order = new OrderView(o.OrderId, o.Account, o.ClientId, o.Instrument, o.Side, o.PriceTicks * s.TickSize, o.Lots * s.LotSize, o.FilledLots * s.LotSize);
+        order = new OrderView(o.OrderId, o.Account, o.ClientId, o.Instrument, o.Side, o.PriceTicks * s.TickSize, o.Lots * s.LotSize, o.FilledLots * s.LotSize,
+            o.PostOnly ? OrderType.PostOnly : OrderType.Limit, o.ExpiresAt, o.ReduceOnly, o.Stp);
         return true;
     }
 
@@ -245,4 +246,11 @@ public sealed partial class Engine
 
 public readonly record struct AccountView(int Id, long Nonce, long Collateral, long TotalValue, long InitialMargin, long MaintenanceMargin, long FreeCollateral, int OpenOrders);
 
-public readonly record struct OrderView(long OrderId, int Account, long ClientId, int Instrument, Side Side, long Price, long Quantity, long Filled);
+/// <summary>An open order; <see cref="Type"/>, <see cref="ExpiresAt"/>, <see cref="ReduceOnly"/> and <see cref="Stp"/> are what an amend of it must carry.</summary>
+public readonly record struct OrderView(long OrderId, int Account, long ClientId, int Instrument, Side Side, long Price, long Quantity, long Filled,
+    OrderType Type, long ExpiresAt, bool ReduceOnly, SelfTradePrevention Stp)
+{
+    /// <summary>The amend of this order to a new price and remaining quantity (unsigned: the caller signs it).</summary>
+    public Command Amend(long time, long nonce, long price, long quantity) =>
+        Command.Amend(time, Account, nonce, ClientId, price, quantity, Instrument, Side, Type, ExpiresAt, ReduceOnly, Stp);
+}

@@ -61,6 +61,10 @@ public sealed partial class Engine
         if (code != RejectCode.None) return new(code);
         if (!orderMap.TryGet(acc.Id, c.ClientId, out int n)) return new(RejectCode.UnknownOrder);
         ref var o = ref pool.Nodes[n];
+        // The amend's signature must cover the whole order as it rests, so a batch can prove its trades from the amend alone.
+        if (c.Instrument != o.Instrument || c.Side != o.Side || c.Type != (o.PostOnly ? OrderType.PostOnly : OrderType.Limit)
+            || c.ExpiresAt != o.ExpiresAt || c.ReduceOnly != o.ReduceOnly || c.Stp != o.Stp)
+            return new(RejectCode.AmendMismatch);
         var m = markets[o.Instrument];
         code = CheckQuantity(m, c.Quantity, out long lots);
         if (code != RejectCode.None) return new(code);

@@ -63,6 +63,8 @@ public enum RejectCode : byte
     BadOraclePrice,
     /// <summary>The bytes were not a command's canonical encoding (<see cref="CommandCodec"/>); never produced by the engine itself.</summary>
     MalformedCommand,
+    /// <summary>An amend whose instrument, side, type, expiry, reduce-only or self-trade prevention is not the order's.</summary>
+    AmendMismatch,
 }
 
 public enum EventKind : byte

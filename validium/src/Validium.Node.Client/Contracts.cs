@@ -20,7 +20,9 @@ public sealed record GreeksDto(int Underlying, long Delta, long Gamma);
 
 public sealed record MarginDto(long TotalValue, long InitialMargin, long MaintenanceMargin, long FreeCollateral, IReadOnlyList<GreeksDto> Greeks);
 
-public sealed record OrderDto(long OrderId, long ClientId, int Instrument, Side Side, long Price, long Quantity, long Filled);
+/// <summary>An open order; <see cref="Type"/>, <see cref="ExpiresAt"/>, <see cref="ReduceOnly"/> and <see cref="Stp"/> are what an amend of it carries.</summary>
+public sealed record OrderDto(long OrderId, long ClientId, int Instrument, Side Side, long Price, long Quantity, long Filled,
+    OrderType Type, long ExpiresAt, bool ReduceOnly, SelfTradePrevention Stp);
 
 /// <summary>One side of one trade as its account saw it; a negative fee is a rebate.</summary>
 public sealed record FillDto(long Sequence, long Time, int Instrument, long OrderId, long ClientId, Side Side, long Price, long Quantity, long Fee, bool Maker);
@@ -36,6 +38,13 @@ public sealed record TradeDto(long Sequence, long Time, int Instrument, Side Tak
 
 /// <summary>A signed place (ORDERS.md): the command's fields and the account key's EdDSA-Poseidon signature, packed as circomlibjs packs it (64 bytes, hex).</summary>
 public sealed record PlaceOrderRequest(int Account, long Nonce, int Instrument, Side Side, OrderType Type, long Price, long Quantity, long ClientId,
+    long ExpiresAt, bool ReduceOnly, SelfTradePrevention Stp, string Signature);
+
+/// <summary>
+/// A signed amend (ORDERS.md, "Amend"): the order's unchanged fields (instrument, side, type, expiry, reduce-only,
+/// self-trade prevention, exactly as it rests), its new price and new remaining quantity, signed as a whole order.
+/// </summary>
+public sealed record AmendOrderRequest(int Account, long Nonce, long ClientId, int Instrument, Side Side, OrderType Type, long Price, long Quantity,
     long ExpiresAt, bool ReduceOnly, SelfTradePrevention Stp, string Signature);
 
 public sealed record CancelRequest(int Account, long Nonce, long ClientId, string Signature);

@@ -90,6 +90,17 @@ public sealed class TraderClient
             order.Price, order.Quantity, order.ClientId, order.ExpiresAt, order.ReduceOnly, order.Stp, signature), true, ct);
     }
 
+    /// <summary>
+    /// Signs and sends an amend of this account's open order (<see cref="Command.AmendOf"/> from the place, or
+    /// <see cref="Command.Amend"/> with the fields of its <see cref="OrderDto"/>).
+    /// </summary>
+    public Task<CommandResult> AmendAsync(Command amend, CancellationToken ct = default)
+    {
+        if (amend.Kind != CommandKind.Amend || amend.Account != Account) throw new ArgumentException($"an amend of account {Account}", nameof(amend));
+        return SendAsync<CommandResult>(HttpMethod.Post, "v1/orders/amend", new AmendOrderRequest(amend.Account, amend.Nonce, amend.ClientId, amend.Instrument,
+            amend.Side, amend.Type, amend.Price, amend.Quantity, amend.ExpiresAt, amend.ReduceOnly, amend.Stp, Sign(amend)), true, ct);
+    }
+
     public Task<CommandResult> CancelAsync(long nonce, long clientId, CancellationToken ct = default) =>
         SendAsync<CommandResult>(HttpMethod.Post, "v1/orders/cancel",
             new CancelRequest(Account, nonce, clientId, Sign(Command.Cancel(0, Account, nonce, clientId))), true, ct);

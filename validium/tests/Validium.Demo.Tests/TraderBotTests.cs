@@ -15,8 +15,8 @@ public class TraderBotTests
         var taker = new TakerBot(await host.TraderAsync(2), new Taker(seed: 5, rate: 1.0, maxLots: 2), firstNonce: 0);
 
         await maker.StepAsync(0);
-        // Cancel-all plus one bid and one ask, all accepted.
-        Assert.Equal(3, maker.Counters.Accepted);
+        // One bid and one ask, both accepted.
+        Assert.Equal(2, maker.Counters.Accepted);
         var orders = await makerClient.GetOpenOrdersAsync();
         Assert.Equal(2, orders.Count);
         var bid = Assert.Single(orders, o => o.Side == Side.Buy);
@@ -26,7 +26,7 @@ public class TraderBotTests
 
         // The mark did not move: nothing is re-sent.
         await maker.StepAsync(0);
-        Assert.Equal(3, maker.Counters.Sent);
+        Assert.Equal(2, maker.Counters.Sent);
 
         for (int i = 0; i < 3; i++) await taker.StepAsync(0);
         Assert.Equal(3, taker.Counters.Sent);
@@ -36,6 +36,45 @@ public class TraderBotTests
         Assert.All(trades, t => Assert.Equal(1, t.Maker));
         Assert.All(trades, t => Assert.Equal(2, t.Taker));
         Assert.All(trades, t => Assert.Contains(t.Price, new[] { bid.Price, ask.Price }));
+    }
+}
+
+public class MakerAmendTests
+{
+    [Fact]
+    public async Task A_moved_mark_moves_the_resting_quotes_with_amends_and_a_filled_side_is_placed_anew()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var makerClient = await host.TraderAsync(1);
+        var maker = new MarketMakerBot(makerClient, new MarketMakerConfig(), firstNonce: 0);
+        await maker.StepAsync(0);
+        var first = (await makerClient.GetOpenOrdersAsync()).ToDictionary(o => o.Side);
+
+        // The mark is the index plus the book's premium (capped): far enough up that the new bid lies above the old ask,
+        // which the maker must move first.
+        Validium.Node.Tests.Harness.Accepted(await host.Harness.Exchange.OracleRoundAsync(Validium.Node.Tests.Harness.Round(2, 51_000)));
+        long rise = Assert.Single(await makerClient.GetInstrumentsAsync()).MarkPrice - 50_000_000_000;
+        Assert.True(rise > first[Side.Sell].Price - first[Side.Buy].Price, $"the mark rose by {rise} only");
+        await maker.StepAsync(0);
+        Assert.True(maker.Counters.Rejected == 0, maker.Counters.LastRejection);
+        Assert.Equal(2, maker.Amends);
+        var moved = (await makerClient.GetOpenOrdersAsync()).ToDictionary(o => o.Side);
+        Assert.Equal(first[Side.Buy].ClientId, moved[Side.Buy].ClientId);
+        Assert.Equal(first[Side.Sell].ClientId, moved[Side.Sell].ClientId);
+        Assert.Equal(rise, moved[Side.Buy].Price - first[Side.Buy].Price);
+        Assert.Equal(rise, moved[Side.Sell].Price - first[Side.Sell].Price);
+
+        // The ask filled whole: the next move amends the bid and places a new ask.
+        var taker = await host.TraderAsync(2);
+        var ask = moved[Side.Sell];
+        Assert.True((await taker.PlaceAsync(Command.Place(0, 2, 1, 0, Side.Buy, OrderType.Ioc, ask.Price, ask.Quantity, 1))).Accepted);
+        Validium.Node.Tests.Harness.Accepted(await host.Harness.Exchange.OracleRoundAsync(Validium.Node.Tests.Harness.Round(3, 50_000)));
+        await maker.StepAsync(0);
+        Assert.True(maker.Counters.Rejected == 0, maker.Counters.LastRejection);
+        Assert.Equal(3, maker.Amends);
+        var now = (await makerClient.GetOpenOrdersAsync()).ToDictionary(o => o.Side);
+        Assert.Equal(first[Side.Buy].ClientId, now[Side.Buy].ClientId);
+        Assert.NotEqual(ask.ClientId, now[Side.Sell].ClientId);
     }
 }
 

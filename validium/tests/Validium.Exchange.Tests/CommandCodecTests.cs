@@ -20,7 +20,7 @@ public class CommandCodecTests
             {
                 CommandKind.Place => Command.Place(l[0], n[0], l[1], n[1], side, type, l[2], l[3], l[4], l[5], flag, stp),
                 CommandKind.Cancel => Command.Cancel(l[0], n[0], l[1], l[2]),
-                CommandKind.Amend => Command.Amend(l[0], n[0], l[1], l[2], l[3], l[4]),
+                CommandKind.Amend => Command.Amend(l[0], n[0], l[1], l[2], l[3], l[4], n[1], side, type, l[5], flag, stp),
                 CommandKind.CancelAll => Command.CancelAll(l[0], n[0], l[1], n[1]),
                 CommandKind.Deposit => flag
                     ? Command.Deposit(l[0], n[0], new BabyJubjubPoint(Fr.FromUInt64((ulong)l[1]), Fr.FromUInt64((ulong)l[2]) * Fr.FromUInt64((ulong)l[3])), l[4])
@@ -104,6 +104,8 @@ public class CommandCodecTests
     [InlineData("0163080706050403020105000000070000000000000001", "unknown command kind 99")]
     [InlineData("01020807060504030201050000000700000000000000", "Cancel takes 30 bytes, got 22")]
     [InlineData("010A" + "0900000000000000" + "01000000" + "0A00000000000000" + "02", "Deposit: key flag must be 0 or 1, got 2")]
+    [InlineData("0103" + "0100000000000000" + "02000000" + "0300000000000000" + "0700000000000000" + "F401000000000000" + "5802000000000000",
+        "an amend in the layout from before amends carried the whole order")]
     [InlineData("0101" + "0100000000000000" + "02000000" + "0300000000000000" + "04000000" + "01" + "09" + "02" + "00" +
         "F401000000000000" + "5802000000000000" + "0700000000000000" + "0800000000000000", "Place: order type 9 is not defined")]
     [InlineData("0101" + "0100000000000000" + "02000000" + "0300000000000000" + "04000000" + "01" + "04" + "02" + "05" +

@@ -36,7 +36,11 @@ internal static class CommandScript
             {
                 var spec = engine.Instrument(r[2] % 4);
                 long mark = Math.Max(engine.MarkPrice(r[2] % 4), spec.TickSize * 10);
-                return Command.Amend(now, acc, nonce, cid, mark + (r[4] % 21 - 10) * spec.TickSize, spec.LotSize * (1 + r[5] % 20));
+                long price = mark + (r[4] % 21 - 10) * spec.TickSize, quantity = spec.LotSize * (1 + r[5] % 20);
+                // Mostly amends of the order as it rests; now and then one naming another instrument or side, which the engine refuses.
+                return engine.TryGetOrder(acc, cid, out var order) && r[6] % 8 != 0
+                    ? order.Amend(now, nonce, price, quantity)
+                    : Command.Amend(now, acc, nonce, cid, price, quantity, r[2] % 4, (Side)(r[4] & 1));
             }
             case 13:
                 return Command.CancelAll(now, acc, nonce, r[2] % 2 == 0 ? -1 : r[2] % 4);

@@ -103,6 +103,13 @@ internal sealed class Fixture
         SelfTradePrevention stp = SelfTradePrevention.CancelNewest, bool reduceOnly = false) =>
         Limit(account, side, usd, qty, out _, instrument, type, stp, reduceOnly);
 
+    /// <summary>An amend of the account's open order, carrying the order's unchanged fields as a client must.</summary>
+    public Command Amend(int account, long clientId, long price, long quantity)
+    {
+        Assert.True(Engine.TryGetOrder(account, clientId, out var order), $"account {account} has no open order {clientId}");
+        return order.Amend(Now, Nonce(account), price, quantity);
+    }
+
     public List<Event> Drain()
     {
         var list = Engine.Events.Events.ToArray().ToList();

@@ -92,15 +92,22 @@ public class RejectTests
     public void Cancels_and_amends()
     {
         Rejects(RejectCode.UnknownOrder, Command.Cancel(f.Now, 1, f.Nonce(1), 77));
-        Rejects(RejectCode.UnknownOrder, Command.Amend(f.Now, 1, f.Nonce(1), 77, 50_000 * Usd, Milli));
+        Rejects(RejectCode.UnknownOrder, Command.Amend(f.Now, 1, f.Nonce(1), 77, 50_000 * Usd, Milli, Perp, Side.Buy));
         Rejects(RejectCode.UnknownInstrument, Command.CancelAll(f.Now, 1, f.Nonce(1), 40));
         f.Ok(Order(clientId: 3, usd: 49_000));
-        Rejects(RejectCode.NothingToAmend, Command.Amend(f.Now, 1, f.Nonce(1), 3, 49_000 * Usd, Milli));
-        Rejects(RejectCode.PriceOutOfBand, Command.Amend(f.Now, 1, f.Nonce(1), 3, 40_000 * Usd, Milli));
-        Rejects(RejectCode.QuantityNotOnLot, Command.Amend(f.Now, 1, f.Nonce(1), 3, 49_000 * Usd, 5));
-        Rejects(RejectCode.InsufficientMargin, Command.Amend(f.Now, 1, f.Nonce(1), 3, 49_000 * Usd, 5 * Btc));
+        Rejects(RejectCode.NothingToAmend, f.Amend(1, 3, 49_000 * Usd, Milli));
+        Rejects(RejectCode.PriceOutOfBand, f.Amend(1, 3, 40_000 * Usd, Milli));
+        Rejects(RejectCode.QuantityNotOnLot, f.Amend(1, 3, 49_000 * Usd, 5));
+        Rejects(RejectCode.InsufficientMargin, f.Amend(1, 3, 49_000 * Usd, 5 * Btc));
+        // An amend must carry the order's unchanged fields: its signature covers a whole order (ORDERS.md, "Amend").
+        Rejects(RejectCode.AmendMismatch, f.Amend(1, 3, 49_500 * Usd, Milli) with { Side = Side.Sell });
+        Rejects(RejectCode.AmendMismatch, f.Amend(1, 3, 49_500 * Usd, Milli) with { Instrument = EthPerp });
+        Rejects(RejectCode.AmendMismatch, f.Amend(1, 3, 49_500 * Usd, Milli) with { Type = OrderType.PostOnly });
+        Rejects(RejectCode.AmendMismatch, f.Amend(1, 3, 49_500 * Usd, Milli) with { ExpiresAt = f.Now + 60_000 });
+        Rejects(RejectCode.AmendMismatch, f.Amend(1, 3, 49_500 * Usd, Milli) with { Stp = SelfTradePrevention.CancelBoth });
         Assert.True(f.Engine.TryGetOrder(1, 3, out var o));
         Assert.Equal(Milli, o.Quantity);
+        Assert.Equal(49_000 * Usd, o.Price);
     }
 
     [Fact]

@@ -53,6 +53,15 @@ public class SigningTests
         Assert.Equal(49_000 * Usd, o.Price);
         // The same signed order again is a replay: its nonce is used up.
         Assert.Equal(RejectCode.BadNonce, f.Engine.ExecuteSigned(order, sig).Code);
+
+        // An amend a wallet signs over the whole order (kind 3, the order's fields, new price and remaining quantity).
+        var amend = Command.AmendOf(order, f.Now, 6, 48_500 * Usd, 2 * Milli);
+        var (_, amendHash, amendSig) = SignWithCircomlibjs(7, amend);
+        Assert.Equal(amendHash, OrderSigning.Hash(amend));
+        Assert.Equal(RejectCode.BadSignature, f.Engine.ExecuteSigned(amend with { Price = 48_400 * Usd }, amendSig).Code);
+        Assert.True(f.Engine.ExecuteSigned(amend, amendSig).Accepted);
+        Assert.True(f.Engine.TryGetOrder(7, -12345, out o));
+        Assert.Equal((48_500 * Usd, 2 * Milli), (o.Price, o.Quantity));
     }
 
     /// <summary>

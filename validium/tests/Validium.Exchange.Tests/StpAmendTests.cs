@@ -59,7 +59,7 @@ public class StpAmendTests
         var f = Funded();
         f.Limit(1, Side.Sell, 50_000, 3 * Milli, out long first);
         f.Limit(2, Side.Sell, 50_000, Milli);
-        var o = f.Run(Command.Amend(f.Now, 1, f.Nonce(1), first, 50_000 * Usd, 2 * Milli));
+        var o = f.Run(f.Amend(1, first, 50_000 * Usd, 2 * Milli));
         Assert.True(o.Accepted);
         Assert.Equal(1, Assert.Single(f.Drain(), e => e.Kind == EventKind.Amended).Reason);
         f.Limit(3, Side.Buy, 50_000, Milli);
@@ -72,14 +72,14 @@ public class StpAmendTests
         var f = Funded();
         f.Limit(1, Side.Sell, 50_000, Milli, out long first);
         f.Limit(2, Side.Sell, 50_000, Milli);
-        f.Ok(Command.Amend(f.Now, 1, f.Nonce(1), first, 50_000 * Usd, 2 * Milli));
+        f.Ok(f.Amend(1, first, 50_000 * Usd, 2 * Milli));
         f.Drain();
         f.Limit(3, Side.Buy, 50_000, Milli);
         Assert.Equal(2, Assert.Single(f.Trades()).Counterparty);
 
         f.Limit(2, Side.Sell, 50_000, Milli, out long second);
-        f.Ok(Command.Amend(f.Now, 2, f.Nonce(2), second, 50_005 * Usd, Milli));
-        f.Ok(Command.Amend(f.Now, 2, f.Nonce(2), second, 50_000 * Usd, Milli));
+        f.Ok(f.Amend(2, second, 50_005 * Usd, Milli));
+        f.Ok(f.Amend(2, second, 50_000 * Usd, Milli));
         f.Drain();
         f.Limit(3, Side.Buy, 50_000, 3 * Milli);
         Assert.Equal([1, 2], f.Trades().Select(t => t.Counterparty));
@@ -93,9 +93,9 @@ public class StpAmendTests
         f.Limit(2, Side.Buy, 50_000, Milli, out long bid);
         f.Limit(2, Side.Buy, 49_000, Milli, out long pbid, type: OrderType.PostOnly);
         f.Drain();
-        Assert.Equal(RejectCode.PostOnlyWouldTake, f.Run(Command.Amend(f.Now, 2, f.Nonce(2), pbid, 50_010 * Usd, Milli)).Code);
+        Assert.Equal(RejectCode.PostOnlyWouldTake, f.Run(f.Amend(2, pbid, 50_010 * Usd, Milli)).Code);
         Assert.True(f.Engine.TryGetOrder(2, pbid, out _));
-        f.Ok(Command.Amend(f.Now, 2, f.Nonce(2), bid, 50_010 * Usd, Milli));
+        f.Ok(f.Amend(2, bid, 50_010 * Usd, Milli));
         Assert.Equal(50_010 * Usd, Assert.Single(f.Trades()).Price);
         Assert.Equal(Milli, f.Engine.Position(2, Perp).Quantity);
     }

@@ -51,6 +51,33 @@ public class ExchangeServiceTests
     }
 
     [Fact]
+    public async Task AnAmendedOrderTradesAtItsNewPriceAndTheBatchIsProvenFromTheAmend()
+    {
+        await using var h = await Harness.StartAsync();
+        await h.OpenAsync();
+        var placed = Order(1, 1, Side.Sell, 50_000, 15);
+        Accepted(await h.PlaceSignedAsync(1, 1, Side.Sell, 50_000, 15));
+
+        // An amend must carry the order as it rests: another side is journaled and refused.
+        var wrong = Command.AmendOf(placed, 0, 2, 49_990 * Usd, 10 * Btc.LotSize) with { Side = Side.Buy };
+        Assert.Equal(nameof(RejectCode.AmendMismatch), (await h.Exchange.AmendAsync(wrong, OrderSigning.Sign(wrong, PrivateKey(1)))).Code);
+
+        // Below the place's limit of 50,000: a trade only the amend allows.
+        var amend = Command.AmendOf(placed, 0, 3, 49_990 * Usd, 10 * Btc.LotSize);
+        Accepted(await h.Exchange.AmendAsync(amend, OrderSigning.Sign(amend, PrivateKey(1))));
+        var open = Assert.Single(h.Exchange.View.Accounts[1].OpenOrders);
+        Assert.Equal((49_990 * Usd, 10 * Btc.LotSize), (open.Price, open.Quantity));
+        Accepted(await h.PlaceSignedAsync(2, 1, Side.Buy, 49_990, 10, OrderType.Ioc));
+
+        var batch = Assert.Single(await h.ReleasedAsync(1));
+        AssertVerifies(batch);
+        var trade = Assert.Single(batch.Trades);
+        Assert.Equal(CommandKind.Amend, trade.Maker.Order.Kind);
+        Assert.Equal(OrderSigning.Hash(amend with { Time = trade.Maker.Order.Time }), trade.Maker.Hash);
+        Assert.Equal((10, 49_990 * Usd / Btc.TickSize), (trade.Lots, trade.PriceTicks));
+    }
+
+    [Fact]
     public async Task AnOrderCancelledWithoutTradingFreesItsFillSlotAndAnOrderThatTradedKeepsIt()
     {
         await using var h = await Harness.StartAsync();
@@ -162,8 +189,8 @@ public class ExchangeServiceTests
         Assert.Equal((0L, AckCodes.Malformed), (malformed.Sequence, malformed.Code));
         Assert.Contains("side", malformed.Message, StringComparison.OrdinalIgnoreCase);
 
-        var amend = Command.Amend(0, 1, 3, 1, 50_200 * Usd, 2 * Btc.LotSize);
-        Assert.Equal(AckCodes.NotProvable, (await h.Exchange.SubmitAsync(amend, Validium.Exchange.OrderSigning.Sign(amend, PrivateKey(1)))).Code);
+        var amend = Command.AmendOf(Order(1, 1, Side.Sell, 50_000, 3), 0, 3, 50_200 * Usd, 2 * Btc.LotSize);
+        Assert.Equal(AckCodes.BadSignature, (await h.Exchange.AmendAsync(amend, Validium.Exchange.OrderSigning.Sign(amend, PrivateKey(2)))).Code);
         Assert.Equal(AckCodes.BadSignature, (await h.Exchange.WithdrawAsync(Withdrawal(1, 1, 10, signer: 2))).Code);
         Assert.Equal(AckCodes.BadNonce, (await h.Exchange.WithdrawAsync(Withdrawal(1, 0, 10, signer: 1))).Code);
         Assert.Equal(applied, h.Exchange.LastApplied);

@@ -5,9 +5,11 @@ using Validium.Proving.Gadgets;
 
 namespace Validium.Circuits.Gadgets;
 
-/// <summary>A signed place order (ORDERS.md) as private inputs, with its signature and its order-fill leaf.</summary>
+/// <summary>A signed place or amend (ORDERS.md) as private inputs, with its signature and its order-fill leaf.</summary>
 internal sealed class OrderVars
 {
+    /// <summary>1 when the order is an amend (kind 3), 0 for a place (kind 1).</summary>
+    public required Variable Amend;
     public required Variable Account, Nonce, Instrument, Side, Type, Price, Quantity, ClientId, Flags, ExpiresAt;
     public required Variable R8x, R8y, S;
     public required Variable Filled;
@@ -15,6 +17,7 @@ internal sealed class OrderVars
 
     public static OrderVars Declare(Inputs inputs, CircuitConfig cfg) => new()
     {
+        Amend = inputs["amend"],
         Account = inputs["account"],
         Nonce = inputs["nonce"],
         Instrument = inputs["instrument"],
@@ -34,7 +37,8 @@ internal sealed class OrderVars
 }
 
 /// <summary>
-/// What a trade needs of each order: the order hash the trader signed (kind 1 = place), the signature under the
+/// What a trade needs of each order: the order hash the trader signed (kind 1 = place, or 3 = amend: an amend signs
+/// the whole order as it rests with its new price and remaining quantity, ORDERS.md), the signature under the
 /// account's key, the trade price within the order's limit, the order not expired at the oracle time, and the
 /// cumulative fill kept in the order-fill tree never above the order's quantity.
 /// </summary>
@@ -45,7 +49,10 @@ internal static class OrderGadget
     public static Variable Hash(ICircuitApi api, OrderVars o)
     {
         using var scope = api.Scope("order hash");
-        return PoseidonGadget.Hash(api, Fr.FromUInt64((ulong)Exchange.CommandKind.Place), o.Account, o.Nonce, o.Instrument, o.Side, o.Type, o.Price, o.Quantity, o.ClientId, o.Flags, o.ExpiresAt);
+        // kind ∈ {1, 3}: a cancel (2) or cancel-all (4) the trader signed can never pass for an order.
+        api.AssertBoolean(o.Amend);
+        var kind = api.Add(api.Mul(o.Amend, Fr.FromUInt64((ulong)Exchange.CommandKind.Amend - (ulong)Exchange.CommandKind.Place)), Fr.FromUInt64((ulong)Exchange.CommandKind.Place));
+        return PoseidonGadget.Hash(api, kind, o.Account, o.Nonce, o.Instrument, o.Side, o.Type, o.Price, o.Quantity, o.ClientId, o.Flags, o.ExpiresAt);
     }
 
     public static void VerifySignature(ICircuitApi api, OrderVars o, PointVariable key, Variable hash)

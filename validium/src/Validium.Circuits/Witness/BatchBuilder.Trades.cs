@@ -23,7 +23,8 @@ public sealed partial class BatchBuilder
     {
         string what = $"trade {slot}";
         var (taker, maker) = (t.Taker.Order, t.Maker.Order);
-        if (taker.Kind != CommandKind.Place || maker.Kind != CommandKind.Place) throw new ArgumentException($"{what}: both orders must be place commands");
+        if (taker.Kind is not (CommandKind.Place or CommandKind.Amend) || maker.Kind is not (CommandKind.Place or CommandKind.Amend))
+            throw new ArgumentException($"{what}: both orders must be place or amend commands");
         if (taker.Instrument != maker.Instrument) throw new ArgumentException($"{what}: the orders are for instruments {taker.Instrument} and {maker.Instrument}");
         if ((uint)taker.Instrument >= (uint)cfg.InstrumentCount) throw new ArgumentException($"{what}: instrument {taker.Instrument} is not in the circuit's table");
         if (taker.Side == maker.Side) throw new ArgumentException($"{what}: both orders are on the same side");
@@ -86,6 +87,7 @@ public sealed partial class BatchBuilder
     {
         Span<Fr> fields = stackalloc Fr[OrderSigning.FieldCount];
         OrderSigning.Fields(o.Order, fields);
+        a["amend"] = o.Order.Kind == CommandKind.Amend ? Fr.One : Fr.Zero;
         string[] names = ["account", "nonce", "instrument", "side", "type", "price", "quantity", "clientId", "flags", "expiresAt"];
         for (int k = 0; k < names.Length; k++) a[names[k]] = fields[k + 1];
         AssignSignature(a, o.Signature, what);

@@ -73,6 +73,27 @@ public sealed partial class ExchangeRecorder(Engine engine)
         return outcome;
     }
 
+    /// <summary>
+    /// A signed amend (ORDERS.md: it signs the whole order with its new price and remaining quantity): the order's later
+    /// trades are proven from the amend's signature, which is the only one that allows its new price.
+    /// </summary>
+    public Outcome Amend(in Command amend, EdDsaSignature signature)
+    {
+        if (amend.Kind != CommandKind.Amend) throw new ArgumentException($"{amend.Kind} is not an amend", nameof(amend));
+        var outcome = Engine.ExecuteSigned(amend, signature);
+        Drain(new SignedOrder(amend, signature));
+        return outcome;
+    }
+
+    /// <summary>A signed amend whose signature the caller has already checked against the account's key.</summary>
+    public Outcome AmendVerified(in Command amend, EdDsaSignature signature)
+    {
+        if (amend.Kind != CommandKind.Amend) throw new ArgumentException($"{amend.Kind} is not an amend", nameof(amend));
+        var outcome = Engine.Execute(amend);
+        Drain(new SignedOrder(amend, signature));
+        return outcome;
+    }
+
     public Outcome Execute(in Command command)
     {
         var outcome = Engine.Execute(command);
@@ -122,18 +143,24 @@ public sealed partial class ExchangeRecorder(Engine engine)
         {
             ref readonly var e = ref events[seen];
             if (LiquidationEvent(in e) || FundingEvent(in e) || ExpiryEvent(in e)) continue;
-            if (e.Kind == EventKind.Accepted && current is not null) orders[e.OrderId] = new OpenOrder(current, current.Order.Quantity);
+            if (e.Kind == EventKind.Accepted && current is { Order.Kind: CommandKind.Place }) orders[e.OrderId] = new OpenOrder(current, current.Order.Quantity);
             else if (e.Kind == EventKind.Trade)
             {
                 var spec = Engine.Instrument(e.Instrument);
                 if (!orders.TryGetValue(e.OrderId, out var taker) || !orders.TryGetValue(e.CounterOrderId, out var maker))
-                    throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder did not see placed");
+                    throw new InvalidOperationException($"trade event {e.Seq} involves an order this recorder holds no signature for (placed or amended without one)");
                 trades.Add(new TradeOp(taker.Signed, maker.Signed, e.Price / spec.TickSize, e.Quantity / spec.LotSize));
                 Traded(e.OrderId, taker, e.Quantity);
                 Traded(e.CounterOrderId, maker, e.Quantity);
             }
             else if (e.Kind == EventKind.Cancelled) orders.Remove(e.OrderId);
-            else if (e.Kind == EventKind.Amended && orders.TryGetValue(e.OrderId, out var amended)) amended.Remaining = e.Quantity;
+            else if (e.Kind == EventKind.Amended)
+            {
+                // From now on only the amend's signature allows the order's price and remaining quantity; an amend
+                // executed without one leaves the order unprovable, and a trade of it then names that.
+                if (current is { Order.Kind: CommandKind.Amend }) orders[e.OrderId] = new OpenOrder(current, e.Quantity);
+                else orders.Remove(e.OrderId);
+            }
             else if (e.Kind is EventKind.ForcedWithdrawal or EventKind.ForcedTrade) RecordForced(e);
         }
         FinishLiquidation();

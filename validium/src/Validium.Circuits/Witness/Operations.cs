@@ -14,7 +14,7 @@ public sealed record DepositOp(ulong Account, BabyJubjubPoint Key, ulong Amount,
 /// <summary>An L1 deposit as queued (L1Operation kind 1): the key it credits, the amount and the depositor; what replay takes from L1.</summary>
 public sealed record QueuedDeposit(BabyJubjubPoint Key, ulong Amount, BigInteger Depositor);
 
-/// <summary>A place command (ORDERS.md) with the signature its account's key made over its hash.</summary>
+/// <summary>A place command, or the amend an open order last took (ORDERS.md), with the signature its account's key made over its hash.</summary>
 public sealed record SignedOrder(Command Order, EdDsaSignature Signature)
 {
     public Fr Hash => OrderSigning.Hash(Order);

@@ -187,7 +187,7 @@ public sealed class OrderFlow
             }
             kind = FlowKind.Amend;
             bool through = Below(Above ? 10 : 200) == 0;
-            return Command.Amend(Time, acc, ++nonces[acc], clientIds[slot], Moved(order, through), order.Quantity);
+            return order.Amend(Time, ++nonces[acc], Moved(order, through), order.Quantity);
         }
         if (r < 88) Substituted++;
         kind = FlowKind.Gtc;

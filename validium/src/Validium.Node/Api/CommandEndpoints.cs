@@ -34,6 +34,22 @@ internal static class CommandEndpoints
             .WithName("PlaceOrder").WithSummary("Places a signed order; answers with its sequence number and order id once journaled and applied")
             .Accepts<PlaceOrderRequest>("application/json").WithCommandResponses();
 
+        v1.MapPost("/orders/amend", (HttpContext ctx, CancellationToken ct) => Handle<AmendOrderRequest>(ctx, options, r => r.Account, r => r.Signature, r =>
+            {
+                var errors = new Dictionary<string, string[]>();
+                if (!Enum.IsDefined(r.Side)) errors["side"] = ["side is Buy or Sell"];
+                if (r.Type is not (OrderType.Limit or OrderType.PostOnly)) errors["type"] = ["type is the resting order's: Limit or PostOnly"];
+                if (!Enum.IsDefined(r.Stp)) errors["stp"] = ["stp is CancelNewest, CancelOldest or CancelBoth"];
+                if (r.Instrument < 0) errors["instrument"] = ["instrument must be 0 or more"];
+                if (r.Quantity <= 0) errors["quantity"] = ["quantity (the new remaining quantity) must be positive"];
+                if (r.Price <= 0) errors["price"] = ["price must be positive"];
+                if (r.ExpiresAt < 0) errors["expiresAt"] = ["expiresAt is the order's: a Unix time in ms, or 0 for none"];
+                return errors;
+            }, (ex, r, sig, ct) => ex.AmendAsync(
+                Command.Amend(0, r.Account, r.Nonce, r.ClientId, r.Price, r.Quantity, r.Instrument, r.Side, r.Type, r.ExpiresAt, r.ReduceOnly, r.Stp), sig, ct)))
+            .WithName("AmendOrder").WithSummary("Amends an open order to a new price and remaining quantity; signed over the whole order as it rests (ORDERS.md)")
+            .Accepts<AmendOrderRequest>("application/json").WithCommandResponses();
+
         v1.MapPost("/orders/cancel", (HttpContext ctx, CancellationToken ct) => Handle<CancelRequest>(ctx, options, r => r.Account, r => r.Signature, _ => [],
                 (ex, r, sig, ct) => ex.CancelAsync(Command.Cancel(0, r.Account, r.Nonce, r.ClientId), sig, ct)))
             .WithName("CancelOrder").WithSummary("Cancels one open order by client id (signed)")

@@ -25,7 +25,7 @@ internal static class Dto
         new(a.Summary.TotalValue, a.Summary.InitialMargin, a.Summary.MaintenanceMargin, a.Summary.FreeCollateral,
             [.. a.Greeks.Select(g => new GreeksDto(g.Underlying, g.Delta, g.Gamma))]);
 
-    public static OrderDto Order(OrderView o) => new(o.OrderId, o.ClientId, o.Instrument, o.Side, o.Price, o.Quantity, o.Filled);
+    public static OrderDto Order(OrderView o) => new(o.OrderId, o.ClientId, o.Instrument, o.Side, o.Price, o.Quantity, o.Filled, o.Type, o.ExpiresAt, o.ReduceOnly, o.Stp);
 
     public static FillDto Fill(FillView f) => new(f.Sequence, f.Time, f.Instrument, f.OrderId, f.ClientId, f.Side, f.Price, f.Quantity, f.Fee, f.Maker);
 

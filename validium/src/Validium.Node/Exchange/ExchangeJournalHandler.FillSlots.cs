@@ -15,7 +15,7 @@ internal sealed partial class ExchangeJournalHandler
     /// <summary>Accepted orders that have not traded yet, by engine order id, with their slot.</summary>
     private readonly Dictionary<long, ulong> untraded = [];
 
-    /// <summary>The slot the command being applied reserved for the order it placed, until its Accepted event names the order.</summary>
+    /// <summary>The slot the command being applied reserved for the order it placed or amended, until its Accepted or Amended event names the order.</summary>
     private ulong? placedSlot;
 
     private void Reserve(ulong slot, Fr hash)
@@ -39,6 +39,12 @@ internal sealed partial class ExchangeJournalHandler
             switch (e.Kind)
             {
                 case EventKind.Accepted when placedSlot is { } slot:
+                    untraded[e.OrderId] = slot;
+                    placedSlot = null;
+                    break;
+                // The order now trades under the amend's hash: a slot the order held without trading is free again.
+                case EventKind.Amended when placedSlot is { } slot:
+                    if (untraded.Remove(e.OrderId, out var before) && before != slot) fillSlots.Remove(before);
                     untraded[e.OrderId] = slot;
                     placedSlot = null;
                     break;

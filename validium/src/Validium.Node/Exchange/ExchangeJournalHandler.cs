@@ -125,23 +125,29 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
         var c = s.Command with { Time = time };
         switch (c.Kind)
         {
-            case CommandKind.Place:
+            case CommandKind.Place or CommandKind.Amend:
             {
+                // An amend's hash is an order of its own in the fill tree (its later trades are proven from it), so it takes a slot too.
                 var hash = OrderSigning.Hash(c);
                 ulong slot = OrderFillLeaf.Slot(hash, circuit.FillDepth);
                 if (fillSlots.TryGetValue(slot, out var holder) && holder != hash)
                     return Ack.Refused(sequence, AckCodes.FillSlotTaken, $"the order's fill slot {slot} already holds another order; sign it again with another nonce");
-                var outcome = s.Verified ? Recorder.PlaceVerified(c, s.Signature) : Recorder.Place(c, s.Signature);
+                bool place = c.Kind == CommandKind.Place;
+                var outcome = (place, s.Verified) switch
+                {
+                    (true, true) => Recorder.PlaceVerified(c, s.Signature),
+                    (true, false) => Recorder.Place(c, s.Signature),
+                    (false, true) => Recorder.AmendVerified(c, s.Signature),
+                    (false, false) => Recorder.Amend(c, s.Signature),
+                };
                 if (outcome.Accepted) Reserve(slot, hash);
-                return Ack.FromOutcome(sequence, outcome, "the order");
+                return Ack.FromOutcome(sequence, outcome, place ? "the order" : "the amend");
             }
             case CommandKind.Cancel or CommandKind.CancelAll:
                 // The engine's unsigned path executes these; the signature is checked here, as the engine checks a place's.
                 if (!s.Verified && Engine.TryGetAccountKey(c.Account, out var key) && !OrderSigning.Verify(c, s.Signature, key))
                     return Ack.Refused(sequence, AckCodes.BadSignature, $"the signature is not account {c.Account}'s key's over the command");
                 return Ack.FromOutcome(sequence, Recorder.Execute(c), c.Kind == CommandKind.Cancel ? "the cancel" : "the cancel-all");
-            case CommandKind.Amend:
-                return Ack.Refused(sequence, AckCodes.NotProvable, "amend is not offered: a trade of the amended order would break the signed order's limits the batch circuit checks; cancel and place a new signed order");
             default:
                 return Ack.Refused(sequence, AckCodes.Malformed, $"{c.Kind} is not a trader command");
         }

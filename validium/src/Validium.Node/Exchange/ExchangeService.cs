@@ -143,12 +143,11 @@ public sealed partial class ExchangeService : IAsyncDisposable
         lock (handler.Gate) return handler.Engine.StateHash();
     }
 
-    /// <summary>A signed place, cancel or cancel-all (ORDERS.md); its <see cref="Command.Time"/> is ignored: the node stamps it.</summary>
+    /// <summary>A signed place, amend, cancel or cancel-all (ORDERS.md); its <see cref="Command.Time"/> is ignored: the node stamps it.</summary>
     public Task<Ack> SubmitAsync(Command command, EdDsaSignature signature, CancellationToken ct = default)
     {
-        if (command.Kind is not (CommandKind.Place or CommandKind.Cancel or CommandKind.CancelAll))
-            return Refuse(command.Kind == CommandKind.Amend ? AckCodes.NotProvable : AckCodes.Malformed,
-                command.Kind == CommandKind.Amend ? "amend is not offered: cancel and place a new signed order" : $"{command.Kind} is not a trader command (place, cancel, cancel-all)");
+        if (!OrderSigning.IsSignable(command.Kind))
+            return Refuse(AckCodes.Malformed, $"{command.Kind} is not a trader command (place, amend, cancel, cancel-all)");
         // Checked here, on the caller's thread, when the account's key is known (keys never change): a forged command never
         // takes journal space and the single matching thread does not check it again. Commands for accounts not known yet
         // are checked when applied.
@@ -164,6 +163,10 @@ public sealed partial class ExchangeService : IAsyncDisposable
 
     public Task<Ack> PlaceAsync(Command order, EdDsaSignature signature, CancellationToken ct = default) =>
         order.Kind == CommandKind.Place ? SubmitAsync(order, signature, ct) : Refuse(AckCodes.Malformed, $"{order.Kind} is not a place");
+
+    /// <summary>A signed amend: the whole order as it rests, with a new price and remaining quantity (<see cref="Command.AmendOf"/>).</summary>
+    public Task<Ack> AmendAsync(Command amend, EdDsaSignature signature, CancellationToken ct = default) =>
+        amend.Kind == CommandKind.Amend ? SubmitAsync(amend, signature, ct) : Refuse(AckCodes.Malformed, $"{amend.Kind} is not an amend");
 
     public Task<Ack> CancelAsync(Command cancel, EdDsaSignature signature, CancellationToken ct = default) =>
         cancel.Kind is CommandKind.Cancel or CommandKind.CancelAll ? SubmitAsync(cancel, signature, ct) : Refuse(AckCodes.Malformed, $"{cancel.Kind} is not a cancel");

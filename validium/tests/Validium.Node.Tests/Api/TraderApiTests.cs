@@ -38,8 +38,18 @@ public class TraderApiTests
 
         var take = await buyer.PlaceAsync(Order(2, 1, Side.Buy, 50_010, 15, OrderType.Ioc));
         Assert.True(take.Accepted);
-        Assert.Equal([2L], (await seller.GetOpenOrdersAsync()).Select(o => o.ClientId));
-        var cancel = await seller.CancelAsync(3, clientId: 2);
+        var open = Assert.Single(await seller.GetOpenOrdersAsync());
+        Assert.Equal((2L, OrderType.Limit, 0L, SelfTradePrevention.CancelNewest), (open.ClientId, open.Type, open.ExpiresAt, open.Stp));
+        // An amend carries the order's fields as the open-orders read shows them, with a new price and remaining quantity.
+        var amend = await seller.AmendAsync(Command.Amend(0, 1, 3, open.ClientId, 51_500 * Usd, 4 * Btc.LotSize, open.Instrument, open.Side, open.Type,
+            open.ExpiresAt, open.ReduceOnly, open.Stp));
+        Assert.True(amend.Accepted);
+        var amended = Assert.Single(await seller.GetOpenOrdersAsync());
+        Assert.Equal((51_500 * Usd, 4 * Btc.LotSize), (amended.Price, amended.Quantity));
+        var mismatch = await Assert.ThrowsAsync<TraderApiException>(() => seller.AmendAsync(Command.Amend(0, 1, 4, open.ClientId, 51_400 * Usd,
+            4 * Btc.LotSize, open.Instrument, Side.Buy)));
+        Assert.Equal((HttpStatusCode.Conflict, nameof(RejectCode.AmendMismatch)), (mismatch.Status, mismatch.Code));
+        var cancel = await seller.CancelAsync(5, clientId: 2);
         Assert.True(cancel.Accepted);
         Assert.Empty(await seller.GetOpenOrdersAsync());
         Assert.Empty((await buyer.GetBookAsync(0)).Asks);
@@ -157,6 +167,9 @@ public class TraderApiTests
         var errors = fields.GetProperty("errors");
         Assert.True(errors.TryGetProperty("quantity", out _));
         Assert.True(errors.TryGetProperty("signature", out _));
+        var amendType = await AssertProblemAsync(await PostRawAsync(api.Http, "v1/orders/amend",
+            "{\"account\": 1, \"nonce\": 1, \"clientId\": 1, \"side\": \"Sell\", \"type\": \"Ioc\", \"price\": 1, \"quantity\": 1, \"signature\": \"00\"}", one.ApiKey), HttpStatusCode.BadRequest);
+        Assert.True(amendType.GetProperty("errors").TryGetProperty("type", out _));
         var unknownSide = await AssertProblemAsync(await PostRawAsync(api.Http, "v1/orders", "{\"account\": 1, \"side\": \"Up\"}", one.ApiKey), HttpStatusCode.BadRequest);
         Assert.True(unknownSide.GetProperty("errors").TryGetProperty("$.side", out _));
 
