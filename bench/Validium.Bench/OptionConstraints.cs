@@ -5,7 +5,8 @@ namespace Validium.Bench;
 
 /// <summary>
 /// What options cost in the batch circuit (CIRCUIT.md, "Options"): the demo table (BTC and ETH perpetuals) against the
-/// same table with a BTC call and a BTC put added (positions depth 2), per operation type, and the expiry slot.
+/// same table with a BTC call and a BTC put added (positions depth 2), per operation type, the expiry slot, and the
+/// liquidation section (liquidator 1, insurance fund 2) once per batch and per slot.
 /// </summary>
 internal static class OptionConstraints
 {
@@ -14,8 +15,9 @@ internal static class OptionConstraints
     public static void Print(CircuitConfig perpetuals)
     {
         var call = new InstrumentParams(Usd / 2, 100_000, 500, -100, 500, 150_000, 100_000, InstrumentKind.Call, 100_000, 1_800_000_000_000);
-        var withOptions = perpetuals with { PositionsDepth = 2, Instruments = [.. perpetuals.Instruments, call, call with { Kind = InstrumentKind.Put }] };
-        var widened = perpetuals with { PositionsDepth = 2 };
+        var liquidating = perpetuals with { LiquidatorAccount = 1, InsuranceAccount = 2, LiquidationPenaltyPpm = 200_000 };
+        var withOptions = liquidating with { PositionsDepth = 2, Instruments = [.. perpetuals.Instruments, call, call with { Kind = InstrumentKind.Put }] };
+        var widened = liquidating with { PositionsDepth = 2 };
         int Count(CircuitConfig c, BatchShape shape) => new BatchCircuit(c with { Shape = shape }).Compile().R1cs.Constraints.Count;
         var empty = new BatchShape(0, 0, 0);
         int fixedPerps = Count(widened, empty), fixedOptions = Count(withOptions, empty);
@@ -26,5 +28,9 @@ internal static class OptionConstraints
             ("forced-request slot", new BatchShape(0, 0, 0, Forced: 1)) })
             Console.WriteLine($"| {name} | {Count(widened, shape) - fixedPerps:N0} | {Count(withOptions, shape) - fixedOptions:N0} |");
         Console.WriteLine($"| expiry slot | - | {Count(withOptions, new BatchShape(0, 0, 0, Expiries: 1)) - fixedOptions:N0} |");
+        int Liquidations(CircuitConfig c, int n) => Count(c, new BatchShape(0, 0, 0, Liquidations: n));
+        var (onePerps, twoPerps, oneOptions, twoOptions) = (Liquidations(widened, 1), Liquidations(widened, 2), Liquidations(withOptions, 1), Liquidations(withOptions, 2));
+        Console.WriteLine($"| liquidation slot | {twoPerps - onePerps:N0} | {twoOptions - oneOptions:N0} |");
+        Console.WriteLine($"| liquidation section, once per batch | {onePerps - (twoPerps - onePerps) - fixedPerps:N0} | {oneOptions - (twoOptions - oneOptions) - fixedOptions:N0} |");
     }
 }

@@ -87,8 +87,8 @@ public sealed partial class BatchCircuit
         Variable lotsTraded;
         using (api.Scope("sizes fit"))
         {
-            // Forced trades settle perpetuals only (CIRCUIT.md, "Options"); a table without options keeps its circuit.
-            var tradable = Config.OptionCount > 0 ? api.Mul(inTable, Arith.Lookup(api, sel, j => Config.Instruments[j].IsOption ? 0 : 1)) : inTable;
+            // An option trades while live at the round (CIRCUIT.md, "Options"); a table without options keeps its circuit.
+            var tradable = Config.OptionCount > 0 ? api.Mul(inTable, Arith.Pick(api, sel, LiveFlags(api, s))) : inTable;
             var tradeFits = api.Mul(api.Mul(tradable, Arith.FitsSigned64(api, api.Add(fromA, size), 65)),
                 Arith.FitsSigned64(api, api.Sub(fromB, size), 65));
             lotsTraded = api.Mul(tradeFits, lots);

@@ -10,7 +10,8 @@ namespace Validium.Circuits;
 /// Liquidation (CIRCUIT.md, "Liquidation slots"; MARGIN.md, "Liquidation"): an account below the engine's simple
 /// maintenance margin at the round's prices pays the penalty to the insurance fund account, every position moves at
 /// the round's price to the configured liquidator, who must keep initial margin, and a deficit is covered from the
-/// insurance fund, which may not go negative. Runs first, on the state the engine saw right after the oracle commit.
+/// insurance fund, which may not go negative. Runs right after the expiry slots, on the state the engine saw right
+/// after the oracle commit. An option's maintenance per lot is OptionMargin's long or short figure, by the side.
 /// </summary>
 public sealed partial class BatchCircuit
 {
@@ -32,9 +33,12 @@ public sealed partial class BatchCircuit
     /// </summary>
     private void Liquidations(ICircuitApi api, Inputs top, Running s)
     {
-        Variable[] mmLot;
+        // Perpetuals only: an option's figure depends on the side and comes from the batch's option figures.
+        var mmLot = new Variable[Config.InstrumentCount];
         using (api.Scope("maintenance per lot"))
-            mmLot = [.. Enumerable.Range(0, Config.InstrumentCount).Select(j => CeilPpm(api, api.Mul(s.Prices[j], Fr.FromUInt64((ulong)Config.Instruments[j].MaintenanceMarginPpm)), 64))];
+            for (int j = 0; j < mmLot.Length; j++)
+                if (!Config.Instruments[j].IsOption)
+                    mmLot[j] = CeilPpm(api, api.Mul(s.Prices[j], Fr.FromUInt64((ulong)Config.Instruments[j].MaintenanceMarginPpm)), 64);
         var section = top.Sub("liquidation");
         var l = AccountVars.Declare(section.Sub("liquidator"), Config);
         var carried = new Carried(l.Collateral, [.. l.Size], [.. l.Notional]);
@@ -51,7 +55,7 @@ public sealed partial class BatchCircuit
             AccountGadget.AssertInTree(api, used, s.AccountsRoot,
                 AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, l.Collateral, AccountGadget.PositionsRoot(api, Config, l.Size, l.Notional, l.Funding)), l.Siblings, bits);
             Arith.Signed64(api, carried.Collateral);
-            AccountGadget.AssertMargin(api, Config, s.Prices, carried.Collateral, carried.Size, carried.Notional, initial: true);
+            AccountGadget.AssertMargin(api, Config, s.Prices, carried.Collateral, carried.Size, carried.Notional, initial: true, s.Options);
             s.AccountsRoot = AccountGadget.Replace(api, used, s.AccountsRoot,
                 AccountGadget.Leaf(api, l.Ax, l.Ay, l.Nonce, carried.Collateral, AccountGadget.PositionsRoot(api, Config, carried.Size, carried.Notional, l.Funding)), l.Siblings, bits);
         }
@@ -97,7 +101,8 @@ public sealed partial class BatchCircuit
                 sells[j] = Arith.SignBit(api, a.Size[j]);
                 lots[j] = Arith.Abs(api, a.Size[j], sells[j]);
                 value = api.Add(value, api.Sub(api.Mul(a.Size[j], s.Prices[j]), a.Notional[j]));
-                mm = api.Add(mm, api.Mul(lots[j], mmLot[j]));
+                var perLot = Config.Instruments[j].IsOption ? s.Options!.PerLot(api, j, sells[j], initial: false) : mmLot[j];
+                mm = api.Add(mm, api.Mul(lots[j], perLot));
             }
             api.AssertInRange(api.Sub(api.Sub(mm, value), Fr.One), ValueBits + 2);
             api.AssertNonZero(mm);
@@ -129,6 +134,9 @@ public sealed partial class BatchCircuit
             {
                 // An unused slot moves nothing: a fill of no lots leaves a position as it is.
                 var moved = api.Mul(en, lots[j]);
+                // The expiry slots settle an expired option's holders first, so an honest slot never moves one (CIRCUIT.md).
+                if (Config.Instruments[j].IsOption)
+                    using (api.Scope("option live")) api.AssertProduct(api.Sub(Fr.One, LiveFlags(api, s)[j]), moved, Fr.Zero);
                 var fill = FillGadget.Apply(api, carried.Size[j], carried.Notional[j], sells[j], moved, s.Prices[j], api.Mul(moved, s.Prices[j]));
                 Arith.Signed64(api, fill.Keep);
                 carried.Size[j] = fill.To;

@@ -19,6 +19,21 @@ public sealed partial class BatchCircuit
     }
 
     /// <summary>
+    /// Per instrument, 1 while it trades at the round: a perpetual always (the constant 1, free), an option while
+    /// 1000·timestamp &lt; expiry. Computed, never asserted, once per batch on first use (82 constraints per option), for
+    /// the sections that must treat an expired option differently without stalling (forced trades) or assert it per slot
+    /// at one constraint (liquidation transfers).
+    /// </summary>
+    private Variable[] LiveFlags(ICircuitApi api, Running s)
+    {
+        if (s.Live is { } live) return live;
+        using var scope = api.Scope("option live flags");
+        var now = api.Mul(s.OracleSeconds, Fr.FromUInt64(1000));
+        return s.Live = [.. Config.Instruments.Select(ins =>
+            ins.IsOption ? api.Sub(Fr.One, api.IsLessOrEqual(Fr.FromUInt64((ulong)ins.ExpiryMs), now, 80)) : (Variable)Fr.One)];
+    }
+
+    /// <summary>
     /// One holder of an expired option paid at intrinsic value (Oracle.cs ExpireOption): collateral + size·intrinsic
     /// per lot − open notional; the position's size and notional become 0. The payout is a private input the circuit
     /// checks, so the record carries it.

@@ -30,6 +30,8 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         public required Variable OracleSeconds;
         /// <summary>The round's option figures; null when the table has no option.</summary>
         public OptionMargin? Options;
+        /// <summary>Per instrument, whether it still trades at the round (BatchCircuit.Options LiveFlags); computed on first use.</summary>
+        public Variable[]? Live;
         public readonly List<Variable> Words = [];
     }
 

@@ -134,7 +134,6 @@ public sealed record CircuitConfig
         if (FeeAccount == BatchCircuit.FillRootIndex(AccountDepth)) return $"account {FeeAccount} holds the order-fill root and cannot collect fees";
         if (Shape is null) return "a batch shape is required";
         if (Shape.Funding > 0 && ValidateFunding() is { } fundingError) return fundingError;
-        if (OptionCount > 0 && Shape.Liquidations > 0) return "liquidation slots settle perpetuals only: no options with liquidation slots (CIRCUIT.md, what is missing)";
         if (Shape.Expiries > 0 && OptionCount == 0) return "expiry slots need an option in the instrument table";
         return Shape.Liquidations > 0 ? ValidateLiquidation() ?? Shape.Validate() : Shape.Validate();
     }

@@ -36,25 +36,27 @@ public sealed record ForcedRequest
 /// both new sizes must fit 64 bits; then per account, after the fill at the stated price (no fees) and the withdrawal's
 /// debit, the kept notional and the collateral must fit 64 bits and the simple initial margin rule
 /// 10^6·(collateral + Σ size·price − notional) ≥ Σ |size|·price·initialPpm must hold at the batch's oracle prices
-/// per lot, an option's term being |size| × its simple initial requirement per lot (long or short, MARGIN.md). Forced
-/// trades of options are refused (the circuit settles perpetuals only there). A refused request changes nothing; either way it is consumed and reported by an event.
+/// per lot, an option's term being |size| × its simple initial requirement per lot (long or short, MARGIN.md). A forced
+/// trade of an option needs it live at the round (expiry after 1000 × the round's timestamp, the circuit's rule). A
+/// refused request changes nothing; either way it is consumed and reported by an event.
 /// </summary>
 public sealed partial class Engine
 {
     /// <summary>
     /// Applies a forced request decided at <paramref name="pricesPerLot"/> (the oracle round the batch is proven
-    /// against, one price per listed instrument). <paramref name="feeAccount"/>'s collateral in the batch state also
+    /// against, one price per listed instrument), whose timestamp in seconds is <paramref name="roundSeconds"/> (an
+    /// option trades until 1000 × it reaches the option's expiry). <paramref name="feeAccount"/>'s collateral in the batch state also
     /// holds the engine's <see cref="FeePool"/> (the circuit credits fees to it), so its decision counts the pool.
     /// Accepted means executed; a refusal's code says why. Accounts left without free collateral for their open
     /// orders lose them, so no resting order can later fill beyond what the batch's margin checks allow.
     /// </summary>
-    public Outcome ExecuteForced(long time, ForcedRequest request, ImmutableArray<ulong> pricesPerLot, int feeAccount = -1)
+    public Outcome ExecuteForced(long time, ForcedRequest request, ulong roundSeconds, ImmutableArray<ulong> pricesPerLot, int feeAccount = -1)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (pricesPerLot.IsDefault || pricesPerLot.Length != markets.Count)
             throw new ArgumentException($"{(pricesPerLot.IsDefault ? 0 : pricesPerLot.Length)} prices for {markets.Count} listed instruments", nameof(pricesPerLot));
         if (time > Time) Time = time;
-        var code = request.IsTrade ? ForcedTrade(request, pricesPerLot, feeAccount) : ForcedWithdrawal(request, pricesPerLot, feeAccount);
+        var code = request.IsTrade ? ForcedTrade(request, roundSeconds, pricesPerLot, feeAccount) : ForcedWithdrawal(request, pricesPerLot, feeAccount);
 
         ref var e = ref Emit(request.IsTrade ? EventKind.ForcedTrade : EventKind.ForcedWithdrawal);
         e.Account = AccountNumber(request.AccountA);
@@ -92,7 +94,7 @@ public sealed partial class Engine
         return RejectCode.None;
     }
 
-    private RejectCode ForcedTrade(ForcedRequest r, ImmutableArray<ulong> prices, int feeAccount)
+    private RejectCode ForcedTrade(ForcedRequest r, ulong roundSeconds, ImmutableArray<ulong> prices, int feeAccount)
     {
         var a = ForcedAccount(r.AccountA);
         var b = ForcedAccount(r.AccountB);
@@ -101,7 +103,9 @@ public sealed partial class Engine
         if (r.Size == 0 || r.PricePerLot == 0) return RejectCode.BadAmount;
         if (r.Instrument >= (uint)markets.Count) return RejectCode.UnknownInstrument;
         var m = markets[(int)r.Instrument];
-        if (m.Spec.IsOption) return RejectCode.NotAPerpetual;
+        // The circuit's rule is the round's time alone; an option the engine already settled is refused too, and should
+        // the two ever disagree, the batcher's comparison of decisions stops rather than prove a state the engine lacks.
+        if (m.Spec.IsOption && (m.Expired || (BigInteger)m.Spec.Expiry <= (BigInteger)roundSeconds * 1000)) return RejectCode.InstrumentExpired;
         var fromA = a.Exp(m.Id).Lots;
         var fromB = b.Exp(m.Id).Lots;
         if (!FitsLong((BigInteger)fromA + r.Size) || !FitsLong((BigInteger)fromB - r.Size)) return RejectCode.PositionLimit;
@@ -152,8 +156,11 @@ public sealed partial class Engine
             long lots = i == instrument ? size : x.Lots, cost = i == instrument ? notional : x.Cost;
             value += (BigInteger)lots * prices[i] - cost;
             var m = markets[i];
-            // An option's simple per-lot figures are the circuit's at the round the batch is proven against (the engine's current marks and index).
-            requirement += m.Spec.IsOption ? BigInteger.Abs(lots) * (lots < 0 ? m.ImShort : m.ImLong) * Ppm : BigInteger.Abs(lots) * prices[i] * m.Spec.InitialMarginPpm;
+            // An option's simple per-lot figures are the circuit's: the short one from the spot (IndexTicks, the round's
+            // spot slot), the long one min(price per lot, ceil(spot × initial) × cpl) at the round's price.
+            requirement += !m.Spec.IsOption ? BigInteger.Abs(lots) * prices[i] * m.Spec.InitialMarginPpm
+                : lots < 0 ? -(BigInteger)lots * m.ImShort * Ppm
+                : lots * BigInteger.Min(prices[i], (BigInteger)CeilDiv((Int128)m.IndexTicks * m.Spec.InitialMarginPpm, Ppm) * m.Cpl) * Ppm;
         }
         return value * Ppm >= requirement;
     }

@@ -150,9 +150,10 @@ public class OptionTests
 
     /// <summary>
     /// Forced requests beside options, decided by the engine (Engine.ExecuteForced) and by the builder and circuit alike:
-    /// a forced trade of the call is refused by both; account 1, short 100 calls, may withdraw 99,000 but not 99,500, since
-    /// a short lot needs 15% × 50 = 7.5 USD initial (750 in all) and its value is its collateral (the premium it received
-    /// is its open notional). The perpetual rule (100 × 2 × 15% = 30) would have let it take 99,900.
+    /// a forced trade of 10 calls from account 1 to 2 at 2 USD per lot executes (the call is live); account 1, then short
+    /// 110 calls, may withdraw 99,000 but not 99,500, since a short lot needs 15% × 50 = 7.5 USD initial (825 in all) and
+    /// its value is its collateral (the premium it received is its open notional). The perpetual rule (110 × 2 × 15% = 33)
+    /// would have let it take 99,900.
     /// </summary>
     [Fact]
     public void Forced_requests_next_to_options_are_decided_alike_by_the_engine_and_the_circuit()
@@ -166,13 +167,13 @@ public class OptionTests
         {
             s.ForceTrade(2, 1, BtcCall, 10, 2 * Usd), s.ForceWithdrawal(1, 99_500 * Usd, KeyOf(1)), s.ForceWithdrawal(1, 99_000 * Usd, KeyOf(1)),
         }.Select(op => s.Recorder.Forced(s.Now, op, oracle, 0)).ToList();
-        Assert.Equal([RejectCode.NotAPerpetual, RejectCode.InsufficientMargin, RejectCode.None], engine.Select(o => o.Code));
+        Assert.Equal([RejectCode.None, RejectCode.InsufficientMargin, RejectCode.None], engine.Select(o => o.Code));
         Assert.Equal(engine.Select(o => o.Accepted), s.Recorder.TakeForced().Select(f => f.Executed));
 
         using var batch = s.Build();
         int first = 1 + BatchEncoding.ExpiryWords * shape.Expiries + shape.Deposits + BatchEncoding.TradeWords * shape.Trades + BatchEncoding.WithdrawalWords * shape.Withdrawals;
         var executed = Enumerable.Range(0, 3).Select(k => (batch.DataWords[first + BatchEncoding.ForcedWords * k].ToBigInteger() >> 8 & 1) == 1);
-        Assert.Equal([false, false, true], executed);
+        Assert.Equal([true, false, true], executed);
         var solution = s.Prove(batch);
         Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
         s.AssertStateMatchesEngine();
@@ -250,7 +251,7 @@ public class OptionTests
         var read = StateSnapshot.ReadConfig(JsonNode.Parse(StateSnapshot.ConfigJson(s.Config).ToJsonString()));
         Assert.Equal(s.Config.Instruments.ToArray(), read.Instruments.ToArray());
         Assert.Equal(Shape, read.Shape);
-        Assert.Contains("no options with liquidation slots", (s.Config with { Shape = Shape with { Liquidations = 1 }, LiquidatorAccount = 4, InsuranceAccount = 5 }).Validate());
+        Assert.Null((s.Config with { Shape = Shape with { Liquidations = 1 }, LiquidatorAccount = 4, InsuranceAccount = 5 }).Validate());
         Assert.Contains("whole second", Assert.Throws<ArgumentException>(() => InstrumentParams.FromSpec(BtcCallSpec with { Expiry = CallExpiryMs + 1 })).Message);
         var perpetualsOnly = s.Config with { Instruments = [.. s.Config.Instruments.Take(2)] };
         Assert.Contains("expiry slots need an option", perpetualsOnly.Validate());

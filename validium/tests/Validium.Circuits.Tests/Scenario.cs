@@ -45,6 +45,11 @@ internal sealed class Scenario : IDisposable
         MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 150_000, MaintenanceMarginPpm = 100_000, BandPpm = 1_000_000,
     };
 
+    /// <summary>Instrument 3 in a scenario with <c>put: true</c>: the put beside <see cref="BtcCallSpec"/> (same strike and expiry).</summary>
+    public const int BtcPut = 3;
+
+    public static readonly InstrumentSpec BtcPutSpec = BtcCallSpec with { Kind = InstrumentKind.Put };
+
     /// <summary>The circuit's liquidator and insurance fund accounts (used only by shapes with liquidation slots).</summary>
     public const int LiquidatorId = 4, InsuranceId = 5;
 
@@ -60,16 +65,19 @@ internal sealed class Scenario : IDisposable
     private long clientIds = 1;
 
     /// <param name="options">Also list <see cref="BtcCallSpec"/> (marked at 2,000 with delta 0.5), so the table has an option.</param>
-    public Scenario(BatchShape shape, int fillDepth = 8, int liquidator = -1, bool options = false)
+    /// <param name="put">With options, also list <see cref="BtcPutSpec"/> (marked at 2,000 with delta −0.5).</param>
+    public Scenario(BatchShape shape, int fillDepth = 8, int liquidator = -1, bool options = false, bool put = false)
     {
         Engine = new Engine(new EngineConfig { MaxAccounts = 16, OrderCapacity = 256, LiquidatorAccount = liquidator });
         Recorder = new ExchangeRecorder(Engine);
         Recorder.Execute(Command.List(Now, BtcSpec));
         Recorder.Execute(Command.List(Now, EthSpec));
         if (options) Recorder.Execute(Command.List(Now, BtcCallSpec));
+        if (options && put) Recorder.Execute(Command.List(Now, BtcPutSpec));
         Recorder.Execute(Command.OracleIndex(Now, 0, 50_000 * Usd));
         Recorder.Execute(Command.OracleIndex(Now, 1, 3_000 * Usd));
         if (options) Assert.True(Recorder.Execute(Command.OracleOption(Now, BtcCall, 2_000 * Usd, 500_000, 10_000)).Accepted);
+        if (options && put) Assert.True(Recorder.Execute(Command.OracleOption(Now, BtcPut, 2_000 * Usd, -500_000, 10_000)).Accepted);
         Config = new CircuitConfig
         {
             AccountDepth = 4, PositionsDepth = options ? 2 : 1, FillDepth = fillDepth, Instruments = Recorder.Instruments(), FeeAccount = 0, Shape = shape,

@@ -47,11 +47,14 @@ internal sealed class OptionMargin
     /// 10^6·|size|·(long or short per lot, by the sign): the option's term of the margin requirement, in the scale of
     /// AccountGadget's surplus. 2 constraints.
     /// </summary>
-    public Variable Requirement(ICircuitApi api, int instrument, Variable abs, Variable neg, bool initial)
+    public Variable Requirement(ICircuitApi api, int instrument, Variable abs, Variable neg, bool initial) =>
+        api.Mul(api.Mul(abs, PerLot(api, instrument, neg, initial)), Fr.FromUInt64(1_000_000));
+
+    /// <summary>The long or the short requirement per lot, by <paramref name="neg"/> (the position's sign bit): 1 constraint.</summary>
+    public Variable PerLot(ICircuitApi api, int instrument, Variable neg, bool initial)
     {
         var (lng, sht) = initial ? (LongIm[instrument], ShortIm[instrument]) : (LongMm[instrument], ShortMm[instrument]);
-        var perLot = api.Add(lng, api.Mul(neg, api.Sub(sht, lng)));
-        return api.Mul(api.Mul(abs, perLot), Fr.FromUInt64(1_000_000));
+        return api.Add(lng, api.Mul(neg, api.Sub(sht, lng)));
     }
 
     private static (Variable Long, Variable Short) PerLot(ICircuitApi api, Variable spot, Variable otm, Variable price, Fr cpl, int ppm)

@@ -85,8 +85,8 @@ public sealed partial class BatchBuilder
         BigInteger lots = 0;
         if (f.Trade)
         {
-            // Forced trades settle perpetuals only (CIRCUIT.md, "Options"): one on an option moves nothing.
-            bool fit = inTable && !cfg.Instruments[instrument].IsOption && Settlement.FitsInt64((BigInteger)flatA.Positions[instrument].Size + f.Size)
+            // An option at or after its expiry does not trade (CIRCUIT.md, "Options"): such a request moves nothing.
+            bool fit = inTable && Live(c, instrument) && Settlement.FitsInt64((BigInteger)flatA.Positions[instrument].Size + f.Size)
                 && Settlement.FitsInt64((BigInteger)flatB.Positions[instrument].Size - f.Size);
             keysOk &= fit;
             lots = fit ? BigInteger.Abs(f.Size) : 0;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using Validium.Circuits.Gadgets;
 using Validium.Crypto;
 using Validium.State;
 
@@ -9,7 +10,8 @@ namespace Validium.Circuits.Witness;
 /// Liquidation slots (CIRCUIT.md, "Liquidation slots"): the state recomputes what the engine reported (value,
 /// maintenance margin, penalty, transfers at the round's price to the liquidator, the deficit the insurance fund
 /// covers) and refuses, with the reason, a liquidation the circuit cannot prove: one the engine deleveraged or
-/// socialised, or whose figures the state does not give.
+/// socialised, one that moves an expired option, or whose figures the state does not give. An option's maintenance
+/// per lot is the simple long or short figure at the round's spot (<see cref="OptionMargin.PerLotValues"/>).
 /// </summary>
 public sealed partial class BatchBuilder
 {
@@ -23,8 +25,14 @@ public sealed partial class BatchBuilder
         {
             var p = a.Positions[j];
             var price = (BigInteger)c.Oracle.Prices[j];
+            var ins = cfg.Instruments[j];
             value += p.Size * price - p.OpenNotional;
-            mm += BigInteger.Abs(p.Size) * CeilPpm(price * cfg.Instruments[j].MaintenanceMarginPpm);
+            if (!ins.IsOption) mm += BigInteger.Abs(p.Size) * CeilPpm(price * ins.MaintenanceMarginPpm);
+            else
+            {
+                var (lng, sht) = OptionMargin.PerLotValues(ins, c.Oracle.Prices[cfg.SpotSlot(j)], price, ins.MaintenanceMarginPpm);
+                mm += BigInteger.Abs(p.Size) * (p.Size < 0 ? sht : lng);
+            }
         }
         var penalty = BigInteger.Min(BigInteger.Max(value, 0), CeilPpm(mm * cfg.LiquidationPenaltyPpm));
         var left = value - penalty;
@@ -125,6 +133,7 @@ public sealed partial class BatchBuilder
             foreach (var m in transfers)
             {
                 if ((uint)m.Instrument >= (uint)cfg.InstrumentCount || m.Lots == 0) throw new InvalidOperationException($"{what}: transfer {m} is outside the instrument table or empty");
+                if (!SkipChecks) CheckLive(c, m.Instrument, what);
                 long ppl = checked(m.PriceTicks * cfg.Instruments[m.Instrument].CashPerTickLot);
                 var p = positions[m.Instrument];
                 var fill = Settlement.ApplyFill(p.Size, p.OpenNotional, m.Lots > 0, Math.Abs(m.Lots), ppl);

@@ -49,12 +49,18 @@ public sealed partial class BatchBuilder
         else ExpiryNoOp(c, a);
     }
 
-    /// <summary>An enabled trade of an option at or after its expiry is refused (the circuit's "option live" rule).</summary>
+    /// <summary>An enabled trade or liquidation transfer of an option at or after its expiry is refused (the circuit's "option live" rule).</summary>
     private void CheckLive(Context c, int instrument, string what)
     {
+        if (!Live(c, instrument))
+            throw new InvalidOperationException($"{what}: option {instrument} expired at {cfg.Instruments[instrument].ExpiryMs} ms, at or before the round's time {c.Oracle.Timestamp} s");
+    }
+
+    /// <summary>The circuit's live flag: a perpetual always, an option while 1000·timestamp &lt; expiry.</summary>
+    private bool Live(Context c, int instrument)
+    {
         var ins = cfg.Instruments[instrument];
-        if (ins.IsOption && (BigInteger)ins.ExpiryMs <= (BigInteger)c.Oracle.Timestamp * 1000)
-            throw new InvalidOperationException($"{what}: option {instrument} expired at {ins.ExpiryMs} ms, at or before the round's time {c.Oracle.Timestamp} s");
+        return !ins.IsOption || (BigInteger)ins.ExpiryMs > (BigInteger)c.Oracle.Timestamp * 1000;
     }
 
     private void Expiry(Context c, Assignment a, ExpiryOp op, int slot)

@@ -28,7 +28,7 @@ public sealed partial class ExchangeRecorder
         applying = op;
         try
         {
-            var outcome = Engine.ExecuteForced(time, ToRequest(op), [.. round.Prices.Take(Engine.InstrumentCount)], feeAccount);
+            var outcome = Engine.ExecuteForced(time, ToRequest(op), round.Timestamp, [.. round.Prices.Take(Engine.InstrumentCount)], feeAccount);
             Drain(null);
             if (applying is not null) throw new InvalidOperationException("the engine consumed a forced request without reporting it");
             return outcome;
