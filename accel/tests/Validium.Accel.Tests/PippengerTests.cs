@@ -80,6 +80,38 @@ public class PippengerTests
         Assert.True(Reference.Msm(p, sc) == got, $"seed {inp.Seed}");
     }
 
+    /// <summary>
+    /// Each thread keeps one set of affine buckets for all its windows, so a window starts with buckets the previous
+    /// one filled, cancelled to infinity or sent to the side. Random inputs with repeated and opposite points and
+    /// equal scalars, on one thread (every window reuses the set) and on two.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(1, 10)]
+    [InlineData(2, 8)]
+    [InlineData(2, 9)]
+    public void BucketsReusedAcrossWindowsStartEmpty(int threads, int window)
+    {
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var inp = new Inputs(100 * threads + 10 * window + seed);
+            int n = 40 + 60 * seed;
+            var g1 = inp.G1Points(n);
+            var s1 = inp.Scalars(n);
+            for (int i = 0; i < n / 4; i++)
+            {
+                g1[2 * i + 1] = i % 2 == 0 ? g1[2 * i] : g1[2 * i].Negate();
+                s1[2 * i + 1] = s1[2 * i];
+            }
+            Assert.True(Reference.Msm(g1, s1) == Pippenger.Msm<G1Jacobian, G1Affine, Fp>(g1, s1, threads, default, window), $"seed {inp.Seed}, G1");
+            var g2 = inp.G2Points(n / 2);
+            var s2 = inp.Scalars(n / 2);
+            g2[1] = g2[0].Negate();
+            s2[1] = s2[0];
+            Assert.True(Reference.Msm(g2, s2) == Pippenger.Msm<G2Jacobian, G2Affine, Fp2>(g2, s2, threads, default, window), $"seed {inp.Seed}, G2");
+        }
+    }
+
     [Fact]
     public void G2SharesTheSamePippenger()
     {

@@ -147,6 +147,7 @@ internal sealed class AffineBuckets<TJ, TA, TF>
     /// Σ (j+1)·bucket[j]. Segment t holds buckets t·m .. t·m + m - 1; stepping i from m - 1 down, every segment
     /// adds its bucket t·m + i to its running sum R_t and R_t to its sum S_t, so S_t = Σ (i+1)·bucket[t·m + i].
     /// The whole is Σ_t S_t + m·Σ_t t·R_t, the last sum again by a running sum, over the segments.
+    /// The buckets are empty again afterwards, ready for the next window.
     /// </summary>
     public TJ Reduce()
     {
@@ -178,6 +179,10 @@ internal sealed class AffineBuckets<TJ, TA, TF>
             weighted = weighted.Add(outer);
         }
         for (int k = m; k > 1; k >>= 1) weighted = weighted.Double();
+        // Unfilled buckets must read as infinity, the default value, as in a fresh array (the segment sums above read
+        // every bucket); queuedIn needs no clearing, since its entries all name batches before the current one.
+        Array.Clear(bucket);
+        Array.Clear(filled);
         return total.Add(weighted);
     }
 

@@ -69,16 +69,18 @@ public static class Pippenger
         fixed (TA* pts = split)
         {
             nint ptr = (nint)pts;
-            threads = Math.Min(threads, windows);
-            if (threads == 1 || n < 64)
+            threads = n < 64 ? 1 : Math.Min(threads, windows);
+            // Each thread takes windows one at a time and keeps one set of buckets for all of them: fresh ones per
+            // window cost their allocation, zeroing and first-touch page faults every time (~0.8 MB a G1 window at 2^16).
+            int next = -1;
+            void Worker()
             {
-                for (int w = 0; w < windows; w++) partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, ct);
+                var affine = c >= MinAffineWindow ? new AffineBuckets<TJ, TA, TF>(1 << (c - 1), BatchSize(1 << (c - 1))) : null;
+                for (int w = Interlocked.Increment(ref next); w < windows; w = Interlocked.Increment(ref next))
+                    partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, affine, ct);
             }
-            else
-            {
-                var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct };
-                Parallel.For(0, windows, options, w => partial[w] = Window<TJ, TA, TF>((TA*)ptr, n, digits, windows, w, c, ct));
-            }
+            if (threads == 1) Worker();
+            else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct }, _ => Worker());
         }
 
         var acc = partial[windows - 1];
@@ -164,15 +166,15 @@ public static class Pippenger
         }
     }
 
-    private static unsafe TJ Window<TJ, TA, TF>(TA* points, int n, int[] digits, int windows, int w, int c, CancellationToken ct)
+    /// <summary>One window's Σ digit·point; <paramref name="affine"/> (empty, for windows of at least MinAffineWindow bits) holds its buckets.</summary>
+    private static unsafe TJ Window<TJ, TA, TF>(TA* points, int n, int[] digits, int windows, int w, int c, AffineBuckets<TJ, TA, TF>? affine, CancellationToken ct)
         where TJ : unmanaged, IJacobianPoint<TJ, TA>
         where TA : unmanaged, IAffinePoint<TA>, IAffineCoordinates<TA, TF>
         where TF : unmanaged, IField<TF>
     {
         int buckets = 1 << (c - 1);
-        if (c >= MinAffineWindow)
+        if (affine is not null)
         {
-            var affine = new AffineBuckets<TJ, TA, TF>(buckets, BatchSize(buckets));
             for (int i = 0; i < n; i++)
             {
                 if ((i & 0xffff) == 0) ct.ThrowIfCancellationRequested();

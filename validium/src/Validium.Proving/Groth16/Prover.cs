@@ -10,8 +10,8 @@ public enum ProveStage
     Ntt,
     MsmA,
     MsmB1,
-    MsmC,
-    MsmH,
+    /// <summary>The C and H queries, summed in one MSM.</summary>
+    MsmCH,
     /// <summary>Waiting for the G2 MSM, which runs beside every other stage from the start.</summary>
     MsmB2,
     Done,
@@ -68,9 +68,13 @@ public sealed class Prover(AccelDispatcher accel)
 
     private Proof ProveBesideG2(PendingProvingKey pk, Fr[] w, Task<G2Jacobian> g2, IProgress<ProveStage>? progress, CancellationToken ct)
     {
+        // C and H only ever appear summed, so they are one MSM over both queries: one bucket reduction instead of two,
+        // and twice the points let Pippenger take wider windows (at 2^16 constraints one MSM of 2^17 points took ~15 %
+        // less time than two of 2^16). Their points are joined while the quotient is computed.
+        var joined = JoinPoints(pk.C, pk.H);
         progress?.Report(ProveStage.Qap);
-        Fr[] h;
-        using (Times?.Measure("quotient")) h = QuotientEvaluations(pk, w, progress, ct);
+        Fr[] scalarsCH;
+        using (Times?.Measure("quotient")) scalarsCH = QuotientEvaluations(pk, w, progress, ct);
 
         var r = Fr.RandomSecure();
         var s = Fr.RandomSecure();
@@ -78,10 +82,8 @@ public sealed class Prover(AccelDispatcher accel)
         var piA = Msm("msm A", pk.A, w, ct).AddMixed(pk.Alpha1).Add(pk.Delta1.ToJacobian().Multiply(r));
         progress?.Report(ProveStage.MsmB1);
         var b1 = Msm("msm B1", pk.B1, w, ct).AddMixed(pk.Beta1).Add(pk.Delta1.ToJacobian().Multiply(s));
-        progress?.Report(ProveStage.MsmC);
-        var piC = Msm("msm C", pk.C, w.AsSpan(pk.NumPublic + 1), ct);
-        progress?.Report(ProveStage.MsmH);
-        piC = piC.Add(Msm("msm H", pk.H, h, ct))
+        progress?.Report(ProveStage.MsmCH);
+        var piC = Msm("msm C and H", joined, scalarsCH, ct)
             .Add(piA.Multiply(s))
             .Add(b1.Multiply(r))
             .Add(pk.Delta1.ToJacobian().Multiply(-(r * s)));
@@ -93,6 +95,17 @@ public sealed class Prover(AccelDispatcher accel)
         return new Proof(piA.ToAffine(), piB.ToAffine(), piC.ToAffine());
     }
 
+    /// <summary>C's points then H's, in one array. C is awaited first so a bad key names the first bad section in file order.</summary>
+    private static async Task<G1Affine[]> JoinPoints(Task<G1Affine[]> c, Task<G1Affine[]> h)
+    {
+        var cPoints = await c.ConfigureAwait(false);
+        var hPoints = await h.ConfigureAwait(false);
+        var joined = GC.AllocateUninitializedArray<G1Affine>(cPoints.Length + hPoints.Length);
+        cPoints.CopyTo(joined, 0);
+        hPoints.CopyTo(joined, cPoints.Length);
+        return joined;
+    }
+
     private static T Part<T>(Task<T> part, CancellationToken ct) => part.WaitAsync(ct).GetAwaiter().GetResult();
 
     private G1Jacobian Msm(string name, Task<G1Affine[]> points, ReadOnlySpan<Fr> scalars, CancellationToken ct)
@@ -101,22 +114,21 @@ public sealed class Prover(AccelDispatcher accel)
         using (Times?.Measure(name)) return accel.MsmG1(p, scalars, ct);
     }
 
-    private G1Jacobian Msm(string name, ReadOnlySpan<G1Affine> points, ReadOnlySpan<Fr> scalars, CancellationToken ct)
-    {
-        using (Times?.Measure(name)) return accel.MsmG1(points, scalars, ct);
-    }
-
     /// <summary>
-    /// A·B − C on the odd points of the doubled domain. Written into C's array, and A and B stay in this frame, so
-    /// only one domain-sized vector is alive during the MSMs.
+    /// The scalars of the joined C and H MSM: the private wires, then A·B − C on the odd points of the doubled domain.
+    /// The quotient is written into the tail of that array (C's evaluations become it in place), and A and B stay in
+    /// this frame, so only one domain-sized vector is alive during the MSMs.
     /// </summary>
     private Fr[] QuotientEvaluations(PendingProvingKey pk, ReadOnlySpan<Fr> witness, IProgress<ProveStage>? progress, CancellationToken ct)
     {
         var coefficients = Part(pk.Coefficients, ct);
         int n = pk.DomainSize;
+        var priv = witness[(pk.NumPublic + 1)..];
+        var scalars = GC.AllocateUninitializedArray<Fr>(priv.Length + n);
+        priv.CopyTo(scalars);
         var a = new Fr[n];
         var b = new Fr[n];
-        var c = new Fr[n];
+        var c = scalars.AsSpan(priv.Length);
         using (Times?.Measure("A·w, B·w"))
         {
             coefficients.Accumulate(a, b, witness);
@@ -125,14 +137,19 @@ public sealed class Prover(AccelDispatcher accel)
 
         progress?.Report(ProveStage.Ntt);
         var shift = Fr.RootOfUnity(pk.DomainLog + 1);
-        foreach (var v in new[] { a, b, c })
-        {
-            ct.ThrowIfCancellationRequested();
-            using var phase = Times?.Measure("intt + coset ntt");
-            accel.Ntt(v, NttOptions.InverseTransform, ct);
-            accel.Ntt(v, new NttOptions(false, shift), ct);
-        }
+        ToOddPoints(a, shift, ct);
+        ToOddPoints(b, shift, ct);
+        ToOddPoints(c, shift, ct);
         for (int i = 0; i < n; i++) c[i] = a[i] * b[i] - c[i];
-        return c;
+        return scalars;
+    }
+
+    /// <summary>Evaluations on the domain to evaluations on its odd coset of the doubled domain.</summary>
+    private void ToOddPoints(Span<Fr> v, Fr shift, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        using var phase = Times?.Measure("intt + coset ntt");
+        accel.Ntt(v, NttOptions.InverseTransform, ct);
+        accel.Ntt(v, new NttOptions(false, shift), ct);
     }
 }
