@@ -47,6 +47,7 @@ internal static class BatchProving
         Console.WriteLine("\n| funding settlement slots (nothing else) | constraints |\n|---:|---:|");
         foreach (int n in sizes) Console.WriteLine($"| {n} | {Funding(n):N0} |");
         OptionConstraints.Print(table);
+        OpenInterestConstraints.Print(table);
         if (countsOnly) return 0;
 
         var accel = new AccelDispatcher(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });

@@ -100,12 +100,15 @@ public sealed partial class BatchCircuit
         var marginB = api.Sub(Fr.One, api.Mul(isTrade, api.Sub(Fr.One, sideB.Ok)));
         var exec = api.Mul(api.Mul(api.Mul(en, allowed), sideA.Ok), marginB);
 
+        var execTrade = api.Mul(exec, isTrade);
+        MoveOpenInterest(api, s, exec, sel, sideA.LongChange);
+        MoveOpenInterest(api, s, execTrade, sel, sideB.LongChange);
         s.AccountsRoot = AccountGadget.Replace(api, exec, s.AccountsRoot,
             AccountGadget.Leaf(api, accA.Ax, accA.Ay, accA.Nonce, sideA.Collateral, AccountGadget.PositionsRoot(api, Config, sideA.Size, sideA.Notional, accA.Funding)),
             accA.Siblings, xBits);
         using (api.Scope("B"))
             AccountGadget.AssertInTree(api, api.Mul(api.Mul(en, isTrade), api.Sub(Fr.One, resB)), s.AccountsRoot, leafB, accB.Siblings, yBits[..Config.AccountDepth]);
-        s.AccountsRoot = AccountGadget.Replace(api, api.Mul(exec, isTrade), s.AccountsRoot,
+        s.AccountsRoot = AccountGadget.Replace(api, execTrade, s.AccountsRoot,
             AccountGadget.Leaf(api, accB.Ax, accB.Ay, accB.Nonce, sideB.Collateral, AccountGadget.PositionsRoot(api, Config, sideB.Size, sideB.Notional, accB.Funding)),
             accB.Siblings, yBits[..Config.AccountDepth]);
 
@@ -120,7 +123,7 @@ public sealed partial class BatchCircuit
         AddWord(api, s, en, y);
     }
 
-    private readonly record struct ForcedResult(Variable Ok, Variable Collateral, Variable[] Size, Variable[] Notional);
+    private readonly record struct ForcedResult(Variable Ok, Variable Collateral, Variable[] Size, Variable[] Notional, Variable LongChange);
 
     /// <summary>
     /// One account's side of a forced request: the fill (no lots for a withdrawal), the debit, then whether the new
@@ -146,6 +149,7 @@ public sealed partial class BatchCircuit
             notional[j] = api.Add(acc.Notional[j], api.Mul(sel[j], api.Sub(keep, cost)));
         }
         var margin = AccountGadget.MarginHolds(api, Config, s.Prices, collateral, size, notional, initial: true, s.Options);
-        return new ForcedResult(api.Mul(fits, margin), collateral, size, notional);
+        var longChange = s.OpenInterest is null ? Fr.Zero : LongChange(api, from, fill.FromNeg, fill.To, fill.ToNeg);
+        return new ForcedResult(api.Mul(fits, margin), collateral, size, notional, longChange);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Validium.Circuits.Gadgets;
 using Validium.Crypto;
 using Validium.Proving.Circuit;
@@ -16,24 +17,29 @@ public sealed partial class BatchCircuit
     /// <summary>Tags the reserved leaf that carries funding state, so it cannot be read as any other two-input hash.</summary>
     public const ulong FundingLeafTag = 0x66756e64;
 
-    /// <summary>The funding state before and after the batch (FundingState.Words order) and what the settlement slots need.</summary>
+    /// <summary>The funding state before and after the batch (per instrument last tick, index) and what the settlement slots need.</summary>
     private sealed class FundingVars
     {
-        public required Variable[] OldWords, NewWords, Tick, Step, NewIndex;
+        public required Variable[] OldLast, OldIndex, NewLast, Tick, Step, NewIndex;
     }
 
-    /// <summary>What the reserved leaf holds: the fill-root value alone while the funding state is zero, else Poseidon(tag, fill value, digest).</summary>
-    public static Fr ReservedLeafValue(Fr fillRoot, int fillDepth, FundingState? funding)
+    /// <summary>
+    /// What the reserved leaf holds: the fill-root value alone while the funding state and open interest are zero (and
+    /// always in a circuit that carries neither: <paramref name="openInterest"/> null), else Poseidon(tag, fill value, digest).
+    /// </summary>
+    public static Fr ReservedLeafValue(Fr fillRoot, int fillDepth, FundingState? funding, IReadOnlyList<BigInteger>? openInterest)
     {
         var fill = FillRootLeafValue(fillRoot, fillDepth);
-        return funding is null || funding.IsZero ? fill : Poseidon.Hash([FundingLeafTag, fill, funding.Digest()]);
+        if (openInterest is null) return fill;
+        funding ??= FundingState.Zero(openInterest.Count);
+        return funding.IsZero && openInterest.All(v => v.IsZero) ? fill : Poseidon.Hash([FundingLeafTag, fill, funding.Digest(openInterest)]);
     }
 
-    private static Variable ReservedLeaf(ICircuitApi api, Variable fillValue, Variable[]? fundingWords)
+    private static Variable ReservedLeaf(ICircuitApi api, Variable fillValue, Variable[]? words)
     {
-        if (fundingWords is null) return fillValue;
-        var digest = DataCommitment(api, [.. fundingWords]);
-        var zero = api.IsZero(api.Sub(digest, PoseidonSponge.Commit(new Fr[fundingWords.Length])));
+        if (words is null) return fillValue;
+        var digest = DataCommitment(api, [.. words]);
+        var zero = api.IsZero(api.Sub(digest, PoseidonSponge.Commit(new Fr[words.Length])));
         return api.Select(zero, fillValue, PoseidonGadget.Hash(api, Fr.FromUInt64(FundingLeafTag), fillValue, digest));
     }
 
@@ -44,8 +50,7 @@ public sealed partial class BatchCircuit
         var (tick, rate, step, index, last) = (i.Many("tick", n), i.Many("rate", n), i.Many("step", n), i.Many("index", n), i.Many("last", n));
         var mark = i.Many("mark", n);
         var newIndex = new Variable[n];
-        var oldWords = new Variable[2 * n];
-        var newWords = new Variable[2 * n];
+        var newLast = new Variable[n];
         for (int j = 0; j < n; j++)
         {
             using var scope = api.Scope($"funding tick {j}");
@@ -80,16 +85,14 @@ public sealed partial class BatchCircuit
             }
             using (api.Scope("period"))
                 api.AssertInRange(api.Mul(tick[j], api.Sub(api.Sub(s.OracleSeconds, last[j]), Fr.FromUInt64((ulong)Config.FundingPeriodSeconds))), 64);
-            oldWords[2 * j] = last[j];
-            oldWords[2 * j + 1] = index[j];
-            newWords[2 * j] = api.Add(last[j], api.Mul(tick[j], api.Sub(s.OracleSeconds, last[j])));
-            newWords[2 * j + 1] = newIndex[j];
+            newLast[j] = api.Add(last[j], api.Mul(tick[j], api.Sub(s.OracleSeconds, last[j])));
             var word = api.Add(api.Add(Fr.FromUInt64((ulong)(BatchEncoding.FundingKind + (j << 8))), api.Mul(api.Add(rate[j], Pow2(20)), Pow2(16))), api.Mul(mark[j], Pow2(64)));
             AddWord(api, s, tick[j], word);
         }
-        var f = new FundingVars { OldWords = oldWords, NewWords = newWords, Tick = tick, Step = step, NewIndex = newIndex };
+        var f = new FundingVars { OldLast = last, OldIndex = index, NewLast = newLast, Tick = tick, Step = step, NewIndex = newIndex };
 
         var netSize = new Variable[n];
+        var settledLong = new Variable[n];
         Variable previousEnabled = default, previousAccount = default;
         for (int k = 0; k < Config.Shape.Funding; k++)
         {
@@ -104,11 +107,14 @@ public sealed partial class BatchCircuit
                 api.AssertProduct(api.Sub(Fr.One, previousEnabled), en, Fr.Zero);
                 api.AssertInRange(api.Mul(en, api.Sub(api.Sub(account, previousAccount), Fr.One)), 64);
             }
-            Settlement(api, slot, en, account, s, f, netSize);
+            Settlement(api, slot, en, account, s, f, netSize, settledLong);
             (previousEnabled, previousAccount) = (en, account);
         }
         using (api.Scope("funding zero sum"))
             for (int j = 0; j < n; j++) api.AssertProduct(tick[j], netSize[j], Fr.Zero);
+        // Every long is settled: the settled accounts are distinct and their long lots add up to all lots held long.
+        using (api.Scope("funding open interest"))
+            for (int j = 0; j < n; j++) api.AssertProduct(tick[j], api.Sub(settledLong[j], s.OpenInterest![j]), Fr.Zero);
         return f;
     }
 
@@ -117,7 +123,7 @@ public sealed partial class BatchCircuit
     /// funding index to the new one, as the engine's Funding does; no margin check (the engine has none: an account
     /// funding pushes below maintenance is liquidated at the next round).
     /// </summary>
-    private void Settlement(ICircuitApi api, Inputs i, Variable en, Variable account, Running s, FundingVars f, Variable[] netSize)
+    private void Settlement(ICircuitApi api, Inputs i, Variable en, Variable account, Running s, FundingVars f, Variable[] netSize, Variable[] settledLong)
     {
         var acc = AccountVars.Declare(i.Sub("account"), Config);
         var bits = AccountBits(api, account);
@@ -134,6 +140,7 @@ public sealed partial class BatchCircuit
             var moves = api.Mul(f.Tick[j], api.Sub(Fr.One, api.IsZero(acc.Size[j])));
             funding[j] = api.Add(acc.Funding[j], api.Mul(moves, api.Sub(f.NewIndex[j], acc.Funding[j])));
             netSize[j] = api.Add(netSize[j], api.Mul(en, acc.Size[j]));
+            settledLong[j] = api.Add(settledLong[j], api.Mul(en, Long(api, acc.Size[j], Arith.SignBit(api, acc.Size[j]))));
         }
         Arith.Signed64(api, collateral);
         var newRoot = AccountGadget.PositionsRoot(api, Config, acc.Size, acc.Notional, funding);

@@ -139,6 +139,9 @@ public sealed partial class BatchCircuit
                     using (api.Scope("option live")) api.AssertProduct(api.Sub(Fr.One, LiveFlags(api, s)[j]), moved, Fr.Zero);
                 var fill = FillGadget.Apply(api, carried.Size[j], carried.Notional[j], sells[j], moved, s.Prices[j], api.Mul(moved, s.Prices[j]));
                 Arith.Signed64(api, fill.Keep);
+                // A's lots leave, the liquidator's position moves: the open interest follows both (a circuit that carries it).
+                if (s.OpenInterest is not null)
+                    MoveOpenInterest(api, s, j, api.Sub(LongChange(api, carried.Size[j], fill.FromNeg, fill.To, fill.ToNeg), api.Mul(en, Long(api, a.Size[j], sells[j]))));
                 carried.Size[j] = fill.To;
                 carried.Notional[j] = fill.Keep;
                 carried.Collateral = api.Sub(carried.Collateral, fill.Realised);

@@ -38,7 +38,7 @@ public sealed partial class BatchCircuit
     /// per lot − open notional; the position's size and notional become 0. The payout is a private input the circuit
     /// checks, so the record carries it.
     /// </summary>
-    private void Expiry(ICircuitApi api, Inputs i, Running s)
+    private void Expiry(ICircuitApi api, Inputs i, Running s, Variable[] settledNet)
     {
         var en = i["enabled"];
         api.AssertBoolean(en);
@@ -69,6 +69,12 @@ public sealed partial class BatchCircuit
             Arith.Signed64(api, payout);
             collateral = api.Sub(api.Add(acc.Collateral, payout), cost);
             Arith.Signed64(api, collateral);
+        }
+        using (api.Scope("open interest"))
+        {
+            var settled = api.Mul(en, size);
+            for (int j = 0; j < settledNet.Length; j++) settledNet[j] = api.Add(settledNet[j], api.Mul(sel[j], settled));
+            MoveOpenInterest(api, s, en, sel, api.Sub(Fr.Zero, Long(api, size, Arith.SignBit(api, size))));
         }
         var newSize = new Variable[Config.InstrumentCount];
         var newNotional = new Variable[Config.InstrumentCount];

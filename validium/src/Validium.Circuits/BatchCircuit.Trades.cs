@@ -88,6 +88,7 @@ public sealed partial class BatchCircuit
             size[j] = api.Add(acc.Size[j], api.Mul(sel[j], api.Sub(fill.To, from)));
             notional[j] = api.Add(acc.Notional[j], api.Mul(sel[j], api.Sub(fill.Keep, cost)));
         }
+        if (s.OpenInterest is not null) MoveOpenInterest(api, s, en, sel, LongChange(api, from, fill.FromNeg, fill.To, fill.ToNeg));
         var collateral = api.Sub(api.Sub(acc.Collateral, fill.Realised), fee);
         Arith.Signed64(api, collateral);
         AccountGadget.AssertMargin(api, Config, s.Prices, collateral, size, notional, initial: false, s.Options);

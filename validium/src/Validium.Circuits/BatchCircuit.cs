@@ -32,6 +32,8 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         public OptionMargin? Options;
         /// <summary>Per instrument, whether it still trades at the round (BatchCircuit.Options LiveFlags); computed on first use.</summary>
         public Variable[]? Live;
+        /// <summary>The lots held long per instrument as the sections leave them; null when the circuit carries none.</summary>
+        public Variable[]? OpenInterest;
         public readonly List<Variable> Words = [];
     }
 
@@ -50,8 +52,15 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
         if (Config.OptionCount > 0)
             using (api.Scope("option figures"))
                 s.Options = OptionMargin.Compute(api, Config, prices, allPrices[Config.InstrumentCount..]);
-        for (int i = 0; i < Config.Shape.Expiries; i++)
-            using (api.Scope($"expiry {i}")) Expiry(api, top.Sub($"expiry[{i}]"), s);
+        var startingInterest = Config.CarriesOpenInterest ? top.Sub("fillLeaf").Many("openInterest", Config.InstrumentCount) : null;
+        s.OpenInterest = startingInterest is null ? null : [.. startingInterest];
+        if (Config.Shape.Expiries > 0)
+        {
+            var settledNet = new Variable[Config.InstrumentCount];
+            for (int i = 0; i < Config.Shape.Expiries; i++)
+                using (api.Scope($"expiry {i}")) Expiry(api, top.Sub($"expiry[{i}]"), s, settledNet);
+            AssertExpiredSettled(api, s, settledNet);
+        }
         if (Config.Shape.Liquidations > 0) Liquidations(api, top, s);
         var funding = Config.Shape.Funding > 0 ? Funding(api, top, s) : null;
 
@@ -66,7 +75,9 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
             using (api.Scope($"forced {i}")) Forced(api, top.Sub($"forced[{i}]"), s);
 
         using (api.Scope("fill root leaf"))
-            api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s, funding), newRoot);
+            api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s,
+                startingInterest is null ? null : ReservedWords(startingInterest, funding?.OldLast, funding?.OldIndex),
+                s.OpenInterest is null ? null : ReservedWords(s.OpenInterest, funding?.NewLast, funding?.NewIndex)), newRoot);
         using (api.Scope("L1 operations"))
             api.AssertEqual(s.OpsHead, opsHeadAfter);
         using (api.Scope("withdrawals commitment"))
@@ -86,18 +97,18 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
     public static Fr FillRootLeafValue(Fr fillRoot, int fillDepth) => fillRoot == ZeroHashes.EmptyRoot(fillDepth) ? Fr.Zero : fillRoot;
 
     /// <summary>
-    /// Proves the batch's starting fill root (and funding state, with funding slots) in the reserved leaf of the final
-    /// account tree (no operation can have changed that leaf, so it was there at the start too) and returns the account
-    /// root with the new fill root (and funding state) in it.
+    /// Proves the batch's starting fill root (and funding state and open interest, with funding or expiry slots: the
+    /// words) in the reserved leaf of the final account tree (no operation can have changed that leaf, so it was there
+    /// at the start too) and returns the account root with the new fill root (and words) in it.
     /// </summary>
-    private Variable FillRootLeaf(ICircuitApi api, Inputs i, Variable fillRoot, Running s, FundingVars? funding)
+    private Variable FillRootLeaf(ICircuitApi api, Inputs i, Variable fillRoot, Running s, Variable[]? oldWords, Variable[]? newWords)
     {
         var siblings = i.Many("siblings", Config.AccountDepth);
         var bits = ConstantBits(FillRootIndex(Config.AccountDepth), Config.AccountDepth);
         var empty = ZeroHashes.EmptyRoot(Config.FillDepth);
-        var oldLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(fillRoot, empty))), fillRoot), funding?.OldWords);
+        var oldLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(fillRoot, empty))), fillRoot), oldWords);
         AccountGadget.AssertInTree(api, Fr.One, s.AccountsRoot, oldLeaf, siblings, bits);
-        var newLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(s.FillRoot, empty))), s.FillRoot), funding?.NewWords);
+        var newLeaf = ReservedLeaf(api, api.Mul(api.Sub(Fr.One, api.IsZero(api.Sub(s.FillRoot, empty))), s.FillRoot), newWords);
         return AccountGadget.Replace(api, Fr.One, s.AccountsRoot, newLeaf, siblings, bits);
     }
 

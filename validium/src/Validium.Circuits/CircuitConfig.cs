@@ -111,6 +111,12 @@ public sealed record CircuitConfig
 
     public int OptionCount => Instruments.Count(i => i.IsOption);
 
+    /// <summary>
+    /// Whether the reserved leaf carries the open interest per instrument (CIRCUIT.md, "Open interest"): only funding
+    /// and expiry slots need it, so a circuit with neither keeps its leaf, constraints and keys.
+    /// </summary>
+    public bool CarriesOpenInterest => Shape.Funding > 0 || Shape.Expiries > 0;
+
     /// <summary>Prices of an oracle round: one per instrument, then one spot slot per option (CIRCUIT.md, "Options").</summary>
     public int PriceCount => InstrumentCount + OptionCount;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Validium.Crypto;
 using Validium.State;
 
@@ -7,7 +8,7 @@ namespace Validium.Circuits;
 /// <summary>
 /// The exchange's funding state per instrument (CIRCUIT.md, "Funding"): the cumulative index G (collateral micro-units
 /// per lot, the engine's Market.FundingIndex) and the oracle timestamp (seconds) of the instrument's last tick, 0 before
-/// the first. It lives in the account tree's reserved leaf beside the order-fill root.
+/// the first. It lives in the account tree's reserved leaf beside the order-fill root and the open interest.
 /// </summary>
 public sealed record FundingState(ImmutableArray<long> Index, ImmutableArray<ulong> LastTick)
 {
@@ -17,22 +18,37 @@ public sealed record FundingState(ImmutableArray<long> Index, ImmutableArray<ulo
 
     public bool IsZero => Index.All(g => g == 0) && LastTick.All(t => t == 0);
 
-    /// <summary>The words the reserved leaf commits to: last tick then index, per instrument (the index signed).</summary>
-    public Fr[] Words()
+    /// <summary>
+    /// The words the reserved leaf commits to: per instrument the last tick, the index (signed) and the open interest
+    /// (lots held long, <see cref="OpenInterest"/>).
+    /// </summary>
+    public Fr[] Words(IReadOnlyList<BigInteger> openInterest)
     {
-        var words = new Fr[2 * Count];
+        if (openInterest.Count != Count) throw new ArgumentException($"the open interest has {openInterest.Count} figures for {Count} instruments");
+        var words = new Fr[3 * Count];
         for (int i = 0; i < Count; i++)
         {
-            words[2 * i] = LastTick[i];
-            words[2 * i + 1] = FieldEncoding.Signed(Index[i]);
+            words[3 * i] = LastTick[i];
+            words[3 * i + 1] = FieldEncoding.Signed(Index[i]);
+            words[3 * i + 2] = Fr.FromBigInteger(openInterest[i]);
         }
         return words;
     }
 
-    public Fr Digest() => PoseidonSponge.Commit(Words());
+    public Fr Digest(IReadOnlyList<BigInteger> openInterest) => PoseidonSponge.Commit(Words(openInterest));
 
     public string? Validate(int instruments) =>
         Index.IsDefault || LastTick.IsDefault || Index.Length != instruments || LastTick.Length != instruments
             ? $"the funding state must have an index and a last tick for each of the {instruments} instruments"
             : null;
+
+    /// <summary>Per instrument Σ max(size, 0) over the accounts: the lots held long, which equal the lots held short.</summary>
+    public static BigInteger[] OpenInterest(IEnumerable<IReadOnlyList<long>> sizes, int instruments)
+    {
+        var oi = new BigInteger[instruments];
+        foreach (var account in sizes)
+            for (int j = 0; j < instruments; j++)
+                if (account[j] > 0) oi[j] += account[j];
+        return oi;
+    }
 }

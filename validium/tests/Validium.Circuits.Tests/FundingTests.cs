@@ -78,10 +78,10 @@ public class FundingTests
         Assert.Equal(Fr.Zero, batch.DataWords[2]);
         Assert.Equal(new[] { BatchEncoding.SettlementDataWord(1), BatchEncoding.SettlementDataWord(2), BatchEncoding.SettlementDataWord(3), Fr.Zero }, batch.DataWords.Skip(3).Take(4));
 
-        // The reserved leaf now commits to the fill root and the funding state.
+        // The reserved leaf now commits to the fill root, the funding state and the open interest: 2 and 3 hold 30 lots long.
         var reserved = s.Store.Tree(TreeId.Accounts, s.Config.AccountDepth).Get(BatchCircuit.FillRootIndex(s.Config.AccountDepth));
         var fills = s.Store.Tree(TreeId.OrderFills, s.Config.FillDepth).Root;
-        Assert.Equal(Poseidon.Hash([BatchCircuit.FundingLeafTag, fills, PoseidonSponge.Commit([(ulong)(s.Now / 1000), Step, 0, 0])]), reserved);
+        Assert.Equal(Poseidon.Hash([BatchCircuit.FundingLeafTag, fills, PoseidonSponge.Commit([(ulong)(s.Now / 1000), Step, 30, 0, 0, 0])]), reserved);
     }
 
     [Fact]
@@ -214,7 +214,9 @@ public class FundingTests
                 pending.Commit();
             }
             Assert.Equal(s.Builder.StateRoot, replayer.StateRoot);
-            Assert.Equal(s.Builder.Mirror.Funding!.Words(), replayer.Mirror.Funding!.Words());
+            Assert.Equal(s.Builder.Mirror.Funding!.Index.ToArray(), replayer.Mirror.Funding!.Index.ToArray());
+            Assert.Equal(s.Builder.Mirror.Funding.LastTick.ToArray(), replayer.Mirror.Funding.LastTick.ToArray());
+            Assert.Equal([30, 0], replayer.Mirror.OpenInterest(s.Config.InstrumentCount));
             Assert.Equal(s.Engine.Account(2).Collateral, replayer.Mirror.Account(2)!.Collateral);
         }
         finally
@@ -230,7 +232,8 @@ public class FundingTests
         using (var b = s.Build()) s.Commit(b);
         var snapshot = new StateSnapshot(s.Config, s.Builder.Mirror, 3, s.Builder.StateRoot, 0, Fr.Zero, 1);
         var read = StateSnapshot.FromJson(snapshot.ToJson());
-        Assert.Equal(s.Builder.Mirror.Funding!.Words(), read.Mirror.Funding!.Words());
+        Assert.Equal(s.Builder.Mirror.Funding!.Index.ToArray(), read.Mirror.Funding!.Index.ToArray());
+        Assert.Equal(s.Builder.Mirror.Funding.LastTick.ToArray(), read.Mirror.Funding.LastTick.ToArray());
         Assert.Equal((Shape, FundingPeriodSeconds, 750), (read.Config.Shape, read.Config.FundingPeriodSeconds, read.Config.FundingCapsPpm[BtcPerp]));
         var json = StateSnapshot.ConfigJson(s.Config with { Shape = new BatchShape(1, 1, 1) });
         Assert.Null(json["fundingPeriodSeconds"]);

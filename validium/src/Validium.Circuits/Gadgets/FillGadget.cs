@@ -16,7 +16,8 @@ namespace Validium.Circuits.Gadgets;
 /// </summary>
 internal static class FillGadget
 {
-    public readonly record struct Result(Variable To, Variable Keep, Variable Realised);
+    /// <param name="FromNeg">The sign bit of the size before the fill, <paramref name="ToNeg"/> after: what open interest is counted from.</param>
+    public readonly record struct Result(Variable To, Variable Keep, Variable Realised, Variable FromNeg, Variable ToNeg);
 
     /// <param name="sell">1 when this account sells.</param>
     /// <param name="pricePerLot">Collateral micro-units per lot at the trade price.</param>
@@ -42,7 +43,7 @@ internal static class FillGadget
 
         var q = TruncatedShare(api, shrink, cost, Arith.Abs(api, from, fromNeg), Arith.Abs(api, to, toNeg));
         var keep = api.Add(api.Add(api.Mul(grow, costNew), api.Mul(shrink, q)), api.Mul(cross, api.Mul(to, pricePerLot)));
-        return new Result(to, keep, api.Sub(costNew, keep));
+        return new Result(to, keep, api.Sub(costNew, keep), fromNeg, toNeg);
     }
 
     /// <summary>

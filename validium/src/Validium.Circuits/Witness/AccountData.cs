@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Validium.Crypto;
 using Validium.State;
 
@@ -53,6 +54,10 @@ public sealed class StateMirror
     public OrderFillLeaf? Fill(ulong slot) => fills.GetValueOrDefault(slot);
 
     public FundingState? Funding { get; internal set; }
+
+    /// <summary>Per instrument the lots held long over every account (FundingState.OpenInterest): what the reserved leaf carries with funding or expiry slots.</summary>
+    public BigInteger[] OpenInterest(int instruments) =>
+        FundingState.OpenInterest(accounts.Values.Select(a => a.Positions.Select(p => p.Size).ToArray()), instruments);
 
     internal void SetAccount(ulong id, AccountData data) => accounts[id] = data;
 

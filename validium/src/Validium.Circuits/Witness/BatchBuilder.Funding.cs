@@ -94,6 +94,11 @@ public sealed partial class BatchBuilder
         var accountsToSettle = settle ?? [.. c.Mirror.Accounts.Where(kv => Enumerable.Range(0, n).Any(j => tick[j] && kv.Value.Positions[j].Size != 0)).Select(kv => kv.Key).Order()];
         if (accountsToSettle.Length > cfg.Shape.Funding)
             throw new ArgumentException($"funding: {accountsToSettle.Length} holders to settle do not fit a batch of {cfg.Shape}");
+        if (!SkipChecks)
+            foreach (var (id, data) in c.Mirror.Accounts.OrderBy(kv => kv.Key))
+                for (int j = 0; j < n; j++)
+                    if (tick[j] && data.Positions[j].Size != 0 && !accountsToSettle.Contains(id))
+                        throw new InvalidOperationException($"funding of instrument {j}: account {id} holds {data.Positions[j].Size} lots but is not settled; every holder of a tick must be");
         if (paid is not null && !SkipChecks)
             foreach (var id in paid.Keys.Where(id => !accountsToSettle.Contains(id)))
                 throw new InvalidOperationException($"funding: the engine paid account {id}, which holds no position in a ticked instrument here");

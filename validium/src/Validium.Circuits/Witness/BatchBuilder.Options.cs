@@ -110,6 +110,22 @@ public sealed partial class BatchBuilder
         c.Words.AddRange(BatchEncoding.ExpiryDataWords(account, instrument, payout));
     }
 
+    /// <summary>
+    /// After the expiry slots no account may hold an option expired at the round (the circuit's "expired settled" rule):
+    /// the engine settles every holder at the commit that expires it, and so must the batch.
+    /// </summary>
+    private void CheckExpiredSettled(Context c)
+    {
+        for (int j = 0; j < cfg.InstrumentCount; j++)
+        {
+            var ins = cfg.Instruments[j];
+            if (!ins.IsOption || (BigInteger)ins.ExpiryMs > (BigInteger)c.Oracle.Timestamp * 1000) continue;
+            foreach (var (id, data) in c.Mirror.Accounts.OrderBy(kv => kv.Key))
+                if (data.Positions[j].Size != 0)
+                    throw new InvalidOperationException($"option {j} expired at {ins.ExpiryMs} ms, but account {id} still holds {data.Positions[j].Size} lots after the expiry slots; every holder must be settled in the batch of the round that expires it");
+        }
+    }
+
     /// <summary>An unused slot: a key-less, empty account 0 on the first option, paid nothing; its effects are switched off.</summary>
     private void ExpiryNoOp(Context c, Assignment a)
     {

@@ -234,6 +234,7 @@ public sealed partial class BatchBuilder
             o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
             c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
             for (int i = 0; i < shape.Expiries; i++) expiry(c, a.Sub($"expiry[{i}]"), i);
+            if (shape.Expiries > 0 && !SkipChecks) CheckExpiredSettled(c);
             if (shape.Liquidations > 0)
             {
                 c.Liquidating = new LiquidationCarry();
@@ -293,11 +294,14 @@ public sealed partial class BatchBuilder
     {
         var index = BatchCircuit.FillRootIndex(cfg.AccountDepth);
         var proof = c.Batch.Prove(accounts, index);
-        var funded = cfg.Shape.Funding > 0;
-        if (proof.Leaf != BatchCircuit.ReservedLeafValue(oldFillRoot, cfg.FillDepth, funded ? Mirror.Funding : null))
-            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root{(funded ? " and funding state" : "")}: the trees are not this circuit's state");
+        var carries = cfg.CarriesOpenInterest;
+        var openInterest = carries ? Mirror.OpenInterest(cfg.InstrumentCount) : null;
+        if (proof.Leaf != BatchCircuit.ReservedLeafValue(oldFillRoot, cfg.FillDepth, Mirror.Funding, openInterest))
+            throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root{(carries ? ", funding state and open interest" : "")}: the trees are not this circuit's state");
         a.Many("siblings", proof.Siblings);
-        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.ReservedLeafValue(c.Batch.Root(fills), cfg.FillDepth, funded ? c.Mirror.Funding : null))]);
+        if (openInterest is not null) a.Many("openInterest", [.. openInterest.Select(Fr.FromBigInteger)]);
+        var newInterest = carries ? c.Mirror.OpenInterest(cfg.InstrumentCount) : null;
+        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.ReservedLeafValue(c.Batch.Root(fills), cfg.FillDepth, c.Mirror.Funding, newInterest))]);
     }
 
     private void Deposit(Context c, Assignment a, DepositOp? d, int slot)
