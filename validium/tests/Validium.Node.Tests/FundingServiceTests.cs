@@ -45,6 +45,30 @@ public class FundingServiceTests
         Assert.Equal(BatchEncoding.FundingDataWord(0, 750, 50_200_000), records[1].DataWords[1]);
     }
 
+    /// <summary>Three holders and two settlement slots: the due tick waits, visibly, and goes once a holder has left.</summary>
+    [Fact]
+    public async Task A_due_tick_with_more_holders_than_slots_waits_and_is_counted_until_they_fit()
+    {
+        await using var h = await Harness.StartAsync(fundingSlots: true);
+        await h.OpenAsync();
+        Accepted(await h.Exchange.DepositAsync(new L1Deposit(3, PublicKey(3), 100_000 * Usd, Address(3))));
+        Accepted(await h.PlaceSignedAsync(1, 1, Side.Sell, 50_000, 15));
+        Accepted(await h.PlaceSignedAsync(2, 1, Side.Buy, 50_000, 10, OrderType.Ioc));
+        Accepted(await h.PlaceSignedAsync(3, 1, Side.Buy, 50_000, 5, OrderType.Ioc));
+        Accepted(await h.Exchange.OracleRoundAsync(Round(2, 50_000)));
+        Assert.Equal(0, h.Exchange.HeldFundingTicks);
+        Accepted(await h.Exchange.OracleRoundAsync(Round(3, 50_000)));
+        Assert.Equal(1, h.Exchange.HeldFundingTicks);
+        var refused = await h.Exchange.FundingAsync(0);
+        Assert.Contains("3 holders, more than the batch circuit's 2 funding settlement slots", refused.Message);
+
+        // 3 sells its 5 lots to 1's bid: two holders are left, and the next round ticks.
+        Accepted(await h.PlaceSignedAsync(1, 2, Side.Buy, 50_000, 5));
+        Accepted(await h.PlaceSignedAsync(3, 2, Side.Sell, 50_000, 5, OrderType.Ioc));
+        Accepted(await h.Exchange.OracleRoundAsync(Round(4, 50_000)));
+        Assert.Equal(0, h.Exchange.HeldFundingTicks);
+    }
+
     [Fact]
     public async Task An_operators_funding_command_is_refused_by_a_circuit_without_funding_slots()
     {

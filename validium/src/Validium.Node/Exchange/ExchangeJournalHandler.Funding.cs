@@ -13,13 +13,27 @@ namespace Validium.Node.Exchange;
 internal sealed partial class ExchangeJournalHandler
 {
     private readonly Dictionary<int, ulong> lastFunding = [];
+    private int heldTicks;
+
+    /// <summary>
+    /// Perpetuals whose tick was due at the last round but held back because they have more holders than the batch
+    /// circuit's settlement slots: funding waits until the holders fit (the premium samples keep accumulating), so an
+    /// operator must see it to resize the circuit. Read from any thread.
+    /// </summary>
+    public int HeldFundingTicks => Volatile.Read(ref heldTicks);
 
     /// <summary>Ticks every perpetual that is due at the round's timestamp.</summary>
     private void ScheduledFunding(long time, OracleRound round)
     {
         if (circuit.Shape.Funding == 0) return;
+        int held = 0;
         for (int i = 0; i < Engine.InstrumentCount; i++)
-            if (!Engine.Instrument(i).IsOption && FundingRefusal(i, round) is null) Tick(time, i, round);
+        {
+            if (Engine.Instrument(i).IsOption || NotDue(i, round) is not null) continue;
+            if (TooManyHolders(i) is null) Tick(time, i, round);
+            else held++;
+        }
+        Volatile.Write(ref heldTicks, held);
     }
 
     /// <summary>An operator's funding command, taken only when the batch circuit can prove it at the last committed round.</summary>
@@ -33,11 +47,18 @@ internal sealed partial class ExchangeJournalHandler
         return Ack.FromOutcome(sequence, outcome, $"funding of instrument {c.Instrument}");
     }
 
-    private string? FundingRefusal(int instrument, OracleRound round)
+    private string? FundingRefusal(int instrument, OracleRound round) => NotDue(instrument, round) ?? TooManyHolders(instrument);
+
+    private string? NotDue(int instrument, OracleRound round)
     {
         ulong last = lastFunding.GetValueOrDefault(instrument);
-        if ((decimal)round.Timestamp < (decimal)last + circuit.FundingPeriodSeconds)
-            return $"instrument {instrument} ticked at {last} s; the next tick is due {circuit.FundingPeriodSeconds} s later than that, the round is at {round.Timestamp} s";
+        return (decimal)round.Timestamp < (decimal)last + circuit.FundingPeriodSeconds
+            ? $"instrument {instrument} ticked at {last} s; the next tick is due {circuit.FundingPeriodSeconds} s later than that, the round is at {round.Timestamp} s"
+            : null;
+    }
+
+    private string? TooManyHolders(int instrument)
+    {
         int holders = 0;
         for (int a = 0; a < accountLimit; a++)
             if (Engine.HasAccount(a) && Engine.Position(a, instrument).Quantity != 0) holders++;

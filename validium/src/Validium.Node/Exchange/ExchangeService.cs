@@ -95,7 +95,7 @@ public sealed partial class ExchangeService : IAsyncDisposable
         view = new ViewBuilder(options.DepthLevels, options.FillHistory, options.TradeHistory);
         handler = new ExchangeJournalHandler(options.Engine, pipeline.Config, options.OperatorKey, view);
         sequencer = Sequencer<Applied>.Start(new SequencerOptions { Directory = options.Directory, SnapshotEvery = 0 }, handler, loggers);
-        Metrics = new ExchangeMetrics(() => sequencer.LastApplied, () => Volatile.Read(ref inFlight));
+        Metrics = new ExchangeMetrics(() => sequencer.LastApplied, () => Volatile.Read(ref inFlight), () => handler.HeldFundingTicks);
         pump = Task.Run(PumpAsync);
     }
 
@@ -136,6 +136,9 @@ public sealed partial class ExchangeService : IAsyncDisposable
 
     /// <summary>Null while healthy; otherwise why commands are no longer applied or batched.</summary>
     public string? Fault => ApplyFault ?? BatcherFault;
+
+    /// <summary>Perpetuals whose due funding tick waits because their holders do not fit the circuit's settlement slots (also the gauge <c>validium.node.funding.held</c>).</summary>
+    public int HeldFundingTicks => handler.HeldFundingTicks;
 
     /// <summary>The engine's canonical state hash (Keccak of its snapshot), taken between two commands.</summary>
     public byte[] StateHash()
