@@ -85,6 +85,9 @@ public class ExpiryRoundTests
                 Assert.Equal(p.NewRoot, replayer.StateRoot);
             }
             Assert.Equal(ExpiryRound + 1, replayer.Mirror.LastRoundTime);
+            // A snapshot keeps R, which the reserved leaf needs and no account leaf gives back.
+            var snapshot = new StateSnapshot(s.Config, replayer.Mirror, (ulong)proven.Count, replayer.StateRoot, 4, proven[0].OpsHeadBefore, 1);
+            Assert.Equal(ExpiryRound + 1, StateSnapshot.FromJson(snapshot.ToJson()).Mirror.LastRoundTime);
         }
         finally
         {
