@@ -42,6 +42,6 @@ internal static class OpenInterestConstraints
         Console.WriteLine($"| funding settlement slot | - | {settlement:N0} | - | - |");
         Console.WriteLine($"| funding section, once per batch (ticks, checks over the slots, the reserved leaf's words) | - | {fundedFixed - plainFixed - settlement:N0} | - | - |");
         Console.WriteLine($"| expiry slot | - | - | - | {expiry:N0} |");
-        Console.WriteLine($"| expiry section, once per batch (checks after the slots, the reserved leaf's words) | - | - | - | {expiringFixed - optionsFixed - expiry:N0} |");
+        Console.WriteLine($"| expiry section, once per batch (the check that earlier expiries are settled, the reserved leaf's words) | - | - | - | {expiringFixed - optionsFixed - expiry:N0} |");
     }
 }

@@ -26,13 +26,15 @@ public sealed partial class BatchCircuit
     /// <summary>
     /// What the reserved leaf holds: the fill-root value alone while the funding state and open interest are zero (and
     /// always in a circuit that carries neither: <paramref name="openInterest"/> null), else Poseidon(tag, fill value, digest).
+    /// A circuit with expiry slots also carries <paramref name="expiry"/> (null in one without).
     /// </summary>
-    public static Fr ReservedLeafValue(Fr fillRoot, int fillDepth, FundingState? funding, IReadOnlyList<BigInteger>? openInterest)
+    public static Fr ReservedLeafValue(Fr fillRoot, int fillDepth, FundingState? funding, IReadOnlyList<BigInteger>? openInterest, ExpiryFigures? expiry = null)
     {
         var fill = FillRootLeafValue(fillRoot, fillDepth);
         if (openInterest is null) return fill;
         funding ??= FundingState.Zero(openInterest.Count);
-        return funding.IsZero && openInterest.All(v => v.IsZero) ? fill : Poseidon.Hash([FundingLeafTag, fill, funding.Digest(openInterest)]);
+        return funding.IsZero && openInterest.All(v => v.IsZero) && expiry?.IsZero != false
+            ? fill : Poseidon.Hash([FundingLeafTag, fill, funding.Digest(openInterest, expiry)]);
     }
 
     private static Variable ReservedLeaf(ICircuitApi api, Variable fillValue, Variable[]? words)

@@ -30,34 +30,66 @@ public sealed partial class BatchCircuit
     /// <summary>As <see cref="MoveOpenInterest(ICircuitApi, Running, Variable, Variable[], Variable)"/> for instrument <paramref name="j"/>, known at compile time.</summary>
     private static void MoveOpenInterest(ICircuitApi api, Running s, int j, Variable change) => s.OpenInterest![j] = api.Add(s.OpenInterest[j], change);
 
-    /// <summary>The reserved leaf's words (FundingState.Words order): last tick, index, open interest per instrument; the funding pair is 0 without funding slots.</summary>
-    private static Variable[] ReservedWords(Variable[] openInterest, Variable[]? last, Variable[]? index)
+    /// <summary>
+    /// The reserved leaf's words (FundingState.Words order): last tick, index, open interest per instrument (the funding
+    /// pair is 0 without funding slots); with expiry slots then each option's short interest and the last batch's round timestamp.
+    /// </summary>
+    private static Variable[] ReservedWords(Variable[] openInterest, Variable[]? last, Variable[]? index, ExpiryWords? expiry)
     {
-        var words = new Variable[3 * openInterest.Length];
+        var words = new List<Variable>(3 * openInterest.Length);
         for (int j = 0; j < openInterest.Length; j++)
         {
-            words[3 * j] = last is null ? Fr.Zero : last[j];
-            words[3 * j + 1] = index is null ? Fr.Zero : index[j];
-            words[3 * j + 2] = openInterest[j];
+            words.Add(last is null ? Fr.Zero : last[j]);
+            words.Add(index is null ? Fr.Zero : index[j]);
+            words.Add(openInterest[j]);
         }
-        return words;
+        if (expiry is not null)
+        {
+            words.AddRange(expiry.ShortInterest);
+            words.Add(expiry.LastRound);
+        }
+        return [.. words];
+    }
+
+    /// <summary>The expiry words of the reserved leaf: per option the lots held short, then the last batch's round timestamp.</summary>
+    private sealed record ExpiryWords(Variable[] ShortInterest, Variable LastRound);
+
+    /// <summary>
+    /// Before any slot, against the starting figures the reserved leaf binds: the round does not go back
+    /// (timestamp ≥ R), and a batch of a later round (timestamp &gt; R) finds no holder of an option that had expired
+    /// at R: pending_j·advanced·(OI_j + SI_j) = 0. Both figures are sums of 64-bit lots over the accounts, so their
+    /// sum is 0 only when both are. [expiry ≤ 1000·R] is computed, never hinted, so no batch can skip the check.
+    /// </summary>
+    private void AssertEarlierExpiriesSettled(ICircuitApi api, Running s, Variable[] openInterest, ExpiryWords start)
+    {
+        using var scope = api.Scope("earlier expiries settled");
+        var elapsed = api.Sub(s.OracleSeconds, start.LastRound);
+        api.AssertInRange(elapsed, 64);
+        var advanced = api.Sub(Fr.One, api.IsZero(elapsed));
+        var then = api.Mul(start.LastRound, Fr.FromUInt64(1000));
+        var options = Config.OptionInstruments;
+        for (int k = 0; k < options.Length; k++)
+        {
+            var pending = api.IsLessOrEqual(Fr.FromUInt64((ulong)Config.Instruments[options[k]].ExpiryMs), then, 80);
+            api.AssertProduct(api.Mul(pending, advanced), api.Add(openInterest[options[k]], start.ShortInterest[k]), Fr.Zero);
+        }
     }
 
     /// <summary>
-    /// After the expiry slots, every holder of an expired option has been settled: its open interest is 0 (no long
-    /// left), and the sizes the slots settled of each option net to zero, so the shorts went with the longs.
-    /// [1000·timestamp ≥ expiry] is computed, never hinted, so a batch past the expiry cannot skip the check.
+    /// Each option's short interest after the batch, derived rather than carried through the sections: every section but
+    /// the expiry slots moves lots between two accounts, so the net Σ size = OI − SI changes only there, by minus the
+    /// settled sizes. SI' = OI' − (OI − SI − settled): no constraint.
     /// </summary>
-    private void AssertExpiredSettled(ICircuitApi api, Running s, Variable[] settledNet)
+    private ExpiryWords ExpiryWordsAfter(ICircuitApi api, Running s, Variable[] startingInterest, ExpiryWords start, Variable[] settledNet)
     {
-        var now = api.Mul(s.OracleSeconds, Fr.FromUInt64(1000));
-        for (int j = 0; j < Config.InstrumentCount; j++)
+        var options = Config.OptionInstruments;
+        var shortInterest = new Variable[options.Length];
+        for (int k = 0; k < options.Length; k++)
         {
-            if (!Config.Instruments[j].IsOption) continue;
-            using var scope = api.Scope($"expired {j} settled");
-            var expired = api.IsLessOrEqual(Fr.FromUInt64((ulong)Config.Instruments[j].ExpiryMs), now, 80);
-            api.AssertProduct(expired, s.OpenInterest![j], Fr.Zero);
-            api.AssertEqual(settledNet[j], Fr.Zero);
+            int j = options[k];
+            var netBefore = api.Sub(startingInterest[j], start.ShortInterest[k]);
+            shortInterest[k] = api.Sub(s.OpenInterest![j], api.Sub(netBefore, settledNet[j]));
         }
+        return new ExpiryWords(shortInterest, s.OracleSeconds);
     }
 }

@@ -73,7 +73,7 @@ public sealed partial class BatchCircuit
         using (api.Scope("open interest"))
         {
             var settled = api.Mul(en, size);
-            for (int j = 0; j < settledNet.Length; j++) settledNet[j] = api.Add(settledNet[j], api.Mul(sel[j], settled));
+            foreach (var j in Config.OptionInstruments) settledNet[j] = api.Add(settledNet[j], api.Mul(sel[j], settled));
             MoveOpenInterest(api, s, en, sel, api.Sub(Fr.Zero, Long(api, size, Arith.SignBit(api, size))));
         }
         var newSize = new Variable[Config.InstrumentCount];

@@ -54,12 +54,15 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
                 s.Options = OptionMargin.Compute(api, Config, prices, allPrices[Config.InstrumentCount..]);
         var startingInterest = Config.CarriesOpenInterest ? top.Sub("fillLeaf").Many("openInterest", Config.InstrumentCount) : null;
         s.OpenInterest = startingInterest is null ? null : [.. startingInterest];
+        ExpiryWords? startingExpiry = null;
+        var settledNet = new Variable[Config.InstrumentCount];
         if (Config.Shape.Expiries > 0)
         {
-            var settledNet = new Variable[Config.InstrumentCount];
+            var leafInputs = top.Sub("fillLeaf");
+            startingExpiry = new ExpiryWords(leafInputs.Many("shortInterest", Config.OptionCount), leafInputs["lastRound"]);
+            AssertEarlierExpiriesSettled(api, s, startingInterest!, startingExpiry);
             for (int i = 0; i < Config.Shape.Expiries; i++)
                 using (api.Scope($"expiry {i}")) Expiry(api, top.Sub($"expiry[{i}]"), s, settledNet);
-            AssertExpiredSettled(api, s, settledNet);
         }
         if (Config.Shape.Liquidations > 0) Liquidations(api, top, s);
         var funding = Config.Shape.Funding > 0 ? Funding(api, top, s) : null;
@@ -76,8 +79,9 @@ public sealed partial class BatchCircuit(CircuitConfig config) : CircuitDefiniti
 
         using (api.Scope("fill root leaf"))
             api.AssertEqual(FillRootLeaf(api, top.Sub("fillLeaf"), fillRoot, s,
-                startingInterest is null ? null : ReservedWords(startingInterest, funding?.OldLast, funding?.OldIndex),
-                s.OpenInterest is null ? null : ReservedWords(s.OpenInterest, funding?.NewLast, funding?.NewIndex)), newRoot);
+                startingInterest is null ? null : ReservedWords(startingInterest, funding?.OldLast, funding?.OldIndex, startingExpiry),
+                s.OpenInterest is null ? null : ReservedWords(s.OpenInterest, funding?.NewLast, funding?.NewIndex,
+                    startingExpiry is null ? null : ExpiryWordsAfter(api, s, startingInterest!, startingExpiry, settledNet))), newRoot);
         using (api.Scope("L1 operations"))
             api.AssertEqual(s.OpsHead, opsHeadAfter);
         using (api.Scope("withdrawals commitment"))

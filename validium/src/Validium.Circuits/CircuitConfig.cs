@@ -111,6 +111,9 @@ public sealed record CircuitConfig
 
     public int OptionCount => Instruments.Count(i => i.IsOption);
 
+    /// <summary>The instrument numbers of the table's options, in table order.</summary>
+    public int[] OptionInstruments => [.. Enumerable.Range(0, InstrumentCount).Where(j => Instruments[j].IsOption)];
+
     /// <summary>
     /// Whether the reserved leaf carries the open interest per instrument (CIRCUIT.md, "Open interest"): only funding
     /// and expiry slots need it, so a circuit with neither keeps its leaf, constraints and keys.

@@ -20,22 +20,28 @@ public sealed record FundingState(ImmutableArray<long> Index, ImmutableArray<ulo
 
     /// <summary>
     /// The words the reserved leaf commits to: per instrument the last tick, the index (signed) and the open interest
-    /// (lots held long, <see cref="OpenInterest"/>).
+    /// (lots held long, <see cref="OpenInterest"/>); in a circuit with expiry slots then each option's short interest
+    /// and the last batch's round timestamp (<paramref name="expiry"/>).
     /// </summary>
-    public Fr[] Words(IReadOnlyList<BigInteger> openInterest)
+    public Fr[] Words(IReadOnlyList<BigInteger> openInterest, ExpiryFigures? expiry = null)
     {
         if (openInterest.Count != Count) throw new ArgumentException($"the open interest has {openInterest.Count} figures for {Count} instruments");
-        var words = new Fr[3 * Count];
+        var words = new List<Fr>(3 * Count);
         for (int i = 0; i < Count; i++)
         {
-            words[3 * i] = LastTick[i];
-            words[3 * i + 1] = FieldEncoding.Signed(Index[i]);
-            words[3 * i + 2] = Fr.FromBigInteger(openInterest[i]);
+            words.Add(LastTick[i]);
+            words.Add(FieldEncoding.Signed(Index[i]));
+            words.Add(Fr.FromBigInteger(openInterest[i]));
         }
-        return words;
+        if (expiry is not null)
+        {
+            words.AddRange(expiry.ShortInterest.Select(Fr.FromBigInteger));
+            words.Add(expiry.LastRound);
+        }
+        return [.. words];
     }
 
-    public Fr Digest(IReadOnlyList<BigInteger> openInterest) => PoseidonSponge.Commit(Words(openInterest));
+    public Fr Digest(IReadOnlyList<BigInteger> openInterest, ExpiryFigures? expiry = null) => PoseidonSponge.Commit(Words(openInterest, expiry));
 
     public string? Validate(int instruments) =>
         Index.IsDefault || LastTick.IsDefault || Index.Length != instruments || LastTick.Length != instruments
@@ -51,4 +57,23 @@ public sealed record FundingState(ImmutableArray<long> Index, ImmutableArray<ulo
                 if (account[j] > 0) oi[j] += account[j];
         return oi;
     }
+
+    /// <summary>Per option (instrument numbers <paramref name="options"/>, in table order) Σ max(−size, 0) over the accounts: the lots held short.</summary>
+    public static BigInteger[] ShortInterest(IEnumerable<IReadOnlyList<long>> sizes, IReadOnlyList<int> options)
+    {
+        var si = new BigInteger[options.Count];
+        foreach (var account in sizes)
+            for (int k = 0; k < options.Count; k++)
+                if (account[options[k]] < 0) si[k] -= account[options[k]];
+        return si;
+    }
+}
+
+/// <summary>
+/// What the reserved leaf carries for the expiry slots (CIRCUIT.md, "Expiry slots"): per option of the table the lots
+/// held short, and the round timestamp (seconds) of the last batch, 0 before the first.
+/// </summary>
+public sealed record ExpiryFigures(IReadOnlyList<BigInteger> ShortInterest, ulong LastRound)
+{
+    public bool IsZero => LastRound == 0 && ShortInterest.All(v => v.IsZero);
 }

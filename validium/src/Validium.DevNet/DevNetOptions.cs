@@ -91,7 +91,10 @@ public sealed record DevNetOptions
         Shape = new BatchShape(Deposits: 4, Trades: 2, Withdrawals: 1, Forced: 1, Expiries: ExpirySlotsFor(instruments)),
     };
 
-    /// <summary>One expiry slot when an option is listed (a circuit without options may have none).</summary>
+    /// <summary>
+    /// One expiry slot when an option is listed (a circuit without options may have none): the batcher settles a round's
+    /// holders over as many batches of that round as they need (CIRCUIT.md, "Expiry slots").
+    /// </summary>
     public static int ExpirySlotsFor(IReadOnlyList<DevNetInstrument> instruments) => instruments.Any(i => i.Spec.IsOption) ? 1 : 0;
 
     public static int PositionsDepthFor(int instruments)

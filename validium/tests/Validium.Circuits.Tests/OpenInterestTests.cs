@@ -13,30 +13,48 @@ namespace Validium.Circuits.Tests;
 /// </summary>
 public class OpenInterestTests
 {
-    /// <summary>The reserved leaf with no funding tick yet: Poseidon(tag, fill value, Commit(0, 0, OI_j per instrument)).</summary>
-    private static Fr ReservedLeaf(Fr fillValue, params long[] openInterest) =>
-        Poseidon.Hash([BatchCircuit.FundingLeafTag, fillValue, PoseidonSponge.Commit([.. openInterest.SelectMany(v => new Fr[] { Fr.Zero, Fr.Zero, (ulong)v })])]);
+    /// <summary>
+    /// The reserved leaf with no funding tick yet: Poseidon(tag, fill value, Commit(0, 0, OI_j per instrument)); with
+    /// expiry slots the words go on with SI per option and the last batch's round time R.
+    /// </summary>
+    internal static Fr ReservedLeaf(Fr fillValue, long[] openInterest, long[]? shortInterest = null, ulong lastRound = 0)
+    {
+        IEnumerable<Fr> words = openInterest.SelectMany(v => new Fr[] { Fr.Zero, Fr.Zero, (ulong)v });
+        if (shortInterest is not null) words = words.Concat(shortInterest.Select(v => (Fr)(ulong)v)).Append(lastRound);
+        return Poseidon.Hash([BatchCircuit.FundingLeafTag, fillValue, PoseidonSponge.Commit([.. words])]);
+    }
+
+    /// <summary>The fill tree's value in the reserved leaf: its root, or 0 while it is empty.</summary>
+    internal static Fr FillValue(Scenario s)
+    {
+        var fills = s.Store.Tree(TreeId.OrderFills, s.Config.FillDepth).Root;
+        return fills == ZeroHashes.EmptyRoot(s.Config.FillDepth) ? Fr.Zero : fills;
+    }
+
+    /// <summary>What the state's reserved leaf holds now.</summary>
+    internal static Fr StoredLeaf(Scenario s) => s.Store.Tree(TreeId.Accounts, s.Config.AccountDepth).Get(BatchCircuit.FillRootIndex(s.Config.AccountDepth));
 
     /// <summary>The account root with <paramref name="leaf"/> in the reserved place, on the batch's path to it.</summary>
-    private static Fr RootWith(Scenario s, PendingBatch batch, Fr leaf)
+    internal static Fr RootWith(Scenario s, PendingBatch batch, Fr leaf)
     {
         var siblings = Enumerable.Range(0, s.Config.AccountDepth).Select(k => batch.Assignment[$"fillLeaf.siblings[{k}]"]).ToArray();
         return MerkleProof.ComputeRoot(BatchCircuit.FillRootIndex(s.Config.AccountDepth), leaf, siblings);
     }
 
     /// <summary>
-    /// Proves the batch; its new root must carry <paramref name="expected"/> lots long, and the same batch claiming a
-    /// new root with <paramref name="wrong"/> instead (an open interest the operations did not move it to) is unsatisfiable.
+    /// Proves the batch; its new root must carry <paramref name="expected"/> lots long (and, with expiry slots,
+    /// <paramref name="shortInterest"/> lots short per option and the round's time), and the same batch claiming a new
+    /// root with <paramref name="wrong"/> instead (an open interest the operations did not move it to) is unsatisfiable.
     /// </summary>
-    private static void AssertOpenInterest(Scenario s, PendingBatch batch, long[] expected, long[] wrong)
+    private static void AssertOpenInterest(Scenario s, PendingBatch batch, long[] expected, long[] wrong, long[]? shortInterest = null)
     {
         var solution = s.Prove(batch);
         Assert.True(solution.IsSatisfied, solution.Failure?.ToString());
-        var fills = s.Store.Tree(TreeId.OrderFills, s.Config.FillDepth).Root;
-        var fillValue = fills == ZeroHashes.EmptyRoot(s.Config.FillDepth) ? Fr.Zero : fills;
-        Assert.Equal(ReservedLeaf(fillValue, expected), s.Store.Tree(TreeId.Accounts, s.Config.AccountDepth).Get(BatchCircuit.FillRootIndex(s.Config.AccountDepth)));
-        Assert.Equal(batch.PublicInputs[1], RootWith(s, batch, ReservedLeaf(fillValue, expected)));
-        Assert.StartsWith("fill root leaf", s.Unsatisfied(Tampered(batch, "newRoot", _ => RootWith(s, batch, ReservedLeaf(fillValue, wrong)))));
+        var fillValue = FillValue(s);
+        var round = shortInterest is null ? 0 : s.Oracle.Timestamp;
+        Assert.Equal(ReservedLeaf(fillValue, expected, shortInterest, round), StoredLeaf(s));
+        Assert.Equal(batch.PublicInputs[1], RootWith(s, batch, ReservedLeaf(fillValue, expected, shortInterest, round)));
+        Assert.StartsWith("fill root leaf", s.Unsatisfied(Tampered(batch, "newRoot", _ => RootWith(s, batch, ReservedLeaf(fillValue, wrong, shortInterest, round)))));
     }
 
     /// <summary>
@@ -120,8 +138,8 @@ public class OpenInterestTests
     }
 
     /// <summary>
-    /// Options with expiry slots: account 1 writes 100 calls to 2 (100 lots long), then the round at the call's expiry
-    /// must settle both; after it nothing is held, so the reserved leaf is the plain fill value again.
+    /// Options with expiry slots: account 1 writes 100 calls to 2 (100 lots long, 100 short), then the round at the
+    /// call's expiry settles both; after it nothing is held, and the reserved leaf keeps only that round's time.
     /// </summary>
     private static Scenario Written()
     {
@@ -133,7 +151,8 @@ public class OpenInterestTests
         using (var b = s.Build())
         {
             Assert.StartsWith("fill root leaf", s.Unsatisfied(Tampered(b, "fillLeaf.openInterest[2]", _ => Fr.One)));
-            AssertOpenInterest(s, b, [0, 0, 100], [0, 0, 0]);
+            Assert.StartsWith("fill root leaf", s.Unsatisfied(Tampered(b, "fillLeaf.shortInterest[0]", _ => Fr.One)));
+            AssertOpenInterest(s, b, [0, 0, 100], [0, 0, 0], shortInterest: [100]);
         }
         s.Now = CallExpiryMs;
         Assert.True(s.Recorder.Execute(Command.OracleIndex(s.Now, BtcPerp, 53_000 * Usd)).Accepted);
@@ -142,24 +161,31 @@ public class OpenInterestTests
     }
 
     [Fact]
-    public void Expiring_every_holder_empties_the_open_interest()
+    public void Expiring_every_holder_empties_the_open_and_short_interest()
     {
         using var s = Written();
         using var batch = s.Build();
         Assert.True(s.Prove(batch).IsSatisfied);
-        var fills = s.Store.Tree(TreeId.OrderFills, s.Config.FillDepth).Root;
-        Assert.Equal(fills, s.Store.Tree(TreeId.Accounts, s.Config.AccountDepth).Get(BatchCircuit.FillRootIndex(s.Config.AccountDepth)));
+        Assert.Equal(ReservedLeaf(FillValue(s), [0, 0, 0], [0], CallExpiryMs / 1000), StoredLeaf(s));
     }
 
+    /// <summary>
+    /// The round at the expiry leaves holders out (allowed: another batch of that round may settle them), then a batch
+    /// of a later round finds them: the builder names one, and the circuit refuses it before any slot. Leaving out
+    /// only the writer leaves no long, so only the short interest catches it.
+    /// </summary>
     [Theory]
     [InlineData(new ulong[] { 2 }, "account 2 still holds 100 lots")]
     [InlineData(new ulong[] { 1 }, "account 1 still holds -100 lots")]
     [InlineData(new ulong[] { 1, 2 }, "account 1 still holds -100 lots")]
-    public void An_expiry_that_leaves_out_a_holder_is_unsatisfiable(ulong[] left, string refusal)
+    public void A_later_round_with_a_holder_left_out_is_unsatisfiable(ulong[] left, string refusal)
     {
         using var s = Written();
-        var label = s.RefusedExpiry(refusal, x => x.RemoveAll(e => left.Contains(e.Account)));
-        Assert.StartsWith("expired 2 settled", label);
+        var settled = s.Recorder.TakeExpiries().Where(x => !left.Contains(x.Account)).ToList();
+        using (var b = s.BuildWithExpiries(settled)) Assert.True(s.Prove(b).IsSatisfied);
+        s.Now = CallExpiryMs + 1_000;
+        Assert.True(s.Recorder.Execute(Command.OracleIndex(s.Now, BtcPerp, 53_000 * Usd)).Accepted);
+        Assert.StartsWith("earlier expiries settled", s.RefusedExpiry(refusal, _ => { }));
     }
 
     /// <summary>

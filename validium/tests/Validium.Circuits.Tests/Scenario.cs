@@ -213,6 +213,17 @@ internal sealed class Scenario : IDisposable
     }
 
     /// <summary>
+    /// As <see cref="Build"/>, with <paramref name="expiries"/> as the batch's expiry settlements in place of the
+    /// recorder's (one round's settlements spread over several batches); <paramref name="deposits"/> sees the batch's deposits.
+    /// </summary>
+    public PendingBatch BuildWithExpiries(IReadOnlyList<ExpiryOp> expiries, Action<List<DepositOp>>? deposits = null)
+    {
+        var (d, t, w) = Recorder.TakeBatch();
+        deposits?.Invoke(d);
+        return Builder.Build(++BatchNumber, Oracle, lastHead, d, TakeForced(), t, w, Recorder.TakeLiquidations(), Recorder.TakeFunding(), expiries);
+    }
+
+    /// <summary>
     /// Like <see cref="RefusedLiquidation"/> for a cheating operator's funding: the builder refuses the edited funding
     /// with <paramref name="refusal"/>, and built without its checks the circuit is left unsatisfied.
     /// </summary>
@@ -296,6 +307,9 @@ internal sealed class Scenario : IDisposable
     }
 
     private Fr lastHead;
+
+    /// <summary>The L1 chain head the last committed batch left, which the next batch continues.</summary>
+    public Fr LastHead => lastHead;
 
     /// <summary>Commits a batch without solving: set-up for a test whose subject is a later batch.</summary>
     public void Commit(PendingBatch batch)

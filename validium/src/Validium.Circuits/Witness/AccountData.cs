@@ -31,7 +31,7 @@ public sealed record AccountData(BabyJubjubPoint Key, ulong Nonce, long Collater
     public AccountLeaf Leaf(int positionsDepth) => new(Key.X, Key.Y, Nonce, Collateral, PositionsRoot(positionsDepth));
 }
 
-/// <summary>The state's preimages beside its trees: account leaves by number, order fills by slot, the funding state (null: all zero).</summary>
+/// <summary>The state's preimages beside its trees: account leaves by number, order fills by slot, the funding state (null: all zero), the last batch's round time.</summary>
 public sealed class StateMirror
 {
     private readonly Dictionary<ulong, AccountData> accounts;
@@ -59,12 +59,19 @@ public sealed class StateMirror
     public BigInteger[] OpenInterest(int instruments) =>
         FundingState.OpenInterest(accounts.Values.Select(a => a.Positions.Select(p => p.Size).ToArray()), instruments);
 
+    /// <summary>The round timestamp (seconds) of the last batch, 0 before the first: the reserved leaf carries it with expiry slots.</summary>
+    public ulong LastRoundTime { get; internal set; }
+
+    /// <summary>What the reserved leaf carries for the expiry slots: the short interest of the options <paramref name="options"/> and <see cref="LastRoundTime"/>.</summary>
+    public ExpiryFigures ExpiryFigures(IReadOnlyList<int> options) =>
+        new(FundingState.ShortInterest(accounts.Values.Select(a => a.Positions.Select(p => p.Size).ToArray()), options), LastRoundTime);
+
     internal void SetAccount(ulong id, AccountData data) => accounts[id] = data;
 
     internal void SetFill(ulong slot, OrderFillLeaf leaf) => fills[slot] = leaf;
 
     /// <summary>A copy to stage a batch on; the leaves are immutable, so copying the maps is enough.</summary>
-    internal StateMirror Clone() => new(new(accounts), new(fills)) { Funding = Funding };
+    internal StateMirror Clone() => new(new(accounts), new(fills)) { Funding = Funding, LastRoundTime = LastRoundTime };
 
     internal void ReplaceWith(StateMirror other)
     {
@@ -73,5 +80,6 @@ public sealed class StateMirror
         fills.Clear();
         foreach (var kv in other.fills) fills[kv.Key] = kv.Value;
         Funding = other.Funding;
+        LastRoundTime = other.LastRoundTime;
     }
 }

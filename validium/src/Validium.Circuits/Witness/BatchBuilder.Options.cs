@@ -111,18 +111,24 @@ public sealed partial class BatchBuilder
     }
 
     /// <summary>
-    /// After the expiry slots no account may hold an option expired at the round (the circuit's "expired settled" rule):
-    /// the engine settles every holder at the commit that expires it, and so must the batch.
+    /// Before the expiry slots, the circuit's "earlier expiries settled" rule on the starting state: the round does
+    /// not go back, and a batch of a later round than the last batch's finds no holder of an option that had expired
+    /// at that round. The engine settles every holder at the commit that expires the option; the batches of that
+    /// round may spread the settlements over their expiry slots, but all of them before the state moves on.
     /// </summary>
-    private void CheckExpiredSettled(Context c)
+    private void CheckEarlierExpiriesSettled(Context c)
     {
-        for (int j = 0; j < cfg.InstrumentCount; j++)
+        ulong last = c.Mirror.LastRoundTime, now = c.Oracle.Timestamp;
+        if (now < last)
+            throw new InvalidOperationException($"the round's time {now} s is before the last batch's round time {last} s: rounds cannot go back");
+        if (now == last) return;
+        foreach (var j in cfg.OptionInstruments)
         {
             var ins = cfg.Instruments[j];
-            if (!ins.IsOption || (BigInteger)ins.ExpiryMs > (BigInteger)c.Oracle.Timestamp * 1000) continue;
+            if ((BigInteger)ins.ExpiryMs > (BigInteger)last * 1000) continue;
             foreach (var (id, data) in c.Mirror.Accounts.OrderBy(kv => kv.Key))
                 if (data.Positions[j].Size != 0)
-                    throw new InvalidOperationException($"option {j} expired at {ins.ExpiryMs} ms, but account {id} still holds {data.Positions[j].Size} lots after the expiry slots; every holder must be settled in the batch of the round that expires it");
+                    throw new InvalidOperationException($"option {j} expired at {ins.ExpiryMs} ms, by the last batch's round time {last} s, but account {id} still holds {data.Positions[j].Size} lots; every holder must be settled in batches of that round before a batch of round time {now} s");
         }
     }
 

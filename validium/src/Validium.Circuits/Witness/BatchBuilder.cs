@@ -233,8 +233,8 @@ public sealed partial class BatchBuilder
             o["timestamp"] = oracle.Timestamp;
             o.Many("price", [.. oracle.Prices.Select(p => (Fr)p)]);
             c.Words.Add(BatchEncoding.HeaderWord(batchNumber, oracle.Round, oracle.Timestamp));
+            if (shape.Expiries > 0 && !SkipChecks) CheckEarlierExpiriesSettled(c);
             for (int i = 0; i < shape.Expiries; i++) expiry(c, a.Sub($"expiry[{i}]"), i);
-            if (shape.Expiries > 0 && !SkipChecks) CheckExpiredSettled(c);
             if (shape.Liquidations > 0)
             {
                 c.Liquidating = new LiquidationCarry();
@@ -251,6 +251,7 @@ public sealed partial class BatchBuilder
             for (int i = 0; i < shape.Withdrawals; i++) withdrawal(c, a.Sub($"withdrawal[{i}]"), i);
             for (int i = 0; i < shape.Forced; i++) forced(c, a.Sub($"forced[{i}]"), i);
 
+            c.Mirror.LastRoundTime = oracle.Timestamp;
             FillRootLeaf(c, a.Sub("fillLeaf"), oldFillRoot);
             var newRoot = batch.Root(accounts);
             var words = c.Words.ToArray();
@@ -296,12 +297,19 @@ public sealed partial class BatchBuilder
         var proof = c.Batch.Prove(accounts, index);
         var carries = cfg.CarriesOpenInterest;
         var openInterest = carries ? Mirror.OpenInterest(cfg.InstrumentCount) : null;
-        if (proof.Leaf != BatchCircuit.ReservedLeafValue(oldFillRoot, cfg.FillDepth, Mirror.Funding, openInterest))
+        var expiry = cfg.Shape.Expiries > 0 ? Mirror.ExpiryFigures(cfg.OptionInstruments) : null;
+        if (proof.Leaf != BatchCircuit.ReservedLeafValue(oldFillRoot, cfg.FillDepth, Mirror.Funding, openInterest, expiry))
             throw new InvalidOperationException($"account {index} does not hold the order-fill tree's root{(carries ? ", funding state and open interest" : "")}: the trees are not this circuit's state");
         a.Many("siblings", proof.Siblings);
         if (openInterest is not null) a.Many("openInterest", [.. openInterest.Select(Fr.FromBigInteger)]);
+        if (expiry is not null)
+        {
+            a.Many("shortInterest", [.. expiry.ShortInterest.Select(Fr.FromBigInteger)]);
+            a["lastRound"] = expiry.LastRound;
+        }
         var newInterest = carries ? c.Mirror.OpenInterest(cfg.InstrumentCount) : null;
-        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.ReservedLeafValue(c.Batch.Root(fills), cfg.FillDepth, c.Mirror.Funding, newInterest))]);
+        var newExpiry = expiry is null ? null : c.Mirror.ExpiryFigures(cfg.OptionInstruments);
+        c.Batch.Update(accounts, [new LeafUpdate(index, BatchCircuit.ReservedLeafValue(c.Batch.Root(fills), cfg.FillDepth, c.Mirror.Funding, newInterest, newExpiry))]);
     }
 
     private void Deposit(Context c, Assignment a, DepositOp? d, int slot)

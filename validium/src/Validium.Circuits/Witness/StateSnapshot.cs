@@ -44,6 +44,7 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 ["filled"] = kv.Value.FilledSize,
             })]),
         };
+        if (Mirror.LastRoundTime != 0) doc["lastRoundTime"] = Mirror.LastRoundTime;
         if (Mirror.Funding is { } f)
             doc["funding"] = new JsonObject { ["index"] = new JsonArray([.. f.Index.Select(g => (JsonNode)g)]), ["lastTick"] = new JsonArray([.. f.LastTick.Select(t => (JsonNode)t)]) };
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -174,6 +175,7 @@ public sealed record StateSnapshot(CircuitConfig Config, StateMirror Mirror, ulo
                 mirror.Funding = new FundingState([.. Arr(funding, "index").Select(n => n!.GetValue<long>())], [.. Arr(funding, "lastTick").Select(n => n!.GetValue<ulong>())]);
                 if (mirror.Funding.Validate(config.InstrumentCount) is { } err) throw new FormatException(err);
             }
+            if (o["lastRoundTime"] is not null) mirror.LastRoundTime = UInt(o, "lastRoundTime");
             return new StateSnapshot(config, mirror, UInt(o, "batchNumber"), Field(o, "root"), UInt(o, "opsProcessed"), Field(o, "opsHead"), UInt(o, "oracleRound"));
         }
         catch (Exception e) when (e is InvalidOperationException or JsonException)
