@@ -26,7 +26,7 @@ public struct Command
     public long Amount;
     public long DeltaPpm;
     public long GammaPpm;
-    /// <summary>Deposit: the new account's public key; ListInstrument: the spec.</summary>
+    /// <summary>Deposit: the new account's public key; ListInstrument: the spec; OracleRound: its <see cref="RoundMarks"/>.</summary>
     public object? Payload;
 
     public static Command Place(long time, int account, long nonce, int instrument, Side side, OrderType type, long price, long quantity,
@@ -76,12 +76,35 @@ public struct Command
     public static Command OracleOption(long time, int instrument, long mark, long deltaPpm, long gammaPpm) =>
         new() { Kind = CommandKind.OracleOption, Time = time, Instrument = instrument, Amount = mark, DeltaPpm = deltaPpm, GammaPpm = gammaPpm };
 
+    /// <summary>
+    /// A whole oracle round: every listed underlying's index (re-marking perpetuals, expiring due options), then every
+    /// listed option's mark, and only then the re-marking of accounts and one liquidation pass, at the whole round.
+    /// Underlyings and options in strictly ascending order; options that this round's index expires may not be marked.
+    /// </summary>
+    public static Command OracleRound(long time, IndexMark[] indices, OptionMark[] options) =>
+        new() { Kind = CommandKind.OracleRound, Time = time, Payload = new RoundMarks(indices, options) };
+
     /// <summary>Settles one funding period of a perpetual from the premium samples gathered since the last one.</summary>
     public static Command Funding(long time, int instrument) =>
         new() { Kind = CommandKind.Funding, Time = time, Instrument = instrument };
 
     public static Command List(long time, InstrumentSpec spec) =>
         new() { Kind = CommandKind.ListInstrument, Time = time, Payload = spec };
+}
+
+/// <summary>One underlying's committed index (raw price) in a whole oracle round.</summary>
+public readonly record struct IndexMark(int Underlying, long Price);
+
+/// <summary>One option's committed mark (raw price), delta (ppm) and gamma (delta ppm per 1% move) in a whole oracle round.</summary>
+public readonly record struct OptionMark(int Instrument, long Mark, long DeltaPpm, long GammaPpm);
+
+/// <summary>The payload of <see cref="Command.OracleRound"/>; equal when both lists are, entry by entry.</summary>
+public sealed record RoundMarks(IndexMark[] Indices, OptionMark[] Options)
+{
+    public bool Equals(RoundMarks? other) =>
+        other is not null && Indices.AsSpan().SequenceEqual(other.Indices) && Options.AsSpan().SequenceEqual(other.Options);
+
+    public override int GetHashCode() => HashCode.Combine(Indices.Length, Options.Length);
 }
 
 /// <summary>The engine's answer to one command.</summary>

@@ -18,10 +18,12 @@ public static class CommandCodec
     // Amends once carried only the client id, price and quantity; such a payload is named rather than called a bad length.
     private const int LegacyAmendLength = 46;
 
-    /// <summary>The longest encoding (an instrument listing).</summary>
-    public const int MaxLength = 2 + 8 + 1 + 4 + 8 * 8 + 4 * 8;
+    /// <summary>The longest encoding (a whole oracle round with every underlying and every instrument).</summary>
+    public const int MaxLength = 2 + 8 + 1 + Limits.MaxUnderlyings * IndexBytes + 2 + Limits.MaxInstruments * OptionBytes;
 
     private const int KeyBytes = 32;
+    private const int IndexBytes = 4 + 8;
+    private const int OptionBytes = 4 + 8 * 3;
 
     /// <summary>Bytes the command's encoding takes; throws <see cref="ArgumentException"/> when it cannot be encoded.</summary>
     public static int Length(in Command c) => 2 + 8 + c.Kind switch
@@ -34,6 +36,9 @@ public static class CommandCodec
         CommandKind.OracleIndex => 4 + 8,
         CommandKind.OracleOption => 4 + 8 * 3,
         CommandKind.Funding => 4,
+        CommandKind.OracleRound when c.Payload is RoundMarks { Indices: not null, Options: not null } r =>
+            1 + r.Indices.Length * IndexBytes + 2 + r.Options.Length * OptionBytes,
+        CommandKind.OracleRound => throw new ArgumentException("a round's payload must be its index and option marks", nameof(c)),
         CommandKind.ListInstrument => 1 + 4 + 8 * 8 + 4 * 8,
         _ => throw new ArgumentException($"command kind {(byte)c.Kind} has no encoding", nameof(c)),
     };
@@ -93,6 +98,13 @@ public static class CommandCodec
             case CommandKind.Funding:
                 w.I32(c.Instrument);
                 break;
+            case CommandKind.OracleRound:
+                var r = (RoundMarks)c.Payload!;
+                w.U8((byte)r.Indices.Length);
+                foreach (var x in r.Indices) { w.I32(x.Underlying); w.I64(x.Price); }
+                w.U16((ushort)r.Options.Length);
+                foreach (var o in r.Options) { w.I32(o.Instrument); w.I64(o.Mark); w.I64(o.DeltaPpm); w.I64(o.GammaPpm); }
+                break;
             case CommandKind.ListInstrument:
                 var s = (InstrumentSpec)c.Payload!;
                 w.U8((byte)s.Kind); w.I32(s.Underlying);
@@ -110,6 +122,10 @@ public static class CommandCodec
         CommandKind.Place or CommandKind.Amend when !Enum.IsDefined(c.Stp) => $"self-trade prevention {(byte)c.Stp} is not defined",
         CommandKind.Deposit when c.Payload is not (null or BabyJubjubPoint) => "a deposit's payload must be a BabyJubjub key or nothing",
         CommandKind.ListInstrument when c.Payload is not InstrumentSpec => "a listing's payload must be an instrument spec",
+        CommandKind.OracleRound when ((RoundMarks)c.Payload!).Indices.Length > Limits.MaxUnderlyings =>
+            $"a round carries at most {Limits.MaxUnderlyings} indices, not {((RoundMarks)c.Payload!).Indices.Length}",
+        CommandKind.OracleRound when ((RoundMarks)c.Payload!).Options.Length > Limits.MaxInstruments =>
+            $"a round carries at most {Limits.MaxInstruments} option marks, not {((RoundMarks)c.Payload!).Options.Length}",
         CommandKind.ListInstrument when !Enum.IsDefined(((InstrumentSpec)c.Payload!).Kind) => "instrument kind is not defined",
         _ => null,
     };
@@ -134,12 +150,19 @@ public static class CommandCodec
             error = $"unknown command kind {bytes[1]}";
             return false;
         }
-        // A deposit's length depends on its key flag (byte 22); every other kind has one length.
+        // A deposit's length depends on its key flag (byte 22), a round's on its counts; every other kind has one length.
         bool withKey = kind == CommandKind.Deposit && bytes.Length > 22 && bytes[22] == 1;
-        int expected = Length(new Command { Kind = kind, Payload = withKey ? BabyJubjubPoint.Identity : null });
+        int expected = kind == CommandKind.OracleRound
+            ? RoundLength(bytes)
+            : Length(new Command { Kind = kind, Payload = withKey ? BabyJubjubPoint.Identity : null });
         if (kind == CommandKind.Amend && bytes.Length == LegacyAmendLength)
         {
             error = "an amend in the layout from before amends carried the whole order (46 bytes); this build reads only the 62-byte layout (ORDERS.md, \"Command encoding\")";
+            return false;
+        }
+        if (expected < 0)
+        {
+            error = $"{kind}: {bytes.Length} bytes end before its index or option count";
             return false;
         }
         if (bytes.Length != expected)
@@ -188,6 +211,13 @@ public static class CommandCodec
             case CommandKind.Funding:
                 c.Instrument = r.I32();
                 break;
+            case CommandKind.OracleRound:
+                var indices = new IndexMark[r.U8()];
+                for (int i = 0; i < indices.Length; i++) indices[i] = new IndexMark(r.I32(), r.I64());
+                var options = new OptionMark[r.U16()];
+                for (int i = 0; i < options.Length; i++) options[i] = new OptionMark(r.I32(), r.I64(), r.I64(), r.I64());
+                c.Payload = new RoundMarks(indices, options);
+                break;
             case CommandKind.ListInstrument:
                 var ik = (InstrumentKind)r.U8();
                 int underlying = r.I32();
@@ -217,6 +247,18 @@ public static class CommandCodec
     public static Command Decode(ReadOnlySpan<byte> bytes) =>
         TryDecode(bytes, out var c, out var error) ? c : throw new FormatException($"not an exchange command: {error}");
 
+    /// <summary>
+    /// The length a round's counts give (index count at byte 10, option count after the indices); -1 when the bytes
+    /// end before a count, so the length check names the shortfall. Counts past the limits are refused after decoding.
+    /// </summary>
+    private static int RoundLength(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 11) return -1;
+        int at = 11 + bytes[10] * IndexBytes;
+        if (bytes.Length < at + 2) return -1;
+        return at + 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes[at..]) * OptionBytes;
+    }
+
     private static bool TryField(ReadOnlySpan<byte> bigEndian, out Fr value)
     {
         try
@@ -244,6 +286,7 @@ public static class CommandCodec
         }
 
         public void U8(byte v) => buffer[Position++] = v;
+        public void U16(ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(Take(2), v);
         public void I32(int v) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), v);
         public void I64(long v) => BinaryPrimitives.WriteInt64LittleEndian(Take(8), v);
     }
@@ -261,6 +304,7 @@ public static class CommandCodec
         }
 
         public byte U8() => buffer[position++];
+        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
         public int I32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
         public long I64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
     }

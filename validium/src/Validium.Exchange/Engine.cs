@@ -59,6 +59,7 @@ public sealed partial class Engine
             CommandKind.Withdraw => Withdraw(c),
             CommandKind.OracleIndex => OracleIndex(c),
             CommandKind.OracleOption => OracleOption(c),
+            CommandKind.OracleRound => OracleRound(c),
             CommandKind.Funding => Funding(c),
             CommandKind.ListInstrument => List(c),
             _ => new Outcome(RejectCode.BadOrderType),

@@ -2,8 +2,9 @@ namespace Validium.Exchange;
 
 /// <summary>
 /// Committed oracle input: index prices (→ perpetual marks, option expiries), option marks and greeks, and funding.
-/// Each index or option commit re-marks the accounts exposed to that underlying (Remark.cs) and liquidates those
-/// below maintenance: the only trigger for liquidation, so a trade print can never liquidate anyone.
+/// Each index or option commit, or a whole round at once (Oracle.Round.cs), re-marks the accounts exposed to the
+/// underlyings it moved (Remark.cs) and liquidates those below maintenance: the only trigger for liquidation, so a
+/// trade print can never liquidate anyone.
 /// </summary>
 public sealed partial class Engine
 {
@@ -12,20 +13,26 @@ public sealed partial class Engine
         int u = c.Instrument;
         if ((uint)u >= Limits.MaxUnderlyings) return new(RejectCode.UnknownInstrument);
         if (c.Amount <= 0) return new(RejectCode.BadOraclePrice);
+        CapturePrevious(u);
+        ApplyIndex(u, c.Amount);
+        return Commit(u);
+    }
+
+    /// <summary>The underlying's new index: perpetuals re-marked, due options expired; accounts are re-marked by the caller.</summary>
+    private void ApplyIndex(int u, long price)
+    {
         ref var e = ref Emit(EventKind.OracleIndex);
         e.Instrument = u;
-        e.Price = c.Amount;
-        CapturePrevious(u);
+        e.Price = price;
         foreach (var m in groups[u])
         {
             if (m.Expired) continue;
             var s = m.Spec;
-            long index = Math.Clamp(c.Amount / s.TickSize, 1, s.MaxPriceTicks);
+            long index = Math.Clamp(price / s.TickSize, 1, s.MaxPriceTicks);
             m.IndexTicks = index;
             if (!s.IsOption) MarkPerpetual(m, index);
             else if (s.Expiry <= Time) ExpireOption(m, index);
         }
-        return Commit(u);
     }
 
     /// <summary>Mark = index + (book mid − index) clamped to ± the premium cap; the clamped premium is sampled for funding.</summary>
@@ -49,18 +56,25 @@ public sealed partial class Engine
         if (m is null) return new(RejectCode.UnknownInstrument);
         if (!m.Spec.IsOption) return new(RejectCode.NotAnOption);
         if (m.Expired) return new(RejectCode.InstrumentExpired);
-        if (c.Amount < 0 || c.Amount > m.Spec.MaxPrice || c.DeltaPpm is < -1_000_000 or > 1_000_000 || c.GammaPpm is < 0 or > 1_000_000)
-            return new(RejectCode.BadOraclePrice);
+        if (!ValidOptionMark(m, c.Amount, c.DeltaPpm, c.GammaPpm)) return new(RejectCode.BadOraclePrice);
         CapturePrevious(m.Spec.Underlying);
-        m.MarkTicks = Math.Max(1, c.Amount / m.Spec.TickSize);
-        m.DeltaPpm = c.DeltaPpm;
-        m.GammaPpm = c.GammaPpm;
+        ApplyOptionMark(m, c.Amount, c.DeltaPpm, c.GammaPpm);
+        return Commit(m.Spec.Underlying);
+    }
+
+    private static bool ValidOptionMark(Market m, long mark, long deltaPpm, long gammaPpm) =>
+        mark >= 0 && mark <= m.Spec.MaxPrice && deltaPpm is >= -1_000_000 and <= 1_000_000 && gammaPpm is >= 0 and <= 1_000_000;
+
+    private void ApplyOptionMark(Market m, long mark, long deltaPpm, long gammaPpm)
+    {
+        m.MarkTicks = Math.Max(1, mark / m.Spec.TickSize);
+        m.DeltaPpm = deltaPpm;
+        m.GammaPpm = gammaPpm;
         ref var e = ref Emit(EventKind.OracleOption);
         e.Instrument = m.Id;
         e.Price = m.MarkTicks * m.Spec.TickSize;
-        e.Amount = c.DeltaPpm;
-        e.Amount2 = c.GammaPpm;
-        return Commit(m.Spec.Underlying);
+        e.Amount = deltaPpm;
+        e.Amount2 = gammaPpm;
     }
 
     /// <summary>Cash-settles an option at the index: holders get lots × intrinsic value, open cost is realised, orders are cancelled.</summary>

@@ -56,16 +56,21 @@ public sealed partial class Engine
     /// <summary>After an oracle commit on underlying u: new figures, reserves and aggregates, expired orders out, then liquidations.</summary>
     private Outcome Commit(int u)
     {
-        var group = groups[u];
-        foreach (var m in group)
+        Remark(u);
+        SweepExpiredOrders();
+        LiquidateUnderwater();
+        return Outcome.Ok();
+    }
+
+    /// <summary>The underlying's markets' figures and reserves, and its accounts, moved from the captured figures to the current ones.</summary>
+    private void Remark(int u)
+    {
+        foreach (var m in groups[u])
         {
             RefreshRiskFigures(m);
             RemarkOrders(m);
         }
         RemarkAccounts(u);
-        SweepExpiredOrders();
-        LiquidateUnderwater();
-        return Outcome.Ok();
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public enum CommandKind : byte
     OracleIndex = 20,
     OracleOption = 21,
     Funding = 22,
+    OracleRound = 23,
     ListInstrument = 30,
 }
 
@@ -65,6 +66,8 @@ public enum RejectCode : byte
     MalformedCommand,
     /// <summary>An amend whose instrument, side, type, expiry, reduce-only or self-trade prevention is not the order's.</summary>
     AmendMismatch,
+    /// <summary>A whole-round oracle command without entries, or whose underlyings or options are not in strictly ascending order.</summary>
+    BadOracleRound,
 }
 
 public enum EventKind : byte

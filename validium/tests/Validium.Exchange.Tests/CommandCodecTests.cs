@@ -29,6 +29,9 @@ public class CommandCodecTests
                 CommandKind.OracleIndex => Command.OracleIndex(l[0], n[0], l[1]),
                 CommandKind.OracleOption => Command.OracleOption(l[0], n[0], l[1], l[2], l[3]),
                 CommandKind.Funding => Command.Funding(l[0], n[0]),
+                CommandKind.OracleRound => Command.OracleRound(l[0],
+                    [.. Enumerable.Range(0, b[0] % 4).Select(i => new IndexMark(n[i], l[1 + i]))],
+                    [.. Enumerable.Range(0, b[1] % 4).Select(i => new OptionMark(n[4 + i], l[5 + i], l[8 - i], l[11 - i]))]),
                 _ => Command.List(l[0], new InstrumentSpec
                 {
                     Kind = (InstrumentKind)(b[3] % 3), Underlying = n[0], Strike = l[1], Expiry = l[2], TickSize = l[3], LotSize = l[4], MinQuantity = l[5],
@@ -98,8 +101,25 @@ public class CommandCodecTests
             Convert.ToHexString(CommandCodec.Encode(deposit)));
     }
 
+    [Fact]
+    public void A_round_has_the_documented_layout()
+    {
+        // Written out by hand from ORDERS.md: version, kind 23, time, index count, (underlying, price)..., option count, (instrument, mark, delta, gamma)...
+        var round = Command.OracleRound(0x0102, [new(0, 5), new(3, -1)], [new(2, 7, -500_000, 40_000)]);
+        Assert.Equal("0117" + "0201000000000000" + "02" + "00000000" + "0500000000000000" + "03000000" + "FFFFFFFFFFFFFFFF" +
+            "0100" + "02000000" + "0700000000000000" + "E05EF8FFFFFFFFFF" + "409C000000000000", Convert.ToHexString(CommandCodec.Encode(round)));
+        Assert.Equal(Command.OracleRound(9, [], []), CommandCodec.Decode(Convert.FromHexString("0117" + "0900000000000000" + "00" + "0000")));
+        var seventeen = "0117" + "0900000000000000" + "11" + string.Concat(Enumerable.Repeat("00000000" + "0100000000000000", 17)) + "0000";
+        Assert.False(CommandCodec.TryDecode(Convert.FromHexString(seventeen), out _, out var error));
+        Assert.Equal("OracleRound: a round carries at most 16 indices, not 17", error);
+    }
+
     [Theory]
     [InlineData("", "shorter than any command")]
+    [InlineData("0117" + "0900000000000000", "OracleRound: 10 bytes end before its index or option count")]
+    [InlineData("0117" + "0900000000000000" + "01" + "00000000" + "0500000000000000", "OracleRound: 23 bytes end before its index or option count")]
+    [InlineData("0117" + "0900000000000000" + "00" + "0100", "OracleRound takes 41 bytes, got 13")]
+    [InlineData("0117" + "0900000000000000" + "00" + "0000" + "00", "OracleRound takes 13 bytes, got 14")]
     [InlineData("0202080706050403020105000000070000000000000001", "unsupported command encoding version 2")]
     [InlineData("0163080706050403020105000000070000000000000001", "unknown command kind 99")]
     [InlineData("01020807060504030201050000000700000000000000", "Cancel takes 30 bytes, got 22")]
@@ -126,6 +146,9 @@ public class CommandCodecTests
         Assert.Contains("side 7", Assert.Throws<ArgumentException>(() => CommandCodec.Encode(bad)).Message);
         Assert.Throws<ArgumentException>(() => CommandCodec.Encode(new Command { Kind = (CommandKind)99 }));
         Assert.Throws<ArgumentException>(() => CommandCodec.Encode(new Command { Kind = CommandKind.ListInstrument }));
+        Assert.Contains("index and option marks", Assert.Throws<ArgumentException>(() => CommandCodec.Encode(new Command { Kind = CommandKind.OracleRound })).Message);
+        var tooMany = Command.OracleRound(1, [.. Enumerable.Range(0, Limits.MaxUnderlyings + 1).Select(u => new IndexMark(u, 1))], []);
+        Assert.Contains("at most 16 indices", Assert.Throws<ArgumentException>(() => CommandCodec.Encode(tooMany)).Message);
         Assert.Throws<ArgumentException>(() => CommandCodec.Encode(Command.Cancel(1, 2, 3, 4), new byte[10]));
     }
 }

@@ -46,6 +46,14 @@ internal static class CommandScript
                 return Command.CancelAll(now, acc, nonce, r[2] % 2 == 0 ? -1 : r[2] % 4);
             case 14:
                 return Command.Withdraw(now, acc, (1 + r[2] % 20_000) * Usd);
+            case 16 when r[6] % 2 == 0:
+            {
+                // A whole round: both indices, then none, one or both options (refused once they have expired).
+                long Moved(int inst, int k) => Math.Max(Usd, engine.IndexPrice(inst) + engine.IndexPrice(inst) / 1000 * (k % 161 - 80));
+                OptionMark[] options = [.. new[] { Call, Put }.Take(r[5] % 3).Select(i => new OptionMark(i, (500 + (r[4] + i * 997) % 4_000) * Usd,
+                    (i == Call ? 1 : -1) * (r[5] % 1_000_001), r[3] % 60_000))];
+                return Command.OracleRound(now, [new(0, Moved(Perp, r[4])), new(1, Moved(EthPerp, r[2]))], options);
+            }
             case 15 or 16:
             {
                 int u = r[2] % 2;

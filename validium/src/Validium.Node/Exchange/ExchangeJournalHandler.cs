@@ -217,22 +217,20 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
             indexOf[spec.Underlying] = (long)raw;
         }
         if (OptionProblem(round, indexOf) is { } problem) return Ack.Refused(sequence, nameof(RejectCode.BadOraclePrice), $"oracle round {round.Round}: {problem}");
-        lastOracleRound = round.Round;
-        committedRound = round;
-        foreach (var (underlying, price) in indexOf)
-        {
-            var outcome = Recorder.Execute(Command.OracleIndex(time, underlying, price));
-            if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}'s price for underlying {underlying}");
-        }
-        // Options still live after the index commits (which expired the due ones) take their marks from the round; it carries no greeks.
+        // One command for the whole round: the engine liquidates once, at every new index and mark, as the circuit decides.
+        // Options live after the round (those its indices expire are settled, not marked) take their marks from it; it carries no greeks.
+        var options = new List<OptionMark>();
         for (int i = 0; i < Engine.InstrumentCount; i++)
         {
             var spec = Engine.Instrument(i);
-            if (!spec.IsOption || Engine.IsExpired(i)) continue;
+            if (!spec.IsOption || Engine.IsExpired(i) || (spec.Expiry <= time && indexOf.ContainsKey(spec.Underlying))) continue;
             long mark = (long)(round.Prices[i] / (ulong)spec.CashPerTickLot) * spec.TickSize;
-            var outcome = Recorder.Execute(Command.OracleOption(time, i, mark, 0, 0));
-            if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}'s mark for option {i}");
+            options.Add(new OptionMark(i, mark, 0, 0));
         }
+        var outcome = Recorder.Execute(Command.OracleRound(time, [.. indexOf.Select(p => new IndexMark(p.Key, p.Value))], [.. options]));
+        if (!outcome.Accepted) return Ack.FromOutcome(sequence, outcome, $"oracle round {round.Round}");
+        lastOracleRound = round.Round;
+        committedRound = round;
         ScheduledFunding(time, round);
         committed = round;
         return Ack.Ok(sequence);
