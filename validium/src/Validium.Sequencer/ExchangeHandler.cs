@@ -52,7 +52,11 @@ public static class ExchangeSequencing
     /// <summary>Journals the command in its canonical encoding, stamped with its own time; completes with its sequence number once durable.</summary>
     public static Task<long> SubmitAsync(this Sequencer<ExchangeApplied> sequencer, in Command command)
     {
-        Span<byte> buffer = stackalloc byte[CommandCodec.MaxLength];
+        // Every trader command fits a small stack buffer; only an oracle round with many options needs more (up to
+        // CommandCodec.MaxLength, 8 KiB), which would cost every command its zeroing if always taken from the stack.
+        const int stackBytes = 256;
+        int needed = CommandCodec.Length(command);
+        Span<byte> buffer = needed <= stackBytes ? stackalloc byte[stackBytes] : new byte[needed];
         int length = CommandCodec.Encode(command, buffer);
         return sequencer.SubmitAsync(buffer[..length], command.Time);
     }

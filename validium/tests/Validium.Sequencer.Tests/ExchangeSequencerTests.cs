@@ -103,6 +103,21 @@ public class ExchangeSequencerTests
     }
 
     [Fact]
+    public async Task A_round_longer_than_the_stack_buffer_is_journaled_whole()
+    {
+        var stream = new ExchangeStream(accounts: 4, seed: 3, count: 50, oracleEvery: 0);
+        using var dir = new TempDir();
+        var handler = new ExchangeHandler(stream.Config);
+        var round = Command.OracleRound(0, [new IndexMark(0, 1)], [.. Enumerable.Range(100, 12).Select(i => new OptionMark(i, 1, 0, 0))]);
+        Assert.True(CommandCodec.Length(round) > 256);
+        await using var sequencer = Sequencer<ExchangeApplied>.Start(Options(dir), handler);
+        await sequencer.SubmitAsync(round with { Time = 1 });
+        var applied = Assert.Single(await Take(sequencer.Output, 1));
+        Assert.Null(applied.Events.Malformed);
+        Assert.Equal(RejectCode.UnknownInstrument, applied.Events.Outcome.Code);
+    }
+
+    [Fact]
     public async Task Malformed_payloads_change_nothing_and_say_why_also_on_replay()
     {
         var stream = new ExchangeStream(accounts: 10, seed: 2, count: 600, oracleEvery: 0);
