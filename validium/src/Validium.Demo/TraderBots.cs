@@ -91,7 +91,7 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
     {
         var instruments = await client.GetInstrumentsAsync(ct).ConfigureAwait(false);
         var positions = (await client.GetPositionsAsync(ct).ConfigureAwait(false)).ToDictionary(p => p.Instrument, p => p.Quantity);
-        HashSet<long>? open = null;
+        Dictionary<long, OrderDto>? open = null;
         foreach (var i in instruments)
         {
             if (i.Expired || i.MarkPrice <= 0) continue;
@@ -109,7 +109,7 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
                 continue;
             }
             if (quotes.TryGetValue(i.Id, out var current) && !MarketMaker.NeedsRequote(i.Spec, config, current, i.MarkPrice)) continue;
-            open ??= [.. (await client.GetOpenOrdersAsync(ct).ConfigureAwait(false)).Select(o => o.ClientId)];
+            open ??= (await client.GetOpenOrdersAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.ClientId);
             var quote = MarketMaker.QuoteAround(i.Spec, config, i.MarkPrice, inventory);
             // The side moving away from the other goes first, so an amended quote never meets the maker's own other side.
             bool up = quotes.ContainsKey(i.Id) && i.MarkPrice > current.Mark;
@@ -123,9 +123,10 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
     }
 
     /// <summary>One side of a quote: the resting order amended to it, a new post-only order, or the resting one cancelled when the side is empty.</summary>
-    private async Task QuoteAsync(long now, int instrument, Side side, long price, long quantity, HashSet<long> open, CancellationToken ct)
+    private async Task QuoteAsync(long now, int instrument, Side side, long price, long quantity, Dictionary<long, OrderDto> open, CancellationToken ct)
     {
-        bool live = resting.TryGetValue((instrument, side), out long id) && open.Contains(id);
+        OrderDto? order = null;
+        bool live = resting.TryGetValue((instrument, side), out long id) && open.TryGetValue(id, out order);
         if (quantity <= 0)
         {
             resting.Remove((instrument, side));
@@ -136,6 +137,8 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
         }
         if (live)
         {
+            // The engine refuses an amend that changes nothing (NothingToAmend): a side whose quote came out the same stays.
+            if (order!.Price == price && order.Quantity == quantity) return;
             var amend = Command.Amend(now, Account, ++nonce, id, price, quantity, instrument, side, OrderType.PostOnly);
             Interlocked.Increment(ref amends);
             await Counters.SendAsync(() => client.AmendAsync(amend, ct), Account, amend.Nonce, ct).ConfigureAwait(false);
