@@ -14,6 +14,17 @@ namespace Validium.Batcher.Tests;
 /// </summary>
 internal sealed class Fixture : IDisposable
 {
+    public const long Usd = 1_000_000, Milli = 100_000;
+
+    /// <summary>The BTC perpetual the recorder-driven pipeline tests list (a circuit's table entry comes from it).</summary>
+    public static readonly InstrumentSpec Btc = new()
+    {
+        Kind = InstrumentKind.Perpetual, Underlying = 0, TickSize = Usd / 2, LotSize = Milli, QuantityDecimals = 8,
+        MinQuantity = Milli, MaxQuantity = 1000 * Milli, MaxPrice = 200_000 * Usd, MaxPosition = 10_000 * Milli,
+        MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 100_000, MaintenanceMarginPpm = 50_000, BandPpm = 100_000,
+        PremiumCapPpm = 5_000, FundingCapPpm = 750,
+    };
+
     public static readonly AccelDispatcher Cpu = new(new BackendRegistry(), new AccelOptions { Mode = AccelMode.Cpu });
 
     public static readonly CircuitConfig Config = new()

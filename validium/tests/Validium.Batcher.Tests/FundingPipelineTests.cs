@@ -2,22 +2,13 @@ using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.Exchange;
 using Validium.Proving.Groth16;
+using static Validium.Batcher.Tests.Fixture;
 
 namespace Validium.Batcher.Tests;
 
 /// <summary>An engine funding tick through the recorder and the pipeline: it starts its round's batch, is proven, and is rebuilt on restart.</summary>
 public class FundingPipelineTests
 {
-    private const long Usd = 1_000_000, Milli = 100_000;
-
-    private static readonly InstrumentSpec Btc = new()
-    {
-        Kind = InstrumentKind.Perpetual, Underlying = 0, TickSize = Usd / 2, LotSize = Milli, QuantityDecimals = 8,
-        MinQuantity = Milli, MaxQuantity = 1000 * Milli, MaxPrice = 200_000 * Usd, MaxPosition = 10_000 * Milli,
-        MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 100_000, MaintenanceMarginPpm = 50_000, BandPpm = 100_000,
-        PremiumCapPpm = 5_000, FundingCapPpm = 750,
-    };
-
     /// <summary>
     /// 2 buys 20 lots from 1 at 50,000; 1 then quotes 50,100 / 50,300, so the next round's sample is a 4,000 ppm
     /// premium, averaged with the listing's 0 and clamped to 750 ppm: at the 50,200 mark (50,200,000 per lot) the step

@@ -2,22 +2,13 @@ using Validium.Circuits;
 using Validium.Circuits.Witness;
 using Validium.Exchange;
 using Validium.Proving.Groth16;
+using static Validium.Batcher.Tests.Fixture;
 
 namespace Validium.Batcher.Tests;
 
 /// <summary>An option trade and the option's expiry through the recorder and the pipeline: cut at the expiring round, persisted, proven, rebuilt on restart.</summary>
 public class OptionPipelineTests
 {
-    private const long Usd = 1_000_000, Milli = 100_000;
-
-    private static readonly InstrumentSpec Btc = new()
-    {
-        Kind = InstrumentKind.Perpetual, Underlying = 0, TickSize = Usd / 2, LotSize = Milli, QuantityDecimals = 8,
-        MinQuantity = Milli, MaxQuantity = 1000 * Milli, MaxPrice = 200_000 * Usd, MaxPosition = 10_000 * Milli,
-        MakerFeePpm = -100, TakerFeePpm = 500, InitialMarginPpm = 100_000, MaintenanceMarginPpm = 50_000, BandPpm = 100_000,
-        PremiumCapPpm = 5_000, FundingCapPpm = 750,
-    };
-
     private static readonly InstrumentSpec Call = Btc with
     {
         Kind = InstrumentKind.Call, Strike = 50_000 * Usd, Expiry = 2_000_000, MaxPrice = 100_000 * Usd, InitialMarginPpm = 150_000,
