@@ -108,11 +108,12 @@ public sealed class MarketMakerBot(TraderClient client, MarketMakerConfig config
                 resting.Remove((i.Id, Side.Sell));
                 continue;
             }
-            if (quotes.TryGetValue(i.Id, out var current) && !MarketMaker.NeedsRequote(i.Spec, config, current, i.MarkPrice)) continue;
+            bool quoted = quotes.TryGetValue(i.Id, out var current);
+            if (quoted && !MarketMaker.NeedsRequote(i.Spec, config, current, i.MarkPrice)) continue;
             open ??= (await client.GetOpenOrdersAsync(ct).ConfigureAwait(false)).ToDictionary(o => o.ClientId);
             var quote = MarketMaker.QuoteAround(i.Spec, config, i.MarkPrice, inventory);
             // The side moving away from the other goes first, so an amended quote never meets the maker's own other side.
-            bool up = quotes.ContainsKey(i.Id) && i.MarkPrice > current.Mark;
+            bool up = quoted && i.MarkPrice > current.Mark;
             foreach (var side in up ? [Side.Sell, Side.Buy] : new[] { Side.Buy, Side.Sell })
             {
                 var (price, quantity) = side == Side.Buy ? (quote.BidPrice, quote.BidQuantity) : (quote.AskPrice, quote.AskQuantity);

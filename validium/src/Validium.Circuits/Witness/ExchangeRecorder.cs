@@ -55,42 +55,24 @@ public sealed partial class ExchangeRecorder(Engine engine)
     }
 
     /// <summary>A signed place order: the engine verifies it and matches it; every resulting trade is recorded.</summary>
-    public Outcome Place(in Command order, EdDsaSignature signature)
-    {
-        var outcome = Engine.ExecuteSigned(order, signature);
-        Drain(new SignedOrder(order, signature));
-        return outcome;
-    }
-
-    /// <summary>
-    /// A signed place whose signature the caller has already checked against the account's key (on an intake thread,
-    /// off the matching thread); the engine matches it without checking again. The batch circuit still checks it.
-    /// </summary>
-    public Outcome PlaceVerified(in Command order, EdDsaSignature signature)
-    {
-        var outcome = Engine.Execute(order);
-        Drain(new SignedOrder(order, signature));
-        return outcome;
-    }
+    public Outcome Place(in Command order, EdDsaSignature signature) => Signed(order, signature, verified: false);
 
     /// <summary>
     /// A signed amend (ORDERS.md: it signs the whole order with its new price and remaining quantity): the order's later
     /// trades are proven from the amend's signature, which is the only one that allows its new price.
     /// </summary>
-    public Outcome Amend(in Command amend, EdDsaSignature signature)
-    {
-        if (amend.Kind != CommandKind.Amend) throw new ArgumentException($"{amend.Kind} is not an amend", nameof(amend));
-        var outcome = Engine.ExecuteSigned(amend, signature);
-        Drain(new SignedOrder(amend, signature));
-        return outcome;
-    }
+    public Outcome Amend(in Command amend, EdDsaSignature signature) => Signed(amend, signature, verified: false);
 
-    /// <summary>A signed amend whose signature the caller has already checked against the account's key.</summary>
-    public Outcome AmendVerified(in Command amend, EdDsaSignature signature)
+    /// <summary>
+    /// A signed place or amend. With <paramref name="verified"/> the caller has already checked the signature against
+    /// the account's key (on an intake thread, off the matching thread), and the engine matches it without checking
+    /// again; the batch circuit still checks it.
+    /// </summary>
+    public Outcome Signed(in Command order, EdDsaSignature signature, bool verified)
     {
-        if (amend.Kind != CommandKind.Amend) throw new ArgumentException($"{amend.Kind} is not an amend", nameof(amend));
-        var outcome = Engine.Execute(amend);
-        Drain(new SignedOrder(amend, signature));
+        if (order.Kind is not (CommandKind.Place or CommandKind.Amend)) throw new ArgumentException($"{order.Kind} is not a place or an amend", nameof(order));
+        var outcome = verified ? Engine.Execute(order) : Engine.ExecuteSigned(order, signature);
+        Drain(new SignedOrder(order, signature));
         return outcome;
     }
 

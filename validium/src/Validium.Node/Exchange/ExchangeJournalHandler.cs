@@ -132,16 +132,9 @@ internal sealed partial class ExchangeJournalHandler : ICommandHandler<Applied>
                 ulong slot = OrderFillLeaf.Slot(hash, circuit.FillDepth);
                 if (fillSlots.TryGetValue(slot, out var holder) && holder != hash)
                     return Ack.Refused(sequence, AckCodes.FillSlotTaken, $"the order's fill slot {slot} already holds another order; sign it again with another nonce");
-                bool place = c.Kind == CommandKind.Place;
-                var outcome = (place, s.Verified) switch
-                {
-                    (true, true) => Recorder.PlaceVerified(c, s.Signature),
-                    (true, false) => Recorder.Place(c, s.Signature),
-                    (false, true) => Recorder.AmendVerified(c, s.Signature),
-                    (false, false) => Recorder.Amend(c, s.Signature),
-                };
+                var outcome = Recorder.Signed(c, s.Signature, s.Verified);
                 if (outcome.Accepted) Reserve(slot, hash);
-                return Ack.FromOutcome(sequence, outcome, place ? "the order" : "the amend");
+                return Ack.FromOutcome(sequence, outcome, c.Kind == CommandKind.Place ? "the order" : "the amend");
             }
             case CommandKind.Cancel or CommandKind.CancelAll:
                 // The engine's unsigned path executes these; the signature is checked here, as the engine checks a place's.
